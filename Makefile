@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Two makefiles in one. Under kbuild (KERNELRELEASE is set) it lists the
+# controller's objects in kernel/cgroup/syscalls/. Otherwise it is the
+# user's entry point: see README.md, or `make help`.
+
+ifneq ($(KERNELRELEASE),)
+
+obj-$(CONFIG_CGROUP_SYSCALLS) += syscalls_cgroup.o
+
+# The controller builds without a warning, from rustc or (CLIPPY=1) clippy.
+rustflags-y += -Dwarnings
+
+# The system call tables are generated from the kernel's own .tbl files.
+systbl := $(srctree)/arch/x86/entry/syscalls
+quiet_cmd_syscalls_tables = GEN     $@
+      cmd_syscalls_tables = $(CONFIG_SHELL) $(src)/asm/gen_tables.sh \
+			    $(systbl)/syscall_64.tbl $(systbl)/syscall_32.tbl > $@
+
+$(obj)/syscalls_tables.rs: $(systbl)/syscall_64.tbl $(systbl)/syscall_32.tbl \
+			   $(src)/asm/gen_tables.sh FORCE
+	$(call if_changed,syscalls_tables)
+targets += syscalls_tables.rs
+
+$(obj)/syscalls_cgroup.o: $(obj)/syscalls_tables.rs
+# The crate includes the generated file by this absolute path.
+export SYSCALLS_CGROUP_TABLES := $(abspath $(obj)/syscalls_tables.rs)
+
+else
+
+include scripts/user.mk
+
+endif

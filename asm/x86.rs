@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The x86 glue: which ABI a system call came through and which table entry
+//! the entry code will run for it.
+//!
+//! C headers: [`arch/x86/include/asm/syscall.h`](srctree/arch/x86/include/asm/syscall.h),
+//! [`arch/x86/entry/common.c`](srctree/arch/x86/entry/common.c)
+
+/// The tables generated from `syscall_64.tbl` and `syscall_32.tbl` by
+/// `asm/gen_tables.sh` at build time.
+pub(crate) mod tables {
+    include!(env!("SYSCALLS_CGROUP_TABLES"));
+}
+
+/// `__X32_SYSCALL_BIT`: x32 system calls carry it in their number.
+const X32_SYSCALL_BIT: u32 = 0x4000_0000;
+
+/// A system call ABI with numbers of its own.
+///
+/// x32 has none: its calls are checked as the x86_64 call of the same name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Abi {
+    /// The native 64-bit ABI (`syscall`).
+    X86_64,
+    /// The 32-bit ABI (`int $0x80`, `sysenter`, 32-bit `syscall`).
+    Ia32,
+}
+
+impl Abi {
+    /// Every ABI, in the order reads print them.
+    pub(crate) const ALL: [Abi; 2] = [Abi::X86_64, Abi::Ia32];
+
+    /// The number of entries in the ABI's table, holes included.
+    pub(crate) const fn size(self) -> usize {
+        match self {
+            Abi::X86_64 => tables::X86_64_NR,
+            Abi::Ia32 => tables::IA32_NR,
+        }
+    }
+
+    /// The prefix that selects this ABI in a write (`ia32:39`).
+    pub(crate) const fn prefix(self) -> &'static str {
+        match self {
+            Abi::X86_64 => "x86_64",
+            Abi::Ia32 => "ia32",
+        }
+    }
+
+    /// The names of the ABI's system calls by number; holes are empty.
+    pub(crate) fn names(self) -> &'static [&'static str] {
+        match self {
+            Abi::X86_64 => &tables::X86_64_NAMES,
+            Abi::Ia32 => &tables::IA32_NAMES,
+        }
+    }
+}
+
+/// Finds the table entry the entry code will dispatch `nr` to.
+///
+/// `nr` is the number `syscall_get_nr()` returns, `ia32` whether the task
+/// entered through the 32-bit ABI. The entry code truncates the number to
+/// `int` and compares it unsigned (`do_syscall_x64()`, `do_syscall_x32()`,
+/// `do_int80_syscall_32()`); this function does exactly the same, so that
+/// high bits in `%rax` cannot make a denied call look like no call at all.
+///
+/// Returns `None` for a number that runs no table entry; such a call fails
+/// with `ENOSYS` by itself.
+pub(crate) fn classify(nr: i64, ia32: bool) -> Option<(Abi, usize)> {
+    // Truncation to `int`, then unsigned, as the entry code does.
+    let unr = nr as i32 as u32 as usize;
+    if ia32 {
+        return (unr < tables::IA32_NR).then_some((Abi::Ia32, unr));
+    }
+    if unr < tables::X86_64_NR {
+        return Some((Abi::X86_64, unr));
+    }
+    let xnr = (unr as u32).wrapping_sub(X32_SYSCALL_BIT) as usize;
+    if xnr < tables::X32_FIRST {
+        // A common entry: x32 runs the same call as x86_64.
+        return (xnr < tables::X86_64_NR).then_some((Abi::X86_64, xnr));
+    }
+    match tables::X32_TO_X86_64.get(xnr - tables::X32_FIRST) {
+        Some(&n) if n != tables::NONE => Some((Abi::X86_64, usize::from(n))),
+        _ => None,
+    }
+}

@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The cgroup binding: the `syscalls` controller's `struct cgroup_subsys`,
+//! its files, the per-cgroup state the system call path reads, and the
+//! task operations the policy needs. Every `unsafe` of the controller but
+//! those of [`crate::sync`] and [`crate::kunit`] is here.
+//!
+//! C headers: [`include/linux/cgroup-defs.h`](srctree/include/linux/cgroup-defs.h),
+//! [`include/linux/cgroup.h`](srctree/include/linux/cgroup.h)
+
+use core::cell::UnsafeCell;
+use kernel::ffi::{c_char, c_int, c_long, c_void};
+use core::mem::MaybeUninit;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use kernel::{bindings, c_str, container_of, prelude::*, types::Opaque};
+
+use crate::abi::Abi;
+use crate::controller;
+use crate::policy::Verb;
+use crate::set::{SyscallSet, IA32_WORDS, X86_64_WORDS};
+use crate::sync::{RcuGuard, SeqLock, StaticMutex, StaticMutexGuard};
+
+/// Serialises every writer of rules and effective sets, and the coming
+/// and going of cgroups, so that a change reaches the whole subtree at once.
+static WRITERS: StaticMutex = StaticMutex::new();
+
+/// A cgroup's effective set as the system call path reads it: the denied
+/// calls, as atomics written only under the group's seqlock.
+struct AtomicSet {
+    x86_64: [AtomicU64; X86_64_WORDS],
+    ia32: [AtomicU64; IA32_WORDS],
+    /// Whether anything is denied at all.
+    any: AtomicBool,
+}
+
+impl AtomicSet {
+    const fn new() -> Self {
+        Self {
+            x86_64: [const { AtomicU64::new(0) }; X86_64_WORDS],
+            ia32: [const { AtomicU64::new(0) }; IA32_WORDS],
+            any: AtomicBool::new(false),
+        }
+    }
+
+    #[inline]
+    fn words(&self, abi: Abi) -> &[AtomicU64] {
+        match abi {
+            Abi::X86_64 => &self.x86_64,
+            Abi::Ia32 => &self.ia32,
+        }
+    }
+}
+
+/// What only writers touch, under [`WRITERS`].
+struct Rules {
+    /// The calls this cgroup denies itself.
+    own: SyscallSet,
+    /// Between `css_online` and `css_offline`: updates must reach it.
+    online: bool,
+}
+
+/// The controller's state of one cgroup: a `struct cgroup_subsys_state`
+/// with the sets around it.
+///
+/// # Invariants
+///
+/// `rules` is accessed only by the holder of [`WRITERS`] (a [`Writer`]);
+/// `effective` is stored to only inside `seqlock`'s write side, by a
+/// [`Writer`].
+#[pin_data]
+pub(crate) struct Group {
+    css: Opaque<bindings::cgroup_subsys_state>,
+    #[pin]
+    seqlock: SeqLock,
+    effective: AtomicSet,
+    rules: UnsafeCell<Rules>,
+}
+
+// SAFETY: `rules` is only reached through a `Writer`, which holds the
+// global mutex; everything else is atomics and a seqlock.
+unsafe impl Sync for Group {}
+// SAFETY: Nothing in a `Group` is tied to a thread.
+unsafe impl Send for Group {}
+
+/// What the system call path should do with a call.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// The cgroup denies the call.
+    Denied,
+    /// The cgroup allows the call but denies others.
+    Allowed,
+    /// The cgroup denies nothing: its tasks need no checks.
+    Unfiltered,
+}
+
+impl Group {
+    fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            css: Opaque::uninit(),
+            seqlock <- SeqLock::new(),
+            effective: AtomicSet::new(),
+            rules: UnsafeCell::new(Rules {
+                own: SyscallSet::EMPTY,
+                online: false,
+            }),
+        })
+    }
+
+    /// The group around `css`.
+    ///
+    /// # Safety
+    ///
+    /// `css` points to the `css` field of a `Group` that stays alive for `'a`.
+    unsafe fn from_css<'a>(css: *mut bindings::cgroup_subsys_state) -> &'a Group {
+        // SAFETY: By the safety requirements, `css` is inside a live `Group`.
+        unsafe { &*container_of!(css, Group, css) }
+    }
+
+    fn css_ptr(&self) -> *mut bindings::cgroup_subsys_state {
+        self.css.get()
+    }
+
+    /// The parent's group; `None` for the root.
+    pub(crate) fn parent(&self) -> Option<&Group> {
+        // SAFETY: The css is initialised by the cgroup core before any
+        // callback can reach this group.
+        let parent = unsafe { (*self.css_ptr()).parent };
+        if parent.is_null() {
+            None
+        } else {
+            // SAFETY: Every css of this subsystem is in a `Group`, and a
+            // parent outlives its children: the core puts the parent only
+            // when the child is released.
+            Some(unsafe { Group::from_css(parent) })
+        }
+    }
+
+    /// A consistent copy of the effective set.
+    pub(crate) fn effective(&self) -> SyscallSet {
+        self.seqlock.read(|| {
+            let mut set = SyscallSet::EMPTY;
+            for (w, a) in set.x86_64.iter_mut().zip(&self.effective.x86_64) {
+                *w = a.load(Ordering::Relaxed);
+            }
+            for (w, a) in set.ia32.iter_mut().zip(&self.effective.ia32) {
+                *w = a.load(Ordering::Relaxed);
+            }
+            set
+        })
+    }
+
+    /// Whether the effective set denies anything.
+    pub(crate) fn denies_any(&self) -> bool {
+        self.seqlock.read(|| self.effective.any.load(Ordering::Relaxed))
+    }
+
+    /// The verdict on call `nr` of `abi`; `nr` is below `abi.size()`.
+    #[inline]
+    pub(crate) fn verdict(&self, abi: Abi, nr: usize) -> Verdict {
+        let words = self.effective.words(abi);
+        // SAFETY: Clamps a possibly speculated index; no preconditions.
+        let idx = unsafe { bindings::array_index_nospec(nr as _, abi.size() as _) } as usize;
+        self.seqlock.read(|| {
+            if !self.effective.any.load(Ordering::Relaxed) {
+                Verdict::Unfiltered
+            } else if words[idx / 64].load(Ordering::Relaxed) & (1 << (idx % 64)) != 0 {
+                Verdict::Denied
+            } else {
+                Verdict::Allowed
+            }
+        })
+    }
+}
+
+/// The one writer of the hierarchy: holds [`WRITERS`].
+pub(crate) struct Writer {
+    _guard: StaticMutexGuard,
+}
+
+impl Writer {
+    /// Waits to become the writer.
+    pub(crate) fn lock() -> Result<Writer> {
+        Ok(Writer {
+            _guard: WRITERS.lock()?,
+        })
+    }
+
+    fn rules<'a>(&'a self, group: &'a Group) -> &'a Rules {
+        // SAFETY: By the type invariant of `Group`, `rules` is only touched
+        // under `WRITERS`, which `self` holds; no `&mut` to it is alive
+        // while `self` is borrowed shared.
+        unsafe { &*group.rules.get() }
+    }
+
+    fn rules_mut<'a>(&'a mut self, group: &'a Group) -> &'a mut Rules {
+        // SAFETY: As in `rules`; `self` is borrowed exclusively, so this is
+        // the only reference to any group's rules.
+        unsafe { &mut *group.rules.get() }
+    }
+
+    /// The rules the group set itself.
+    pub(crate) fn own(&self, group: &Group) -> SyscallSet {
+        self.rules(group).own
+    }
+
+    /// Replaces the rules of the group; [`Writer::publish`] makes them count.
+    pub(crate) fn set_own(&mut self, group: &Group, own: SyscallSet) {
+        self.rules_mut(group).own = own;
+    }
+
+    /// Whether updates must reach the group.
+    pub(crate) fn online(&self, group: &Group) -> bool {
+        self.rules(group).online
+    }
+
+    /// Marks the group as one that updates must reach, or not.
+    pub(crate) fn set_online(&mut self, group: &Group, online: bool) {
+        self.rules_mut(group).online = online;
+    }
+
+    /// Makes `set` the group's effective set, at once for every reader.
+    /// Returns whether the previous set denied anything.
+    pub(crate) fn publish(&mut self, group: &Group, set: &SyscallSet) -> bool {
+        let e = &group.effective;
+        // INVARIANT: stores to `effective` happen inside the write side.
+        let had_any = group.seqlock.write(|| {
+            for (a, w) in e.x86_64.iter().zip(&set.x86_64) {
+                a.store(*w, Ordering::Relaxed);
+            }
+            for (a, w) in e.ia32.iter().zip(&set.ia32) {
+                a.store(*w, Ordering::Relaxed);
+            }
+            e.any.swap(!set.is_empty(), Ordering::Relaxed)
+        });
+        // Order the new set before any work bit set after this: a task that
+        // clears its own bit re-reads the set after a barrier too.
+        crate::sync::smp_mb();
+        had_any
+    }
+
+    /// Calls `f` on `root` and each of its descendants, parents before
+    /// children. `f` may sleep.
+    pub(crate) fn for_each_descendant(
+        &mut self,
+        root: &Group,
+        mut f: impl FnMut(&mut Writer, &Group) -> Result,
+    ) -> Result {
+        let root_css = root.css_ptr();
+        let mut rcu = Some(RcuGuard::new());
+        // SAFETY: Under RCU, starting the walk at `root_css`, which is alive.
+        let mut pos = unsafe { bindings::css_next_descendant_pre(core::ptr::null_mut(), root_css) };
+        let mut result = Ok(());
+        while !pos.is_null() {
+            // SAFETY: `pos` came from the walk under RCU, so it is valid to
+            // try; a reference keeps it alive once RCU is left.
+            let held = unsafe { bindings::css_tryget(pos) };
+            if held {
+                drop(rcu.take());
+                if result.is_ok() {
+                    // SAFETY: Every css of this subsystem is in a `Group`,
+                    // and the reference keeps it alive during `f`.
+                    result = f(self, unsafe { Group::from_css(pos) });
+                }
+                rcu = Some(RcuGuard::new());
+            }
+            let cur = pos;
+            // SAFETY: Under RCU; `cur` is alive (held, or still visible in
+            // the walk), and the walk may continue from a removed css.
+            pos = unsafe { bindings::css_next_descendant_pre(cur, root_css) };
+            if held {
+                // SAFETY: Drops the reference taken above.
+                unsafe { bindings::css_put(cur) };
+            }
+        }
+        drop(rcu);
+        result
+    }
+
+    /// Sets the work bit on every user task of the group, so that its next
+    /// system call is checked.
+    pub(crate) fn mark_tasks(&mut self, group: &Group) {
+        let mut it = MaybeUninit::<bindings::css_task_iter>::zeroed();
+        // SAFETY: `it` is a task iterator for `css_task_iter_start()` to
+        // fill; the css is alive while its group is borrowed.
+        unsafe { bindings::css_task_iter_start(group.css_ptr(), 0, it.as_mut_ptr()) };
+        loop {
+            // SAFETY: `it` was started above and is not ended yet.
+            let task = unsafe { bindings::css_task_iter_next(it.as_mut_ptr()) };
+            if task.is_null() {
+                break;
+            }
+            mark_task(task);
+        }
+        // SAFETY: Ends the iteration started above.
+        unsafe { bindings::css_task_iter_end(it.as_mut_ptr()) };
+    }
+}
+
+/// Sets the work bit of `task` unless it is a kernel thread, which makes
+/// no system calls of its own and is never filtered.
+fn mark_task(task: *mut bindings::task_struct) {
+    // SAFETY: Callers pass a live task (iterated, forked or attached).
+    if unsafe { (*task).flags } & bindings::PF_KTHREAD == 0 {
+        // SAFETY: As above; setting the bit is an atomic operation.
+        unsafe { bindings::syscalls_cgroup_set_work(task) };
+    }
+}
+
+/// Whether the writer holds `CAP_SYS_ADMIN` in the initial user namespace.
+pub(crate) fn capable_sys_admin() -> bool {
+    // SAFETY: `capable()` checks the credentials of current.
+    unsafe { bindings::capable(bindings::CAP_SYS_ADMIN as c_int) }
+}
+
+/// Calls `f` with the group of current, under RCU.
+#[inline]
+pub(crate) fn with_current_group<R>(f: impl FnOnce(&Group) -> R) -> R {
+    let _rcu = RcuGuard::new();
+    // SAFETY: Under RCU the css of current stays alive, and every css of
+    // this subsystem is in a `Group`.
+    let group = unsafe { Group::from_css(bindings::syscalls_cgroup_current_css()) };
+    f(group)
+}
+
+/// Whether current entered the kernel through the ia32 ABI.
+#[inline]
+pub(crate) fn current_in_ia32() -> bool {
+    // SAFETY: Reads current's thread status.
+    unsafe { bindings::syscalls_cgroup_in_ia32() }
+}
+
+/// Clears current's work bit, then orders that before later loads.
+pub(crate) fn clear_current_work() {
+    // SAFETY: Clears a bit of current's own thread info, atomically.
+    unsafe { bindings::syscalls_cgroup_clear_work() };
+    crate::sync::smp_mb();
+}
+
+/// Sets current's work bit.
+pub(crate) fn set_current_work() {
+    // SAFETY: `get_current()` returns the live current task.
+    mark_task(unsafe { bindings::get_current() });
+}
+
+// The `struct cgroup_subsys` callbacks. The cgroup core calls them with
+// valid arguments of this subsystem, under the locking cgroup-defs.h
+// describes; each turns them into references and calls the policy.
+
+unsafe extern "C" fn css_alloc(
+    _parent: *mut bindings::cgroup_subsys_state,
+) -> *mut bindings::cgroup_subsys_state {
+    // The root's css is allocated in cgroup_init(), before anything else
+    // of this subsystem can run: the time to set up the writers' mutex.
+    WRITERS.init(c_str!("syscalls_cgroup_writers"));
+    match KBox::pin_init(Group::new(), GFP_KERNEL) {
+        Ok(group) => {
+            // SAFETY: The group is never moved out of its box: `css_free`
+            // turns this pointer back into the pinned box.
+            let group = unsafe { Pin::into_inner_unchecked(group) };
+            let group = KBox::into_raw(group);
+            // SAFETY: `group` points to a live, initialised `Group`.
+            unsafe { (*group).css_ptr() }
+        }
+        Err(e) => e.to_ptr(),
+    }
+}
+
+unsafe extern "C" fn css_online(css: *mut bindings::cgroup_subsys_state) -> c_int {
+    // SAFETY: The core passes a css this subsystem allocated, alive.
+    let group = unsafe { Group::from_css(css) };
+    match controller::css_online(group) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+unsafe extern "C" fn css_offline(css: *mut bindings::cgroup_subsys_state) {
+    // SAFETY: As in `css_online`.
+    let group = unsafe { Group::from_css(css) };
+    controller::css_offline(group);
+}
+
+unsafe extern "C" fn css_free(css: *mut bindings::cgroup_subsys_state) {
+    // SAFETY: The core passes a css of this subsystem for the last time;
+    // it came from `KBox::into_raw` in `css_alloc`.
+    drop(unsafe { KBox::from_raw(container_of!(css, Group, css).cast_mut()) });
+}
+
+unsafe extern "C" fn attach(tset: *mut bindings::cgroup_taskset) {
+    // The core moved the tasks before calling: order that before the bits,
+    // which a task clearing its own bit checks against its css.
+    crate::sync::smp_mb();
+    let mut css = core::ptr::null_mut();
+    // SAFETY: The core passes a valid taskset; `css` receives the
+    // destination css of each task.
+    let mut task = unsafe { bindings::cgroup_taskset_first(tset, &mut css) };
+    while !task.is_null() {
+        // SAFETY: The destination css is alive during the attach.
+        if controller::needs_work(unsafe { Group::from_css(css) }) {
+            mark_task(task);
+        }
+        // SAFETY: As above.
+        task = unsafe { bindings::cgroup_taskset_next(tset, &mut css) };
+    }
+}
+
+unsafe extern "C" fn fork(task: *mut bindings::task_struct) {
+    crate::sync::smp_mb();
+    let _rcu = RcuGuard::new();
+    // SAFETY: The new task is alive and linked to its css set; under RCU
+    // its css stays alive even if it migrates meanwhile.
+    let group = unsafe { Group::from_css(bindings::syscalls_cgroup_task_css(task)) };
+    if controller::needs_work(group) {
+        mark_task(task);
+    }
+}
+
+/// The group and file verb of an open `syscalls.*` file.
+///
+/// # Safety
+///
+/// `of` is an open file of one of this subsystem's cftypes.
+unsafe fn file_group<'a>(of: *mut bindings::kernfs_open_file) -> &'a Group {
+    // SAFETY: By the safety requirements the css of the file is one of
+    // ours, alive while the file is being read or written.
+    unsafe { Group::from_css(bindings::of_css(of)) }
+}
+
+unsafe fn seq_show(sf: *mut bindings::seq_file, verb: Verb) -> c_int {
+    // SAFETY: cgroup files keep their `kernfs_open_file` in `private`.
+    let group = unsafe { file_group((*sf).private.cast()) };
+    match controller::show(group, verb) {
+        // SAFETY: `sf` is the seq_file being shown; `text` is readable.
+        Ok(text) => unsafe { bindings::seq_write(sf, text.as_ptr().cast(), text.len()) },
+        Err(e) => e.to_errno(),
+    }
+}
+
+unsafe fn write(of: *mut bindings::kernfs_open_file, buf: *mut c_char, len: usize, verb: Verb) -> isize {
+    // SAFETY: The core passes one of our files.
+    let group = unsafe { file_group(of) };
+    // SAFETY: kernfs hands over `len` readable bytes at `buf`.
+    let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
+    match controller::write(group, verb, input) {
+        Ok(()) => len as isize,
+        Err(e) => e.to_errno() as isize,
+    }
+}
+
+unsafe extern "C" fn allow_show(sf: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
+    // SAFETY: The core shows one of our files.
+    unsafe { seq_show(sf, Verb::Allow) }
+}
+
+unsafe extern "C" fn deny_show(sf: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
+    // SAFETY: The core shows one of our files.
+    unsafe { seq_show(sf, Verb::Deny) }
+}
+
+unsafe extern "C" fn allow_write(
+    of: *mut bindings::kernfs_open_file,
+    buf: *mut c_char,
+    len: usize,
+    _off: bindings::loff_t,
+) -> isize {
+    // SAFETY: The core writes one of our files.
+    unsafe { write(of, buf, len, Verb::Allow) }
+}
+
+unsafe extern "C" fn deny_write(
+    of: *mut bindings::kernfs_open_file,
+    buf: *mut c_char,
+    len: usize,
+    _off: bindings::loff_t,
+) -> isize {
+    // SAFETY: The core writes one of our files.
+    unsafe { write(of, buf, len, Verb::Deny) }
+}
+
+type ShowFn = unsafe extern "C" fn(*mut bindings::seq_file, *mut c_void) -> c_int;
+type WriteFn = unsafe extern "C" fn(
+    *mut bindings::kernfs_open_file,
+    *mut c_char,
+    usize,
+    bindings::loff_t,
+) -> isize;
+
+/// A file of every cgroup, `syscalls.NAME` on v1.
+const fn cftype(name: &str, show: ShowFn, write: WriteFn) -> bindings::cftype {
+    // SAFETY: All-zero is a valid `cftype` (null pointers, no callbacks,
+    // no flags): the form the core expects for unset fields.
+    let mut cft: bindings::cftype = unsafe { MaybeUninit::zeroed().assume_init() };
+    let bytes = name.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        cft.name[i] = bytes[i] as c_char;
+        i += 1;
+    }
+    cft.seq_show = Some(show);
+    cft.write = Some(write);
+    cft
+}
+
+/// The files, ending with the empty entry the core stops at. The core
+/// writes into them when it registers them.
+#[repr(transparent)]
+struct Files(UnsafeCell<[bindings::cftype; 3]>);
+
+// SAFETY: Only the cgroup core touches the entries, under its own locks.
+unsafe impl Sync for Files {}
+
+static FILES: Files = Files(UnsafeCell::new([
+    cftype("allow", allow_show, allow_write),
+    cftype("deny", deny_show, deny_write),
+    // SAFETY: The zeroed entry terminates the array.
+    unsafe { MaybeUninit::zeroed().assume_init() },
+]));
+
+/// The subsystem, under the name `include/linux/cgroup_subsys.h` gives it.
+#[repr(transparent)]
+pub struct Subsys(UnsafeCell<bindings::cgroup_subsys>);
+
+// SAFETY: The cgroup core owns the structure after boot and serialises
+// its own changes to it.
+unsafe impl Sync for Subsys {}
+
+const fn subsys() -> bindings::cgroup_subsys {
+    // SAFETY: All-zero is a valid `cgroup_subsys`: no callbacks, no files,
+    // and the fields the core fills in itself.
+    let mut ss: bindings::cgroup_subsys = unsafe { MaybeUninit::zeroed().assume_init() };
+    ss.css_alloc = Some(css_alloc);
+    ss.css_online = Some(css_online);
+    ss.css_offline = Some(css_offline);
+    ss.css_free = Some(css_free);
+    ss.attach = Some(attach);
+    ss.fork = Some(fork);
+    // Files on cgroup v1 only: without `dfl_cftypes` the core keeps the
+    // controller off the unified hierarchy.
+    ss.legacy_cftypes = (&raw const FILES).cast::<bindings::cftype>().cast_mut();
+    ss
+}
+
+/// The `syscalls` cgroup subsystem.
+#[no_mangle]
+#[allow(non_upper_case_globals)]
+pub static syscalls_cgrp_subsys: Subsys = Subsys(UnsafeCell::new(subsys()));
+
+/// Decides whether current may run system call `nr`; see
+/// `include/linux/syscalls_cgroup.h`.
+#[no_mangle]
+pub extern "C" fn syscalls_cgroup_denied(nr: c_long) -> bool {
+    controller::denied(nr as i64, current_in_ia32())
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! System call names, and how a name or an x86_64 number reaches the other
+//! ABIs.
+//!
+//! A name means the call of that name in every ABI whose table has it; an
+//! x86_64 number means that call and its ia32 namesake. Calls named
+//! differently across the tables (`mmap2`, `fstatat64`, ...) are reached
+//! only through their own ABI's prefix.
+
+use crate::abi::{tables, Abi};
+use crate::set::SyscallSet;
+
+/// The calls a task may always make: it can always terminate and return
+/// from a signal handler, whatever its cgroup says.
+const ALWAYS_ALLOWED: [&str; 4] = ["exit", "exit_group", "rt_sigreturn", "sigreturn"];
+
+/// The number of the call named `name` in `abi`, if the table has one.
+pub(crate) fn lookup(abi: Abi, name: &str) -> Option<usize> {
+    if name.is_empty() {
+        return None;
+    }
+    abi.names().iter().position(|&n| n == name)
+}
+
+/// The ia32 namesake of the x86_64 call `nr`, if there is one.
+pub(crate) fn ia32_namesake(nr: usize) -> Option<usize> {
+    match tables::X86_64_TO_IA32.get(nr) {
+        Some(&n) if n != tables::NONE => Some(usize::from(n)),
+        _ => None,
+    }
+}
+
+/// Adds the x86_64 call `nr` and its namesake in the other ABIs.
+pub(crate) fn insert_x86_64_everywhere(set: &mut SyscallSet, nr: usize) {
+    set.insert(Abi::X86_64, nr);
+    if let Some(m) = ia32_namesake(nr) {
+        set.insert(Abi::Ia32, m);
+    }
+}
+
+/// Adds the call named `name` in every ABI that has it; false if none has.
+pub(crate) fn insert_name_everywhere(set: &mut SyscallSet, name: &str) -> bool {
+    let mut found = false;
+    for abi in Abi::ALL {
+        if let Some(nr) = lookup(abi, name) {
+            set.insert(abi, nr);
+            found = true;
+        }
+    }
+    found
+}
+
+/// The calls that no rule can deny.
+pub(crate) fn always_allowed() -> SyscallSet {
+    let mut set = SyscallSet::EMPTY;
+    for name in ALWAYS_ALLOWED {
+        insert_name_everywhere(&mut set, name);
+    }
+    set
+}
+
+/// Whether every x86_64 call in `set` comes with its ia32 namesake, so that
+/// writing its x86_64 part as bare numbers gives back the same set.
+pub(crate) fn closed_under_namesakes(set: &SyscallSet) -> bool {
+    set.ranges(Abi::X86_64)
+        .flat_map(|(lo, hi)| lo..=hi)
+        .all(|nr| ia32_namesake(nr).map_or(true, |m| set.contains(Abi::Ia32, m)))
+}

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The grammar of `syscalls.allow` and `syscalls.deny`: parsing writes and
+//! formatting reads.
+//!
+//! A write is a list of items separated by commas or white space. An item is
+//! a number (`83`), a range (`0-99`), a name (`mkdir`) or `all`, each
+//! optionally behind an ABI prefix (`ia32:39`, `x86_64:0-10`). Without a
+//! prefix, a number is an x86_64 number and reaches its namesakes in the
+//! other ABIs, and a name reaches every ABI whose table has it.
+//!
+//! A read prints the x86_64 part in the kernel's bitmap list format, then
+//! the ia32 items, each behind its prefix: `0-3,83 ia32:3-6,ia32:39`. When
+//! bare x86_64 numbers would pull in ia32 calls that are not in the set,
+//! the x86_64 items carry their `x86_64:` prefix too, so that whatever is
+//! read can be written back and gives the same set.
+
+use core::fmt::{self, Write};
+
+use kernel::prelude::*;
+
+use crate::abi::Abi;
+use crate::names;
+use crate::set::SyscallSet;
+
+/// Parses a whole write into the set of calls it names.
+///
+/// The first bad item decides the error: `EINVAL` for bad syntax and unknown
+/// names or prefixes, `ERANGE` for a number past its table or too large for
+/// any table. The calls of [`names::always_allowed`] are never in the result.
+/// A blank write gives the empty set.
+pub(crate) fn parse(input: &[u8]) -> Result<SyscallSet> {
+    let mut set = SyscallSet::EMPTY;
+    // Whether the last thing seen was an item (and not a comma).
+    let mut after_item = false;
+    // Whether a comma is waiting for the item that must follow it.
+    let mut open_comma = false;
+    let mut rest = input;
+    loop {
+        rest = skip_space(rest);
+        match rest.first() {
+            None => break,
+            Some(b',') => {
+                if !after_item {
+                    return Err(EINVAL);
+                }
+                after_item = false;
+                open_comma = true;
+                rest = &rest[1..];
+            }
+            Some(_) => {
+                let len = rest
+                    .iter()
+                    .position(|&b| b == b',' || b.is_ascii_whitespace())
+                    .unwrap_or(rest.len());
+                parse_item(&rest[..len], &mut set)?;
+                after_item = true;
+                open_comma = false;
+                rest = &rest[len..];
+            }
+        }
+    }
+    if open_comma {
+        return Err(EINVAL);
+    }
+    set.subtract(&names::always_allowed());
+    Ok(set)
+}
+
+fn skip_space(s: &[u8]) -> &[u8] {
+    let n = s.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    &s[n..]
+}
+
+/// Adds one item (no separators in it) to `set`.
+fn parse_item(item: &[u8], set: &mut SyscallSet) -> Result {
+    let (abi, body) = match item.iter().position(|&b| b == b':') {
+        Some(colon) => {
+            let abi = Abi::ALL
+                .into_iter()
+                .find(|abi| abi.prefix().as_bytes() == &item[..colon])
+                .ok_or(EINVAL)?;
+            (Some(abi), &item[colon + 1..])
+        }
+        None => (None, item),
+    };
+    if body.is_empty() {
+        return Err(EINVAL);
+    }
+
+    if body == b"all" {
+        match abi {
+            Some(abi) => set.insert_range(abi, 0, abi.size() - 1),
+            None => set.union_with(&SyscallSet::all()),
+        }
+        return Ok(());
+    }
+
+    if body[0].is_ascii_digit() {
+        let (lo, hi) = match body.iter().position(|&b| b == b'-') {
+            Some(dash) => (&body[..dash], &body[dash + 1..]),
+            None => (body, body),
+        };
+        let numbers_abi = abi.unwrap_or(Abi::X86_64);
+        let lo = parse_number(lo, numbers_abi)?;
+        let hi = parse_number(hi, numbers_abi)?;
+        if lo > hi {
+            return Err(EINVAL);
+        }
+        for nr in lo..=hi {
+            match abi {
+                Some(abi) => set.insert(abi, nr),
+                None => names::insert_x86_64_everywhere(set, nr),
+            }
+        }
+        return Ok(());
+    }
+
+    let name = core::str::from_utf8(body).map_err(|_| EINVAL)?;
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(EINVAL);
+    }
+    let found = match abi {
+        Some(abi) => names::lookup(abi, name).map(|nr| set.insert(abi, nr)).is_some(),
+        None => names::insert_name_everywhere(set, name),
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(EINVAL)
+    }
+}
+
+/// Parses a decimal number of `abi`'s table.
+fn parse_number(digits: &[u8], abi: Abi) -> Result<usize> {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(EINVAL);
+    }
+    let mut value: usize = 0;
+    for &d in digits {
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(usize::from(d - b'0')))
+            .ok_or(ERANGE)?;
+    }
+    if value >= abi.size() {
+        return Err(ERANGE);
+    }
+    Ok(value)
+}
+
+/// Writes `set` in the read format, without a trailing newline.
+pub(crate) fn write_set(out: &mut impl Write, set: &SyscallSet) -> fmt::Result {
+    let bare_x86_64 = names::closed_under_namesakes(set);
+    let mut first_item = true;
+    for abi in Abi::ALL {
+        let prefixed = abi != Abi::X86_64 || !bare_x86_64;
+        let mut first_in_abi = true;
+        for (lo, hi) in set.ranges(abi) {
+            if first_in_abi && !first_item {
+                out.write_char(' ')?;
+            } else if !first_in_abi {
+                out.write_char(',')?;
+            }
+            if prefixed {
+                write!(out, "{}:", abi.prefix())?;
+            }
+            if lo == hi {
+                write!(out, "{lo}")?;
+            } else {
+                write!(out, "{lo}-{hi}")?;
+            }
+            first_in_abi = false;
+            first_item = false;
+        }
+    }
+    Ok(())
+}
+
+/// A growable text buffer for reads, on the kernel heap.
+pub(crate) struct TextBuf {
+    /// The text written so far.
+    pub(crate) bytes: KVec<u8>,
+}
+
+impl Write for TextBuf {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.bytes
+            .extend_from_slice(s.as_bytes(), GFP_KERNEL)
+            .map_err(|_| fmt::Error)
+    }
+}
+
+/// Formats `set` as a read prints it, newline included.
+pub(crate) fn format_set(set: &SyscallSet) -> Result<KVec<u8>> {
+    let mut buf = TextBuf { bytes: KVec::new() };
+    write_set(&mut buf, set).map_err(|_| ENOMEM)?;
+    buf.bytes.push(b'\n', GFP_KERNEL)?;
+    Ok(buf.bytes)
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Configures and builds one kernel kind, incrementally:
+#   test      base.config + test.config: KUnit and lock/memory debugging
+#   bench     base.config + bench.config: what users run
+#   baseline  bench without CONFIG_CGROUP_SYSCALLS, to show that
+#             unfiltered tasks pay nothing
+# Extra arguments go to the kernel's make (CLIPPY=1, for instance).
+# Prints the path of the bzImage.
+source "$(dirname "$0")/lib.sh"
+
+kind=${1:?usage: build-kernel.sh test|bench|baseline [MAKEARGS...]}
+shift
+B=$(build_dir "$kind")
+frags=("$REPO/config/base.config")
+case $kind in
+test) frags+=("$REPO/config/test.config") ;;
+bench) frags+=("$REPO/config/bench.config") ;;
+baseline)
+	frags+=("$REPO/config/bench.config")
+	mkdir -p "$B"
+	echo "# CONFIG_CGROUP_SYSCALLS is not set" > "$B/baseline.config"
+	frags+=("$B/baseline.config")
+	;;
+*) die "unknown kernel kind '$kind'" ;;
+esac
+mkdir -p "$B"
+
+# Configure only when a fragment changed: a fresh .config would otherwise
+# look like a change to kbuild.
+sum=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
+if [ ! -f "$B/.config" ] || [ "$(cat "$B/.syscalls-config" 2>/dev/null)" != "$sum" ]; then
+	log "configuring the $kind kernel"
+	"${KMAKE[@]}" O="$B" -s tinyconfig >/dev/null
+	(cd "$B" && KCONFIG_CONFIG=.config "$KSRC/scripts/kconfig/merge_config.sh" \
+		-m -O "$B" .config "${frags[@]}" >/dev/null)
+	"${KMAKE[@]}" O="$B" -s olddefconfig >/dev/null
+	# Kconfig drops what it cannot satisfy without a word: check it all.
+	bad=0
+	while read -r line; do
+		case $line in
+		CONFIG_*=n) opt=${line%=n}; want="# $opt is not set" ;;
+		CONFIG_*) opt=${line%%=*}; want=$line ;;
+		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; want=$line ;;
+		*) continue ;;
+		esac
+		if [ "$want" = "# $opt is not set" ]; then
+			grep -q "^$opt=" "$B/.config" && { echo "config: $opt is set" >&2; bad=1; }
+		else
+			grep -qxF "$want" "$B/.config" || { echo "config: wanted $want, got: $(grep "^$opt=\|# $opt is" "$B/.config" || echo unset)" >&2; bad=1; }
+		fi
+	done < <(cat "${frags[@]}")
+	[ $bad -eq 0 ] || die "the $kind config lost options (see above)"
+	echo "$sum" > "$B/.syscalls-config"
+fi
+
+log "building the $kind kernel in $B"
+rc=0
+"${KMAKE[@]}" O="$B" -j"$NPROC" "$@" bzImage 2>&1 | tee "$B/.syscalls-build.log" >&2 || rc=$?
+[ $rc -eq 0 ] || die "the $kind kernel did not build"
+echo "$B/arch/x86/boot/bzImage"

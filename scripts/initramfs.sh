@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Builds the VM's base initramfs: busybox-static, /init and the statically
+# linked selftests of selftests/ (and the kernel's seccomp_bpf), against the
+# uapi headers of the test kernel. Prints the path of the cpio archive.
+source "$(dirname "$0")/lib.sh"
+
+B=$(build_dir test)
+HDR=$CACHE/uapi
+OUT=$CACHE/initramfs.cpio
+ROOT=$CACHE/initramfs-root
+
+if [ ! -f "$HDR/.stamp" ] || [ "$KSRC/.syscalls-applied" -nt "$HDR/.stamp" ]; then
+	log "installing uapi headers"
+	"${KMAKE[@]}" O="$B" -s headers_install INSTALL_HDR_PATH="$HDR" >&2
+	touch "$HDR/.stamp"
+fi
+
+rm -rf "$ROOT"
+mkdir -p "$ROOT"/{bin,selftests,proc,sys,dev,tmp,overlay}
+cp /bin/busybox "$ROOT/bin/busybox"
+cp "$REPO/scripts/init.sh" "$ROOT/init"
+chmod +x "$ROOT/init"
+
+make -s -C "$REPO/selftests" KSRC="$KSRC" KHDR="$HDR/include" \
+	OUTPUT="$CACHE/selftests" >&2
+cp -a "$CACHE/selftests/." "$ROOT/selftests/"
+
+(cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "$OUT"

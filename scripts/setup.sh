@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Installs what building, booting and testing need; quick when all is there.
+source "$(dirname "$0")/lib.sh"
+
+PACKAGES=(bc flex bison libelf-dev libssl-dev cpio busybox-static
+	qemu-system-x86 libclang-dev gcc-multilib libcap-dev clang lld llvm
+	rustc-web rust-web-src rust-web-clippy rustfmt-web binutils
+	python3-docutils xz-utils)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	log "installing Debian packages: ${missing[*]}"
+	SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! "$BINDGEN" --version 2>/dev/null | grep -q '^bindgen 0\.70\.1$'; then
+	log "installing bindgen-cli 0.70.1 from crates.io"
+	cargo install --locked bindgen-cli --version 0.70.1 --root "$HOME/.cargo" >/dev/null
+fi

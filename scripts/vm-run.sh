@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boots a built kernel with the initramfs under QEMU (TCG, 2 vCPUs) and runs
+# a shell command in it as root.
+#
+#   vm-run.sh [--kind test|bench|baseline] [--overlay DIR] [--icount]
+#             [--timeout SECONDS] [--console FILE] [--interactive] [CMD]
+#
+# CMD's output reaches standard output and its exit status is ours; the
+# kernel console goes to FILE (default $CACHE/console-KIND.log). The content
+# of DIR is at /overlay. --icount makes the guest clock count instructions
+# (-icount shift=0,sleep=off). 124 means the time ran out, 125 that the
+# guest died before reporting a status.
+source "$(dirname "$0")/lib.sh"
+
+kind=test overlay= icount=0 timeout=600 console= interactive=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kind) kind=$2; shift 2 ;;
+	--overlay) overlay=$2; shift 2 ;;
+	--icount) icount=1; shift ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--console) console=$2; shift 2 ;;
+	--interactive) interactive=1; shift ;;
+	--) shift; break ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+cmd=${1:-true}
+kernel=$(build_dir "$kind")/arch/x86/boot/bzImage
+base=$CACHE/initramfs.cpio
+[ -f "$kernel" ] || die "no $kind kernel: run 'make kernel' first"
+[ -f "$base" ] || die "no initramfs: run 'make kernel' first"
+console=${console:-$CACHE/console-$kind.log}
+
+# The per-run part of the initramfs: /cmd and /overlay, appended to the base
+# archive (the kernel unpacks concatenated archives in order).
+run=$(mktemp -d "${TMPDIR:-/tmp}/syscalls-vm.XXXXXX")
+trap 'rm -rf "$run"' EXIT
+mkdir -p "$run/root/overlay"
+printf '%s\n' "$cmd" > "$run/root/cmd"
+[ -z "$overlay" ] || cp -a "$overlay/." "$run/root/overlay/"
+(cd "$run/root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$run/extra.cpio"
+cat "$base" "$run/extra.cpio" > "$run/initrd"
+
+qemu=(qemu-system-x86_64 -machine pc -cpu max -smp 2 -m 1024
+	-kernel "$kernel" -initrd "$run/initrd" -display none -no-reboot
+	-monitor none)
+append="console=ttyS0 panic=-1 oops=panic"
+[ "$icount" -eq 0 ] || qemu+=(-icount shift=0,sleep=off)
+
+if [ "$interactive" -eq 1 ]; then
+	exec "${qemu[@]}" -append "$append syscalls.interactive" \
+		-serial mon:stdio -serial null
+fi
+
+: > "$console"
+rc=0
+timeout "$timeout" "${qemu[@]}" -append "$append" \
+	-serial "file:$console" -serial stdio </dev/null || rc=$?
+if [ $rc -eq 124 ]; then
+	echo "vm-run: no result within ${timeout}s (console: $console)" >&2
+	exit 124
+fi
+status=$(sed -n 's/^syscalls-vm: exit status \([0-9]*\).*/\1/p' "$console" | tail -n 1)
+if [ -z "$status" ]; then
+	echo "vm-run: the guest died before reporting (console: $console):" >&2
+	tail -n 30 "$console" >&2
+	exit 125
+fi
+exit "$status"

@@ -1,0 +1,20 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs the kselftests in the VM, one after another, each printing TAP. A
+# program that dies without reporting a failure gets a "not ok" line here.
+# With arguments, runs only the programs named.
+cd /selftests || exit 1
+progs=${*:-"test_syscalls_cgroup test_enforce test_abi32 seccomp_bpf"}
+status=0
+for p in $progs; do
+	echo "# ---- $p"
+	./$p > /tmp/$p.out 2>&1
+	rc=$?
+	cat /tmp/$p.out
+	if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
+		status=1
+		grep -q '^not ok' /tmp/$p.out ||
+			echo "not ok 1 $p exited with status $rc and no failure reported"
+	fi
+done
+exit $status

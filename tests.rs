@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit tests of the policy logic: the tables and the ABI glue, the write
+//! grammar, the read format and the hierarchy rules. They run at boot.
+
+use kernel::prelude::*;
+
+use crate::abi::{classify, Abi};
+use crate::kunit::{kunit_suite, Test};
+use crate::names;
+use crate::parse::{format_set, parse};
+use crate::policy::{apply, effective, Verb};
+use crate::set::SyscallSet;
+
+/// Shorthand: the number of `name` in `abi`, or a value past every table.
+fn nr(abi: Abi, name: &str) -> usize {
+    names::lookup(abi, name).unwrap_or(usize::MAX)
+}
+
+/// The set a write of `text` gives, or the empty set.
+fn set_of(text: &str) -> SyscallSet {
+    parse(text.as_bytes()).unwrap_or(SyscallSet::EMPTY)
+}
+
+/// The errno a write of `text` fails with, 0 if it parses.
+fn errno_of(text: &str) -> i32 {
+    match parse(text.as_bytes()) {
+        Ok(_) => 0,
+        Err(e) => -e.to_errno(),
+    }
+}
+
+/// What a read of `set` prints, newline included.
+fn read_of(set: &SyscallSet) -> KVec<u8> {
+    format_set(set).unwrap_or_default()
+}
+
+/// What a read of `set` prints, without the newline, as text.
+fn text_of(read: &KVec<u8>) -> &str {
+    let text = read.as_slice().strip_suffix(b"\n").unwrap_or(b"(no newline)");
+    core::str::from_utf8(text).unwrap_or("(not UTF-8)")
+}
+
+fn tables_come_from_the_kernel(t: &mut Test) {
+    t.check(nr(Abi::X86_64, "mkdir") == 83, format_args!("x86_64 mkdir: expected 83, got {}", nr(Abi::X86_64, "mkdir")));
+    t.check(nr(Abi::Ia32, "mkdir") == 39, format_args!("ia32 mkdir: expected 39, got {}", nr(Abi::Ia32, "mkdir")));
+    t.check(nr(Abi::X86_64, "getpid") == 39, format_args!("x86_64 getpid: expected 39"));
+    t.check(nr(Abi::Ia32, "socketcall") == 102, format_args!("ia32 socketcall: expected 102"));
+    t.check(names::lookup(Abi::X86_64, "socketcall").is_none(), format_args!("x86_64 has no socketcall"));
+    t.check(names::lookup(Abi::X86_64, "").is_none(), format_args!("holes have no name"));
+    t.check(Abi::X86_64.size() > 400 && Abi::Ia32.size() > 400, format_args!("tables have their sizes"));
+    t.check(names::ia32_namesake(83) == Some(39), format_args!("mkdir 83 pairs with ia32 39"));
+    t.check(names::ia32_namesake(nr(Abi::X86_64, "arch_prctl")) == names::lookup(Abi::Ia32, "arch_prctl"),
+        format_args!("namesakes follow the names"));
+}
+
+fn classify_follows_the_entry_code(t: &mut Test) {
+    let cases: [(i64, bool, Option<(Abi, usize)>); 10] = [
+        (83, false, Some((Abi::X86_64, 83))),
+        (39, true, Some((Abi::Ia32, 39))),
+        // The entry code truncates to int: high bits of %rax do not count.
+        (0x1_0000_0053, false, Some((Abi::X86_64, 83))),
+        (0x1_0000_0027, true, Some((Abi::Ia32, 39))),
+        // x32: a common number is the x86_64 call of that number...
+        (0x4000_0053, false, Some((Abi::X86_64, 83))),
+        // ...and an x32-only number the x86_64 call of the same name.
+        (0x4000_0200, false, Some((Abi::X86_64, nr(Abi::X86_64, "rt_sigaction")))),
+        (-1, false, None),
+        (-1, true, None),
+        (Abi::X86_64.size() as i64, false, None),
+        (Abi::Ia32.size() as i64, true, None),
+    ];
+    for (i, (n, ia32, want)) in cases.into_iter().enumerate() {
+        let got = classify(n, ia32);
+        t.check(got == want, format_args!("case {i}: classify({n:#x}, {ia32}): expected {want:?}, got {got:?}"));
+    }
+}
+
+fn bare_numbers_and_names_reach_every_abi(t: &mut Test) {
+    let mut want = SyscallSet::EMPTY;
+    want.insert(Abi::X86_64, 83);
+    want.insert(Abi::Ia32, 39);
+    for text in ["83", "mkdir", "x86_64:83 ia32:39", "mkdir\n"] {
+        let got = set_of(text);
+        t.check(got == want, format_args!("'{text}': expected {want:?}, got {got:?}"));
+    }
+    let mut ia32 = SyscallSet::EMPTY;
+    ia32.insert(Abi::Ia32, 39);
+    t.check(set_of("ia32:39") == ia32, format_args!("ia32:39 is ia32 only"));
+    t.check(set_of("ia32:mkdir") == ia32, format_args!("ia32:mkdir is ia32 only"));
+    let mut only = SyscallSet::EMPTY;
+    only.insert(Abi::Ia32, 102);
+    t.check(set_of("socketcall") == only, format_args!("a name reaches the ABIs that have it"));
+}
+
+fn ranges_lists_and_all(t: &mut Test) {
+    let got = set_of("0-3, 5\t7,ia32:10-11");
+    let mut want = SyscallSet::EMPTY;
+    for n in [0, 1, 2, 3, 5, 7] {
+        names::insert_x86_64_everywhere(&mut want, n);
+    }
+    want.insert(Abi::Ia32, 10);
+    want.insert(Abi::Ia32, 11);
+    t.check(got == want, format_args!("expected {want:?}, got {got:?}"));
+
+    let all = set_of("all");
+    let mut want = SyscallSet::all();
+    want.subtract(&names::always_allowed());
+    t.check(all == want, format_args!("all is every call but the always allowed"));
+    let ia32_all = set_of("ia32:all");
+    t.check(!ia32_all.contains(Abi::X86_64, 0) && ia32_all.contains(Abi::Ia32, 0),
+        format_args!("ia32:all is the ia32 ABI only"));
+    t.check(set_of("").is_empty() && set_of(" \n").is_empty(), format_args!("blank writes are empty"));
+}
+
+fn always_allowed_calls_are_skipped(t: &mut Test) {
+    for name in ["exit", "exit_group", "rt_sigreturn"] {
+        let nr64 = nr(Abi::X86_64, name);
+        let nr32 = nr(Abi::Ia32, name);
+        let all = set_of("all");
+        t.check(!all.contains(Abi::X86_64, nr64) && !all.contains(Abi::Ia32, nr32),
+            format_args!("all skips {name}"));
+        t.check(set_of(name).is_empty(), format_args!("'{name}' denies nothing"));
+    }
+    t.check(set_of("ia32:sigreturn").is_empty(), format_args!("ia32 sigreturn is always allowed"));
+    t.check(!set_of("0-99").contains(Abi::X86_64, 60), format_args!("ranges skip exit (60)"));
+}
+
+fn bad_writes_fail_with_the_right_errno(t: &mut Test) {
+    let einval = EINVAL.to_errno().abs();
+    let erange = ERANGE.to_errno().abs();
+    let cases = [
+        ("5-3", einval), ("5-", einval), ("-1", einval), ("1,,2", einval), (",1", einval),
+        ("1,", einval), ("abc", einval), ("nosuchcall", einval), ("foo:1", einval),
+        ("ia32:", einval), ("ia32:nosuchcall", einval), ("1-2-3", einval), ("mk-dir", einval),
+        ("ia32:socketcall,x86_64:socketcall", einval), ("83 ~", einval),
+        ("463", erange), ("ia32:463", erange), ("0-463", erange),
+        ("99999999999999999999999", erange), ("1 abc 99999", einval), ("99999 abc", erange),
+    ];
+    for (text, want) in cases {
+        let got = errno_of(text);
+        t.check(got == want, format_args!("'{text}': expected errno {want}, got {got}"));
+    }
+}
+
+fn reads_use_the_list_format(t: &mut Test) {
+    let cases = [
+        ("83", "83 ia32:39"),
+        ("", ""),
+        ("0-3,83", "0-3,83 ia32:3-6,ia32:39"),
+        ("ia32:1-2", "ia32:2"),
+        ("x86_64:83", "x86_64:83"),
+    ];
+    for (write, want) in cases {
+        let read = read_of(&set_of(write));
+        let got = text_of(&read);
+        t.check(got == want, format_args!("'{write}' reads as '{got}', expected '{want}'"));
+    }
+}
+
+fn what_is_read_writes_back_the_same(t: &mut Test) {
+    for write in ["83", "0-99", "ia32:all", "all", "x86_64:83", "mkdir ia32:5 x86_64:7-9", "ia32:3-6"] {
+        let set = set_of(write);
+        let again = set_of(text_of(&read_of(&set)));
+        t.check(again == set, format_args!("'{write}' does not round-trip: {set:?} became {again:?}"));
+        let allowed = set.complement();
+        let mut back = set_of(text_of(&read_of(&allowed)));
+        back.union_with(&names::always_allowed());
+        t.check(back == allowed, format_args!("the allow read of '{write}' does not round-trip"));
+    }
+}
+
+fn deny_reaches_descendants(t: &mut Test) {
+    let mut parent_own = SyscallSet::EMPTY;
+    let child_own = SyscallSet::EMPTY;
+    let r = apply(&mut parent_own, None, Verb::Deny, &set_of("mkdir"));
+    let parent = effective(&parent_own, None);
+    let child = effective(&child_own, Some(&parent));
+    let grandchild = effective(&SyscallSet::EMPTY, Some(&child));
+    t.check(r.is_ok() && grandchild.contains(Abi::X86_64, 83), format_args!("a deny reaches the grandchild"));
+}
+
+fn allow_of_what_the_parent_denies_is_eperm(t: &mut Test) {
+    let parent = set_of("mkdir");
+    let mut own = set_of("rmdir");
+    let before = own;
+    let r = apply(&mut own, Some(&parent), Verb::Allow, &set_of("mkdir,rmdir"));
+    t.check(r == Err(EPERM), format_args!("expected EPERM"));
+    t.check(own == before, format_args!("a failed allow changes nothing"));
+    let r = apply(&mut own, Some(&parent), Verb::Allow, &set_of("rmdir"));
+    t.check(r.is_ok() && own.is_empty(), format_args!("an allow of what only the child denies works"));
+    let mut root = set_of("mkdir");
+    t.check(apply(&mut root, None, Verb::Allow, &set_of("all")).is_ok() && root.is_empty(),
+        format_args!("the root can allow anything"));
+}
+
+fn reallow_at_an_ancestor_reopens(t: &mut Test) {
+    let mut parent_own = set_of("mkdir,rmdir");
+    let child_own = set_of("rmdir");
+    let _ = apply(&mut parent_own, None, Verb::Allow, &set_of("mkdir,rmdir"));
+    let child = effective(&child_own, Some(&effective(&parent_own, None)));
+    t.check(!child.contains(Abi::X86_64, 83), format_args!("mkdir reopens in the child"));
+    t.check(child.contains(Abi::X86_64, 84), format_args!("rmdir stays denied where the child denied it"));
+}
+
+kunit_suite!("syscalls_cgroup", [
+    tables_come_from_the_kernel,
+    classify_follows_the_entry_code,
+    bare_numbers_and_names_reach_every_abi,
+    ranges_lists_and_all,
+    always_allowed_calls_are_skipped,
+    bad_writes_fail_with_the_right_errno,
+    reads_use_the_list_format,
+    what_is_read_writes_back_the_same,
+    deny_reaches_descendants,
+    allow_of_what_the_parent_denies_is_eperm,
+    reallow_at_an_ancestor_reopens,
+]);
