@@ -9,9 +9,9 @@
 //! [`include/linux/cgroup.h`](srctree/include/linux/cgroup.h)
 
 use core::cell::UnsafeCell;
-use kernel::ffi::{c_char, c_int, c_long, c_void};
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use kernel::ffi::{c_char, c_int, c_long, c_void};
 
 use kernel::{bindings, c_str, container_of, prelude::*, types::Opaque};
 
@@ -152,7 +152,8 @@ impl Group {
 
     /// Whether the effective set denies anything.
     pub(crate) fn denies_any(&self) -> bool {
-        self.seqlock.read(|| self.effective.any.load(Ordering::Relaxed))
+        self.seqlock
+            .read(|| self.effective.any.load(Ordering::Relaxed))
     }
 
     /// The verdict on call `nr` of `abi`; `nr` is below `abi.size()`.
@@ -347,6 +348,12 @@ pub(crate) fn set_current_work() {
 // valid arguments of this subsystem, under the locking cgroup-defs.h
 // describes; each turns them into references and calls the policy.
 
+/// `css_alloc`: allocates the group of a new cgroup.
+///
+/// # Safety
+///
+/// Only the cgroup core calls it, through `syscalls_cgrp_subsys`, with
+/// arguments of this subsystem as `struct cgroup_subsys` documents them.
 unsafe extern "C" fn css_alloc(
     _parent: *mut bindings::cgroup_subsys_state,
 ) -> *mut bindings::cgroup_subsys_state {
@@ -366,6 +373,12 @@ unsafe extern "C" fn css_alloc(
     }
 }
 
+/// `css_online`: the cgroup becomes visible; it takes its parent's set.
+///
+/// # Safety
+///
+/// Only the cgroup core calls it, through `syscalls_cgrp_subsys`, with
+/// arguments of this subsystem as `struct cgroup_subsys` documents them.
 unsafe extern "C" fn css_online(css: *mut bindings::cgroup_subsys_state) -> c_int {
     // SAFETY: The core passes a css this subsystem allocated, alive.
     let group = unsafe { Group::from_css(css) };
@@ -375,18 +388,36 @@ unsafe extern "C" fn css_online(css: *mut bindings::cgroup_subsys_state) -> c_in
     }
 }
 
+/// `css_offline`: the cgroup is being removed.
+///
+/// # Safety
+///
+/// Only the cgroup core calls it, through `syscalls_cgrp_subsys`, with
+/// arguments of this subsystem as `struct cgroup_subsys` documents them.
 unsafe extern "C" fn css_offline(css: *mut bindings::cgroup_subsys_state) {
     // SAFETY: As in `css_online`.
     let group = unsafe { Group::from_css(css) };
     controller::css_offline(group);
 }
 
+/// `css_free`: frees the group.
+///
+/// # Safety
+///
+/// Only the cgroup core calls it, through `syscalls_cgrp_subsys`, with
+/// arguments of this subsystem as `struct cgroup_subsys` documents them.
 unsafe extern "C" fn css_free(css: *mut bindings::cgroup_subsys_state) {
     // SAFETY: The core passes a css of this subsystem for the last time;
     // it came from `KBox::into_raw` in `css_alloc`.
     drop(unsafe { KBox::from_raw(container_of!(css, Group, css).cast_mut()) });
 }
 
+/// `attach`: tasks moved into cgroups of this hierarchy.
+///
+/// # Safety
+///
+/// Only the cgroup core calls it, through `syscalls_cgrp_subsys`, with
+/// arguments of this subsystem as `struct cgroup_subsys` documents them.
 unsafe extern "C" fn attach(tset: *mut bindings::cgroup_taskset) {
     // The core moved the tasks before calling: order that before the bits,
     // which a task clearing its own bit checks against its css.
@@ -405,6 +436,12 @@ unsafe extern "C" fn attach(tset: *mut bindings::cgroup_taskset) {
     }
 }
 
+/// `fork`: a new task, already linked to its cgroups.
+///
+/// # Safety
+///
+/// Only the cgroup core calls it, through `syscalls_cgrp_subsys`, with
+/// arguments of this subsystem as `struct cgroup_subsys` documents them.
 unsafe extern "C" fn fork(task: *mut bindings::task_struct) {
     crate::sync::smp_mb();
     let _rcu = RcuGuard::new();
@@ -416,7 +453,7 @@ unsafe extern "C" fn fork(task: *mut bindings::task_struct) {
     }
 }
 
-/// The group and file verb of an open `syscalls.*` file.
+/// The group of an open `syscalls.*` file.
 ///
 /// # Safety
 ///
@@ -427,6 +464,11 @@ unsafe fn file_group<'a>(of: *mut bindings::kernfs_open_file) -> &'a Group {
     unsafe { Group::from_css(bindings::of_css(of)) }
 }
 
+/// Shows the file `verb` names.
+///
+/// # Safety
+///
+/// `sf` is a seq_file of one of this subsystem's files, being shown.
 unsafe fn seq_show(sf: *mut bindings::seq_file, verb: Verb) -> c_int {
     // SAFETY: cgroup files keep their `kernfs_open_file` in `private`.
     let group = unsafe { file_group((*sf).private.cast()) };
@@ -437,7 +479,17 @@ unsafe fn seq_show(sf: *mut bindings::seq_file, verb: Verb) -> c_int {
     }
 }
 
-unsafe fn write(of: *mut bindings::kernfs_open_file, buf: *mut c_char, len: usize, verb: Verb) -> isize {
+/// Writes `len` bytes at `buf` to the file `verb` names.
+///
+/// # Safety
+///
+/// `of` is an open file of this subsystem and `buf` holds `len` bytes.
+unsafe fn write(
+    of: *mut bindings::kernfs_open_file,
+    buf: *mut c_char,
+    len: usize,
+    verb: Verb,
+) -> isize {
     // SAFETY: The core passes one of our files.
     let group = unsafe { file_group(of) };
     // SAFETY: kernfs hands over `len` readable bytes at `buf`.
@@ -448,16 +500,34 @@ unsafe fn write(of: *mut bindings::kernfs_open_file, buf: *mut c_char, len: usiz
     }
 }
 
+/// `seq_show` of `syscalls.allow`.
+///
+/// # Safety
+///
+/// Only the cgroup core calls it, through `syscalls_cgrp_subsys`, with
+/// arguments of this subsystem as `struct cgroup_subsys` documents them.
 unsafe extern "C" fn allow_show(sf: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
     // SAFETY: The core shows one of our files.
     unsafe { seq_show(sf, Verb::Allow) }
 }
 
+/// `seq_show` of `syscalls.deny`.
+///
+/// # Safety
+///
+/// Only the cgroup core calls it, through `syscalls_cgrp_subsys`, with
+/// arguments of this subsystem as `struct cgroup_subsys` documents them.
 unsafe extern "C" fn deny_show(sf: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
     // SAFETY: The core shows one of our files.
     unsafe { seq_show(sf, Verb::Deny) }
 }
 
+/// `write` of `syscalls.allow`.
+///
+/// # Safety
+///
+/// Only the cgroup core calls it, through `syscalls_cgrp_subsys`, with
+/// arguments of this subsystem as `struct cgroup_subsys` documents them.
 unsafe extern "C" fn allow_write(
     of: *mut bindings::kernfs_open_file,
     buf: *mut c_char,
@@ -468,6 +538,12 @@ unsafe extern "C" fn allow_write(
     unsafe { write(of, buf, len, Verb::Allow) }
 }
 
+/// `write` of `syscalls.deny`.
+///
+/// # Safety
+///
+/// Only the cgroup core calls it, through `syscalls_cgrp_subsys`, with
+/// arguments of this subsystem as `struct cgroup_subsys` documents them.
 unsafe extern "C" fn deny_write(
     of: *mut bindings::kernfs_open_file,
     buf: *mut c_char,

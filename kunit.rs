@@ -6,9 +6,9 @@
 //! C header: [`include/kunit/test.h`](srctree/include/kunit/test.h)
 
 use core::cell::UnsafeCell;
-use kernel::ffi::c_char;
 use core::fmt;
 use core::mem::MaybeUninit;
+use kernel::ffi::c_char;
 
 use kernel::bindings;
 
@@ -98,6 +98,11 @@ macro_rules! kunit_suite {
     ($suite:literal, [$($case:ident),+ $(,)?]) => {
         mod kunit_cases {
             $(
+                /// The KUnit `run_case` of the test function of this name.
+                ///
+                /// # Safety
+                ///
+                /// KUnit calls it with the running test.
                 pub(super) unsafe extern "C" fn $case(raw: *mut ::kernel::bindings::kunit) {
                     // SAFETY: KUnit calls `run_case` with the running test.
                     unsafe { $crate::kunit::run(raw, super::$case) }

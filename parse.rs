@@ -121,7 +121,9 @@ fn parse_item(item: &[u8], set: &mut SyscallSet) -> Result {
         return Err(EINVAL);
     }
     let found = match abi {
-        Some(abi) => names::lookup(abi, name).map(|nr| set.insert(abi, nr)).is_some(),
+        Some(abi) => names::lookup(abi, name)
+            .map(|nr| set.insert(abi, nr))
+            .is_some(),
         None => names::insert_name_everywhere(set, name),
     };
     if found {

@@ -37,25 +37,59 @@ fn read_of(set: &SyscallSet) -> KVec<u8> {
 
 /// What a read of `set` prints, without the newline, as text.
 fn text_of(read: &KVec<u8>) -> &str {
-    let text = read.as_slice().strip_suffix(b"\n").unwrap_or(b"(no newline)");
+    let text = read
+        .as_slice()
+        .strip_suffix(b"\n")
+        .unwrap_or(b"(no newline)");
     core::str::from_utf8(text).unwrap_or("(not UTF-8)")
 }
 
 fn tables_come_from_the_kernel(t: &mut Test) {
-    t.check(nr(Abi::X86_64, "mkdir") == 83, format_args!("x86_64 mkdir: expected 83, got {}", nr(Abi::X86_64, "mkdir")));
-    t.check(nr(Abi::Ia32, "mkdir") == 39, format_args!("ia32 mkdir: expected 39, got {}", nr(Abi::Ia32, "mkdir")));
-    t.check(nr(Abi::X86_64, "getpid") == 39, format_args!("x86_64 getpid: expected 39"));
-    t.check(nr(Abi::Ia32, "socketcall") == 102, format_args!("ia32 socketcall: expected 102"));
-    t.check(names::lookup(Abi::X86_64, "socketcall").is_none(), format_args!("x86_64 has no socketcall"));
-    t.check(names::lookup(Abi::X86_64, "").is_none(), format_args!("holes have no name"));
-    t.check(Abi::X86_64.size() > 400 && Abi::Ia32.size() > 400, format_args!("tables have their sizes"));
-    t.check(names::ia32_namesake(83) == Some(39), format_args!("mkdir 83 pairs with ia32 39"));
-    t.check(names::ia32_namesake(nr(Abi::X86_64, "arch_prctl")) == names::lookup(Abi::Ia32, "arch_prctl"),
-        format_args!("namesakes follow the names"));
+    t.check(
+        nr(Abi::X86_64, "mkdir") == 83,
+        format_args!(
+            "x86_64 mkdir: expected 83, got {}",
+            nr(Abi::X86_64, "mkdir")
+        ),
+    );
+    t.check(
+        nr(Abi::Ia32, "mkdir") == 39,
+        format_args!("ia32 mkdir: expected 39, got {}", nr(Abi::Ia32, "mkdir")),
+    );
+    t.check(
+        nr(Abi::X86_64, "getpid") == 39,
+        format_args!("x86_64 getpid: expected 39"),
+    );
+    t.check(
+        nr(Abi::Ia32, "socketcall") == 102,
+        format_args!("ia32 socketcall: expected 102"),
+    );
+    t.check(
+        names::lookup(Abi::X86_64, "socketcall").is_none(),
+        format_args!("x86_64 has no socketcall"),
+    );
+    t.check(
+        names::lookup(Abi::X86_64, "").is_none(),
+        format_args!("holes have no name"),
+    );
+    t.check(
+        Abi::X86_64.size() > 400 && Abi::Ia32.size() > 400,
+        format_args!("tables have their sizes"),
+    );
+    t.check(
+        names::ia32_namesake(83) == Some(39),
+        format_args!("mkdir 83 pairs with ia32 39"),
+    );
+    t.check(
+        names::ia32_namesake(nr(Abi::X86_64, "arch_prctl"))
+            == names::lookup(Abi::Ia32, "arch_prctl"),
+        format_args!("namesakes follow the names"),
+    );
 }
 
 fn classify_follows_the_entry_code(t: &mut Test) {
-    let cases: [(i64, bool, Option<(Abi, usize)>); 10] = [
+    type Case = (i64, bool, Option<(Abi, usize)>);
+    let cases: [Case; 10] = [
         (83, false, Some((Abi::X86_64, 83))),
         (39, true, Some((Abi::Ia32, 39))),
         // The entry code truncates to int: high bits of %rax do not count.
@@ -64,7 +98,11 @@ fn classify_follows_the_entry_code(t: &mut Test) {
         // x32: a common number is the x86_64 call of that number...
         (0x4000_0053, false, Some((Abi::X86_64, 83))),
         // ...and an x32-only number the x86_64 call of the same name.
-        (0x4000_0200, false, Some((Abi::X86_64, nr(Abi::X86_64, "rt_sigaction")))),
+        (
+            0x4000_0200,
+            false,
+            Some((Abi::X86_64, nr(Abi::X86_64, "rt_sigaction"))),
+        ),
         (-1, false, None),
         (-1, true, None),
         (Abi::X86_64.size() as i64, false, None),
@@ -72,7 +110,10 @@ fn classify_follows_the_entry_code(t: &mut Test) {
     ];
     for (i, (n, ia32, want)) in cases.into_iter().enumerate() {
         let got = classify(n, ia32);
-        t.check(got == want, format_args!("case {i}: classify({n:#x}, {ia32}): expected {want:?}, got {got:?}"));
+        t.check(
+            got == want,
+            format_args!("case {i}: classify({n:#x}, {ia32}): expected {want:?}, got {got:?}"),
+        );
     }
 }
 
@@ -82,15 +123,27 @@ fn bare_numbers_and_names_reach_every_abi(t: &mut Test) {
     want.insert(Abi::Ia32, 39);
     for text in ["83", "mkdir", "x86_64:83 ia32:39", "mkdir\n"] {
         let got = set_of(text);
-        t.check(got == want, format_args!("'{text}': expected {want:?}, got {got:?}"));
+        t.check(
+            got == want,
+            format_args!("'{text}': expected {want:?}, got {got:?}"),
+        );
     }
     let mut ia32 = SyscallSet::EMPTY;
     ia32.insert(Abi::Ia32, 39);
-    t.check(set_of("ia32:39") == ia32, format_args!("ia32:39 is ia32 only"));
-    t.check(set_of("ia32:mkdir") == ia32, format_args!("ia32:mkdir is ia32 only"));
+    t.check(
+        set_of("ia32:39") == ia32,
+        format_args!("ia32:39 is ia32 only"),
+    );
+    t.check(
+        set_of("ia32:mkdir") == ia32,
+        format_args!("ia32:mkdir is ia32 only"),
+    );
     let mut only = SyscallSet::EMPTY;
     only.insert(Abi::Ia32, 102);
-    t.check(set_of("socketcall") == only, format_args!("a name reaches the ABIs that have it"));
+    t.check(
+        set_of("socketcall") == only,
+        format_args!("a name reaches the ABIs that have it"),
+    );
 }
 
 fn ranges_lists_and_all(t: &mut Test) {
@@ -106,11 +159,19 @@ fn ranges_lists_and_all(t: &mut Test) {
     let all = set_of("all");
     let mut want = SyscallSet::all();
     want.subtract(&names::always_allowed());
-    t.check(all == want, format_args!("all is every call but the always allowed"));
+    t.check(
+        all == want,
+        format_args!("all is every call but the always allowed"),
+    );
     let ia32_all = set_of("ia32:all");
-    t.check(!ia32_all.contains(Abi::X86_64, 0) && ia32_all.contains(Abi::Ia32, 0),
-        format_args!("ia32:all is the ia32 ABI only"));
-    t.check(set_of("").is_empty() && set_of(" \n").is_empty(), format_args!("blank writes are empty"));
+    t.check(
+        !ia32_all.contains(Abi::X86_64, 0) && ia32_all.contains(Abi::Ia32, 0),
+        format_args!("ia32:all is the ia32 ABI only"),
+    );
+    t.check(
+        set_of("").is_empty() && set_of(" \n").is_empty(),
+        format_args!("blank writes are empty"),
+    );
 }
 
 fn always_allowed_calls_are_skipped(t: &mut Test) {
@@ -118,28 +179,57 @@ fn always_allowed_calls_are_skipped(t: &mut Test) {
         let nr64 = nr(Abi::X86_64, name);
         let nr32 = nr(Abi::Ia32, name);
         let all = set_of("all");
-        t.check(!all.contains(Abi::X86_64, nr64) && !all.contains(Abi::Ia32, nr32),
-            format_args!("all skips {name}"));
-        t.check(set_of(name).is_empty(), format_args!("'{name}' denies nothing"));
+        t.check(
+            !all.contains(Abi::X86_64, nr64) && !all.contains(Abi::Ia32, nr32),
+            format_args!("all skips {name}"),
+        );
+        t.check(
+            set_of(name).is_empty(),
+            format_args!("'{name}' denies nothing"),
+        );
     }
-    t.check(set_of("ia32:sigreturn").is_empty(), format_args!("ia32 sigreturn is always allowed"));
-    t.check(!set_of("0-99").contains(Abi::X86_64, 60), format_args!("ranges skip exit (60)"));
+    t.check(
+        set_of("ia32:sigreturn").is_empty(),
+        format_args!("ia32 sigreturn is always allowed"),
+    );
+    t.check(
+        !set_of("0-99").contains(Abi::X86_64, 60),
+        format_args!("ranges skip exit (60)"),
+    );
 }
 
 fn bad_writes_fail_with_the_right_errno(t: &mut Test) {
     let einval = EINVAL.to_errno().abs();
     let erange = ERANGE.to_errno().abs();
     let cases = [
-        ("5-3", einval), ("5-", einval), ("-1", einval), ("1,,2", einval), (",1", einval),
-        ("1,", einval), ("abc", einval), ("nosuchcall", einval), ("foo:1", einval),
-        ("ia32:", einval), ("ia32:nosuchcall", einval), ("1-2-3", einval), ("mk-dir", einval),
-        ("ia32:socketcall,x86_64:socketcall", einval), ("83 ~", einval),
-        ("463", erange), ("ia32:463", erange), ("0-463", erange),
-        ("99999999999999999999999", erange), ("1 abc 99999", einval), ("99999 abc", erange),
+        ("5-3", einval),
+        ("5-", einval),
+        ("-1", einval),
+        ("1,,2", einval),
+        (",1", einval),
+        ("1,", einval),
+        ("abc", einval),
+        ("nosuchcall", einval),
+        ("foo:1", einval),
+        ("ia32:", einval),
+        ("ia32:nosuchcall", einval),
+        ("1-2-3", einval),
+        ("mk-dir", einval),
+        ("ia32:socketcall,x86_64:socketcall", einval),
+        ("83 ~", einval),
+        ("463", erange),
+        ("ia32:463", erange),
+        ("0-463", erange),
+        ("99999999999999999999999", erange),
+        ("1 abc 99999", einval),
+        ("99999 abc", erange),
     ];
     for (text, want) in cases {
         let got = errno_of(text);
-        t.check(got == want, format_args!("'{text}': expected errno {want}, got {got}"));
+        t.check(
+            got == want,
+            format_args!("'{text}': expected errno {want}, got {got}"),
+        );
     }
 }
 
@@ -154,19 +244,36 @@ fn reads_use_the_list_format(t: &mut Test) {
     for (write, want) in cases {
         let read = read_of(&set_of(write));
         let got = text_of(&read);
-        t.check(got == want, format_args!("'{write}' reads as '{got}', expected '{want}'"));
+        t.check(
+            got == want,
+            format_args!("'{write}' reads as '{got}', expected '{want}'"),
+        );
     }
 }
 
 fn what_is_read_writes_back_the_same(t: &mut Test) {
-    for write in ["83", "0-99", "ia32:all", "all", "x86_64:83", "mkdir ia32:5 x86_64:7-9", "ia32:3-6"] {
+    for write in [
+        "83",
+        "0-99",
+        "ia32:all",
+        "all",
+        "x86_64:83",
+        "mkdir ia32:5 x86_64:7-9",
+        "ia32:3-6",
+    ] {
         let set = set_of(write);
         let again = set_of(text_of(&read_of(&set)));
-        t.check(again == set, format_args!("'{write}' does not round-trip: {set:?} became {again:?}"));
+        t.check(
+            again == set,
+            format_args!("'{write}' does not round-trip: {set:?} became {again:?}"),
+        );
         let allowed = set.complement();
         let mut back = set_of(text_of(&read_of(&allowed)));
         back.union_with(&names::always_allowed());
-        t.check(back == allowed, format_args!("the allow read of '{write}' does not round-trip"));
+        t.check(
+            back == allowed,
+            format_args!("the allow read of '{write}' does not round-trip"),
+        );
     }
 }
 
@@ -177,7 +284,10 @@ fn deny_reaches_descendants(t: &mut Test) {
     let parent = effective(&parent_own, None);
     let child = effective(&child_own, Some(&parent));
     let grandchild = effective(&SyscallSet::EMPTY, Some(&child));
-    t.check(r.is_ok() && grandchild.contains(Abi::X86_64, 83), format_args!("a deny reaches the grandchild"));
+    t.check(
+        r.is_ok() && grandchild.contains(Abi::X86_64, 83),
+        format_args!("a deny reaches the grandchild"),
+    );
 }
 
 fn allow_of_what_the_parent_denies_is_eperm(t: &mut Test) {
@@ -186,12 +296,20 @@ fn allow_of_what_the_parent_denies_is_eperm(t: &mut Test) {
     let before = own;
     let r = apply(&mut own, Some(&parent), Verb::Allow, &set_of("mkdir,rmdir"));
     t.check(r == Err(EPERM), format_args!("expected EPERM"));
-    t.check(own == before, format_args!("a failed allow changes nothing"));
+    t.check(
+        own == before,
+        format_args!("a failed allow changes nothing"),
+    );
     let r = apply(&mut own, Some(&parent), Verb::Allow, &set_of("rmdir"));
-    t.check(r.is_ok() && own.is_empty(), format_args!("an allow of what only the child denies works"));
+    t.check(
+        r.is_ok() && own.is_empty(),
+        format_args!("an allow of what only the child denies works"),
+    );
     let mut root = set_of("mkdir");
-    t.check(apply(&mut root, None, Verb::Allow, &set_of("all")).is_ok() && root.is_empty(),
-        format_args!("the root can allow anything"));
+    t.check(
+        apply(&mut root, None, Verb::Allow, &set_of("all")).is_ok() && root.is_empty(),
+        format_args!("the root can allow anything"),
+    );
 }
 
 fn reallow_at_an_ancestor_reopens(t: &mut Test) {
@@ -199,20 +317,29 @@ fn reallow_at_an_ancestor_reopens(t: &mut Test) {
     let child_own = set_of("rmdir");
     let _ = apply(&mut parent_own, None, Verb::Allow, &set_of("mkdir,rmdir"));
     let child = effective(&child_own, Some(&effective(&parent_own, None)));
-    t.check(!child.contains(Abi::X86_64, 83), format_args!("mkdir reopens in the child"));
-    t.check(child.contains(Abi::X86_64, 84), format_args!("rmdir stays denied where the child denied it"));
+    t.check(
+        !child.contains(Abi::X86_64, 83),
+        format_args!("mkdir reopens in the child"),
+    );
+    t.check(
+        child.contains(Abi::X86_64, 84),
+        format_args!("rmdir stays denied where the child denied it"),
+    );
 }
 
-kunit_suite!("syscalls_cgroup", [
-    tables_come_from_the_kernel,
-    classify_follows_the_entry_code,
-    bare_numbers_and_names_reach_every_abi,
-    ranges_lists_and_all,
-    always_allowed_calls_are_skipped,
-    bad_writes_fail_with_the_right_errno,
-    reads_use_the_list_format,
-    what_is_read_writes_back_the_same,
-    deny_reaches_descendants,
-    allow_of_what_the_parent_denies_is_eperm,
-    reallow_at_an_ancestor_reopens,
-]);
+kunit_suite!(
+    "syscalls_cgroup",
+    [
+        tables_come_from_the_kernel,
+        classify_follows_the_entry_code,
+        bare_numbers_and_names_reach_every_abi,
+        ranges_lists_and_all,
+        always_allowed_calls_are_skipped,
+        bad_writes_fail_with_the_right_errno,
+        reads_use_the_list_format,
+        what_is_read_writes_back_the_same,
+        deny_reaches_descendants,
+        allow_of_what_the_parent_denies_is_eperm,
+        reallow_at_an_ancestor_reopens,
+    ]
+);

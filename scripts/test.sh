@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make test`: installs what is missing, builds the test kernel (with
+# clippy) and the initramfs, checks the harness, runs KUnit, the kselftests
+# and seccomp_bpf in the VM, and prints "N passed, N failed, N skipped".
+source "$(dirname "$0")/lib.sh"
+S=$REPO/scripts
+start=$SECONDS
+
+"$S/setup.sh"
+"$S/fetch-kernel.sh"
+"$S/graft.sh"
+"$S/build-kernel.sh" test CLIPPY=1 >/dev/null
+"$S/initramfs.sh" >/dev/null
+log "built in $((SECONDS - start)) s"
+
+out=$CACHE/results
+rm -rf "$out"
+mkdir -p "$out"
+tap=$out/host.tap
+n=0
+result() { # result OK|FAIL DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = OK ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi | tee -a "$tap"
+}
+
+# The harness itself: the guest's exit status reaches the host, and the
+# kernel that boots is the one just built.
+rc=0
+"$S/vm-run.sh" --timeout 120 --console "$out/console-harness.log" 'exit 7' || rc=$?
+[ $rc -eq 7 ] && result OK "harness: the guest's exit status reaches the host" ||
+	result FAIL "harness: the guest's exit status reaches the host (expected 7, got $rc)"
+want=$(sed -n 's/^#define UTS_VERSION "\(.*\)"/\1/p' "$(build_dir test)/include/generated/utsversion.h")
+got=$("$S/vm-run.sh" --timeout 120 --console "$out/console-harness.log" 'cat /proc/version' || true)
+case $got in
+*"$want"*) result OK "harness: the kernel booted is the one just built" ;;
+*) result FAIL "harness: the kernel booted is the one just built (want '$want' in '$got')" ;;
+esac
+
+# Lints: clippy ran in the build (-Dwarnings); rustfmt and checkpatch here.
+if "$S/lint.sh" --no-build > "$out/lint.log" 2>&1; then
+	result OK "lint: rustfmt and checkpatch are clean"
+else
+	cat "$out/lint.log"
+	result FAIL "lint: rustfmt and checkpatch are clean"
+fi
+
+log "running KUnit, the kselftests and seccomp_bpf in the VM"
+"$S/vm-run.sh" --timeout 2400 --console "$out/console.log" /selftests/run.sh |
+	tee "$out/selftests.tap" || true
+
+echo "# total time: $((SECONDS - start)) s"
+"$S/summarize.sh" "$out/console.log" "$tap" "$out/selftests.tap"

@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The user's entry points (the top-level Makefile includes this outside
+# kbuild). Everything lives in ${XDG_CACHE_HOME:-~/.cache}/syscalls-cgroup/.
+
+SHELL := /bin/bash
+S := scripts
+
+CMD ?= true
+TIMEOUT ?= 600
+VMFLAGS := --timeout $(TIMEOUT) $(if $(OVERLAY),--overlay $(OVERLAY)) \
+	   $(if $(filter 1,$(ICOUNT)),--icount)
+
+.PHONY: help kernel run demo test bench vm-run lint clean distclean
+
+help:
+	@echo "make run      build what is missing, boot into a shell (the demo without a terminal)"
+	@echo "make test     build, boot, run KUnit, the kselftests and seccomp_bpf: 'N passed, N failed'"
+	@echo "make demo     replay the classic session in the VM"
+	@echo "make bench    the benchmark under -icount (BASELINE=1 adds a kernel without the controller)"
+	@echo "make vm-run CMD='<shell command>' [OVERLAY=<dir>] [ICOUNT=1] [TIMEOUT=<s>]"
+	@echo "make kernel   just build the test kernel and the initramfs"
+	@echo "make lint     clippy and rustfmt on the controller, checkpatch on patches/"
+	@echo "make clean    drop the build directories; distclean also the kernel tree"
+
+kernel:
+	@$(S)/setup.sh
+	@$(S)/fetch-kernel.sh
+	@$(S)/graft.sh
+	@$(S)/build-kernel.sh test >/dev/null
+	@$(S)/initramfs.sh >/dev/null
+
+run: kernel
+	@if [ -t 0 ]; then $(S)/vm-run.sh --interactive; \
+	else $(S)/vm-run.sh --timeout $(TIMEOUT) /selftests/demo.sh; fi
+
+demo: kernel
+	@$(S)/vm-run.sh --timeout $(TIMEOUT) /selftests/demo.sh
+
+vm-run: kernel
+	@$(S)/vm-run.sh $(VMFLAGS) -- '$(subst ','\'',$(CMD))'
+
+test:
+	@$(S)/test.sh
+
+bench:
+	@$(S)/bench.sh $(if $(filter 1,$(BASELINE)),--baseline)
+
+lint:
+	@$(S)/lint.sh
+
+clean:
+	rm -rf $${XDG_CACHE_HOME:-$$HOME/.cache}/syscalls-cgroup/build-* \
+	       $${XDG_CACHE_HOME:-$$HOME/.cache}/syscalls-cgroup/initramfs*
+
+distclean: clean
+	rm -rf $${XDG_CACHE_HOME:-$$HOME/.cache}/syscalls-cgroup
