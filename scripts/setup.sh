@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 PACKAGES=(bc flex bison libelf-dev libssl-dev cpio busybox-static
 	qemu-system-x86 libclang-dev gcc-multilib libcap-dev clang lld llvm
 	rustc-web rust-web-src rust-web-clippy rustfmt-web binutils
-	python3-docutils xz-utils)
+	python3-docutils xz-utils rsync)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
