@@ -473,8 +473,14 @@ unsafe fn seq_show(sf: *mut bindings::seq_file, verb: Verb) -> c_int {
     // SAFETY: cgroup files keep their `kernfs_open_file` in `private`.
     let group = unsafe { file_group((*sf).private.cast()) };
     match controller::show(group, verb) {
-        // SAFETY: `sf` is the seq_file being shown; `text` is readable.
-        Ok(text) => unsafe { bindings::seq_write(sf, text.as_ptr().cast(), text.len()) },
+        Ok(text) => {
+            // SAFETY: `sf` is the seq_file being shown; `text` is readable.
+            // When the text overflows its buffer, the seq_file core sees
+            // that by itself and calls again with a larger one: the error
+            // `seq_write()` returns then is not ours to pass on.
+            unsafe { bindings::seq_write(sf, text.as_ptr().cast(), text.len()) };
+            0
+        }
         Err(e) => e.to_errno(),
     }
 }
