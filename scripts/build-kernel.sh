@@ -36,20 +36,19 @@ if [ ! -f "$B/.config" ] || [ "$(cat "$B/.syscalls-config" 2>/dev/null)" != "$su
 		-m -O "$B" .config "${frags[@]}" >/dev/null)
 	"${KMAKE[@]}" O="$B" -s olddefconfig >/dev/null
 	# Kconfig drops what it cannot satisfy without a word: check it all.
+	# A later fragment overrides an earlier one, as in merge_config.sh.
 	bad=0
-	while read -r line; do
-		case $line in
-		CONFIG_*=n) opt=${line%=n}; want="# $opt is not set" ;;
-		CONFIG_*) opt=${line%%=*}; want=$line ;;
-		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; want=$line ;;
-		*) continue ;;
-		esac
-		if [ "$want" = "# $opt is not set" ]; then
+	while read -r opt want; do
+		if [ "$want" = n ]; then
 			grep -q "^$opt=" "$B/.config" && { echo "config: $opt is set" >&2; bad=1; }
 		else
-			grep -qxF "$want" "$B/.config" || { echo "config: wanted $want, got: $(grep "^$opt=\|# $opt is" "$B/.config" || echo unset)" >&2; bad=1; }
+			grep -qxF "$opt=$want" "$B/.config" || { echo "config: wanted $opt=$want, got: $(grep "^$opt=\|# $opt is" "$B/.config" || echo unset)" >&2; bad=1; }
 		fi
-	done < <(cat "${frags[@]}")
+	done < <(cat "${frags[@]}" | sed -n \
+		-e 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' \
+		-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1 n/p' |
+		awk '{ v[$1] = $2; if (!($1 in o)) { o[$1] = n++; k[n - 1] = $1 } }
+		     END { for (i = 0; i < n; i++) print k[i], v[k[i]] }')
 	[ $bad -eq 0 ] || die "the $kind config lost options (see above)"
 	echo "$sum" > "$B/.syscalls-config"
 fi
