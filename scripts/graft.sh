@@ -22,6 +22,9 @@ mapfile -t files < <(ls Makefile Kconfig ./*.rs asm/* | sed 's|^\./||')
 for f in "${files[@]}"; do
 	sync "$f" "$dst/$f"
 done
+# The administrator's guide goes beside the other controllers' pages.
+sync Documentation/admin-guide/cgroup-v1/syscalls.rst \
+	"$KSRC/Documentation/admin-guide/cgroup-v1/syscalls.rst"
 # Files the repository no longer has (a renamed module) must go, too.
 ( cd "$dst" && find . -type f | sed 's|^\./||' ) | while read -r f; do
 	printf '%s\n' "${files[@]}" | grep -qxF "$f" || { rm -f "$dst/$f"; log "removed ${dst#"$KSRC"/}/$f"; }

@@ -25,3 +25,8 @@ helpers for the static inline functions the controller's binding layer
 calls: RCU, seqlock, the css of a task, css references, the work bit, the
 ABI of the current system call and array_index_nospec()." \
 	rust/bindings/bindings_helper.h rust/helpers/helpers.c rust/helpers/syscalls_cgroup.c
+"$S/mkpatch.sh" 0004-docs-cgroup-v1-list-the-syscalls-controller.patch \
+	"docs: cgroup-v1: list the syscalls controller" \
+	"Adds syscalls.rst, which the graft puts beside the other controllers'
+pages, to the cgroup v1 index." \
+	Documentation/admin-guide/cgroup-v1/index.rst

@@ -45,6 +45,13 @@ else
 	result FAIL "lint: rustfmt and checkpatch are clean"
 fi
 
+if "$S/docs.sh" > "$out/docs.log" 2>&1; then
+	result OK "docs: the admin guide renders without warnings"
+else
+	cat "$out/docs.log"
+	result FAIL "docs: the admin guide renders without warnings"
+fi
+
 log "running KUnit, the kselftests and seccomp_bpf in the VM"
 "$S/vm-run.sh" --timeout 2400 --console "$out/console.log" /selftests/run.sh |
 	tee "$out/selftests.tap" || true

@@ -17,4 +17,16 @@ for p in $progs; do
 			echo "not ok 1 $p exited with status $rc and no failure reported"
 	fi
 done
+# The classic session of README.md and the admin guide, as `make demo`
+# shows it: one result.
+if [ -z "$*" ]; then
+	echo "# ---- demo.sh"
+	if sh ./demo.sh > /tmp/demo.out 2>&1; then
+		echo "ok 1 demo: the classic session behaves as documented"
+	else
+		cat /tmp/demo.out
+		echo "not ok 1 demo: the classic session behaves as documented"
+		status=1
+	fi
+fi
 exit $status
