@@ -28,8 +28,9 @@ static WRITERS: StaticMutex = StaticMutex::new();
 /// A cgroup's effective set as the system call path reads it: the denied
 /// calls, as atomics written only under the group's seqlock.
 struct AtomicSet {
-    x86_64: [AtomicU64; X86_64_WORDS],
-    ia32: [AtomicU64; IA32_WORDS],
+    /// The x86_64 bitmap, then the ia32 one: one array, so that finding a
+    /// word takes an addition rather than a choice of array.
+    words: [AtomicU64; X86_64_WORDS + IA32_WORDS],
     /// Whether anything is denied at all.
     any: AtomicBool,
 }
@@ -37,17 +38,17 @@ struct AtomicSet {
 impl AtomicSet {
     const fn new() -> Self {
         Self {
-            x86_64: [const { AtomicU64::new(0) }; X86_64_WORDS],
-            ia32: [const { AtomicU64::new(0) }; IA32_WORDS],
+            words: [const { AtomicU64::new(0) }; X86_64_WORDS + IA32_WORDS],
             any: AtomicBool::new(false),
         }
     }
 
+    /// The index in `words` of the first word of `abi`'s bitmap.
     #[inline]
-    fn words(&self, abi: Abi) -> &[AtomicU64] {
+    const fn first_word(abi: Abi) -> usize {
         match abi {
-            Abi::X86_64 => &self.x86_64,
-            Abi::Ia32 => &self.ia32,
+            Abi::X86_64 => 0,
+            Abi::Ia32 => X86_64_WORDS,
         }
     }
 }
@@ -82,17 +83,6 @@ pub(crate) struct Group {
 unsafe impl Sync for Group {}
 // SAFETY: Nothing in a `Group` is tied to a thread.
 unsafe impl Send for Group {}
-
-/// What the system call path should do with a call.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Verdict {
-    /// The cgroup denies the call.
-    Denied,
-    /// The cgroup allows the call but denies others.
-    Allowed,
-    /// The cgroup denies nothing: its tasks need no checks.
-    Unfiltered,
-}
 
 impl Group {
     fn new() -> impl PinInit<Self> {
@@ -140,10 +130,11 @@ impl Group {
     pub(crate) fn effective(&self) -> SyscallSet {
         self.seqlock.read(|| {
             let mut set = SyscallSet::EMPTY;
-            for (w, a) in set.x86_64.iter_mut().zip(&self.effective.x86_64) {
+            let (x86_64, ia32) = self.effective.words.split_at(X86_64_WORDS);
+            for (w, a) in set.x86_64.iter_mut().zip(x86_64) {
                 *w = a.load(Ordering::Relaxed);
             }
-            for (w, a) in set.ia32.iter_mut().zip(&self.effective.ia32) {
+            for (w, a) in set.ia32.iter_mut().zip(ia32) {
                 *w = a.load(Ordering::Relaxed);
             }
             set
@@ -156,20 +147,21 @@ impl Group {
             .read(|| self.effective.any.load(Ordering::Relaxed))
     }
 
-    /// The verdict on call `nr` of `abi`; `nr` is below `abi.size()`.
+    /// Whether the group denies call `nr` of `abi`, and whether it denies
+    /// anything at all; `nr` is below `abi.size()`.
     #[inline]
-    pub(crate) fn verdict(&self, abi: Abi, nr: usize) -> Verdict {
-        let words = self.effective.words(abi);
-        // SAFETY: Clamps a possibly speculated index; no preconditions.
-        let idx = unsafe { bindings::array_index_nospec(nr as _, abi.size() as _) } as usize;
+    pub(crate) fn check(&self, abi: Abi, nr: usize) -> (bool, bool) {
+        let idx = crate::abi::index_nospec(nr, abi.size());
+        let word = self
+            .effective
+            .words
+            .get(AtomicSet::first_word(abi) + idx / 64);
+        let bit = 1u64 << (idx % 64);
         self.seqlock.read(|| {
-            if !self.effective.any.load(Ordering::Relaxed) {
-                Verdict::Unfiltered
-            } else if words[idx / 64].load(Ordering::Relaxed) & (1 << (idx % 64)) != 0 {
-                Verdict::Denied
-            } else {
-                Verdict::Allowed
-            }
+            (
+                word.is_some_and(|w| w.load(Ordering::Relaxed) & bit != 0),
+                self.effective.any.load(Ordering::Relaxed),
+            )
         })
     }
 }
@@ -226,10 +218,8 @@ impl Writer {
         let e = &group.effective;
         // INVARIANT: stores to `effective` happen inside the write side.
         let had_any = group.seqlock.write(|| {
-            for (a, w) in e.x86_64.iter().zip(&set.x86_64) {
-                a.store(*w, Ordering::Relaxed);
-            }
-            for (a, w) in e.ia32.iter().zip(&set.ia32) {
+            let words = Iterator::chain(set.x86_64.iter(), set.ia32.iter());
+            for (a, w) in e.words.iter().zip(words) {
                 a.store(*w, Ordering::Relaxed);
             }
             e.any.swap(!set.is_empty(), Ordering::Relaxed)
@@ -314,34 +304,63 @@ pub(crate) fn capable_sys_admin() -> bool {
     unsafe { bindings::capable(bindings::CAP_SYS_ADMIN as c_int) }
 }
 
-/// Calls `f` with the group of current, under RCU.
+/// The group of `task`.
+///
+/// # Safety
+///
+/// `task` is alive, and the caller is in an RCU read-side critical section
+/// for as long as it uses the group.
 #[inline]
-pub(crate) fn with_current_group<R>(f: impl FnOnce(&Group) -> R) -> R {
-    let _rcu = RcuGuard::new();
-    // SAFETY: Under RCU the css of current stays alive, and every css of
-    // this subsystem is in a `Group`.
-    let group = unsafe { Group::from_css(bindings::syscalls_cgroup_current_css()) };
-    f(group)
+unsafe fn task_group<'a>(task: *mut bindings::task_struct) -> &'a Group {
+    // SAFETY: `task` is alive; its `cgroups` is RCU-protected and read
+    // once, as `rcu_dereference()` does, and the css set it points to stays
+    // alive under RCU with its `subsys` array fixed.
+    let css = unsafe {
+        let cset = core::ptr::read_volatile(&raw const (*task).cgroups);
+        (*cset).subsys[bindings::cgroup_subsys_id_syscalls_cgrp_id as usize]
+    };
+    // SAFETY: Every css of this subsystem is in a `Group`, alive under RCU.
+    unsafe { Group::from_css(css) }
 }
 
-/// Whether current entered the kernel through the ia32 ABI.
-#[inline]
-pub(crate) fn current_in_ia32() -> bool {
-    // SAFETY: Reads current's thread status.
-    unsafe { bindings::syscalls_cgroup_in_ia32() }
+/// The task making a system call, as the check sees it.
+///
+/// # Invariants
+///
+/// `task` is current.
+#[derive(Clone, Copy)]
+pub(crate) struct Current {
+    task: *mut bindings::task_struct,
 }
 
-/// Clears current's work bit, then orders that before later loads.
-pub(crate) fn clear_current_work() {
-    // SAFETY: Clears a bit of current's own thread info, atomically.
-    unsafe { bindings::syscalls_cgroup_clear_work() };
-    crate::sync::smp_mb();
-}
+impl Current {
+    /// Whether current entered the kernel through the ia32 ABI.
+    #[inline]
+    pub(crate) fn in_ia32(&self) -> bool {
+        // SAFETY: By the type invariant `task` is current, whose status
+        // only current itself changes.
+        crate::abi::entered_ia32(unsafe { (*self.task).thread_info.status })
+    }
 
-/// Sets current's work bit.
-pub(crate) fn set_current_work() {
-    // SAFETY: `get_current()` returns the live current task.
-    mark_task(unsafe { bindings::get_current() });
+    /// Calls `f` with the group current is in now, under RCU.
+    #[inline]
+    pub(crate) fn with_group<R>(&self, f: impl FnOnce(&Group) -> R) -> R {
+        let _rcu = RcuGuard::new();
+        // SAFETY: current is alive, and `_rcu` covers the use of the group.
+        f(unsafe { task_group(self.task) })
+    }
+
+    /// Clears current's work bit, then orders that before later loads.
+    pub(crate) fn clear_work(&self) {
+        // SAFETY: Clears a bit of current's own thread info, atomically.
+        unsafe { bindings::syscalls_cgroup_clear_work() };
+        crate::sync::smp_mb();
+    }
+
+    /// Sets current's work bit.
+    pub(crate) fn set_work(&self) {
+        mark_task(self.task);
+    }
 }
 
 // The `struct cgroup_subsys` callbacks. The cgroup core calls them with
@@ -445,9 +464,9 @@ unsafe extern "C" fn attach(tset: *mut bindings::cgroup_taskset) {
 unsafe extern "C" fn fork(task: *mut bindings::task_struct) {
     crate::sync::smp_mb();
     let _rcu = RcuGuard::new();
-    // SAFETY: The new task is alive and linked to its css set; under RCU
-    // its css stays alive even if it migrates meanwhile.
-    let group = unsafe { Group::from_css(bindings::syscalls_cgroup_task_css(task)) };
+    // SAFETY: The new task is alive and linked to its css set; `_rcu`
+    // keeps its css alive even if it migrates meanwhile.
+    let group = unsafe { task_group(task) };
     if controller::needs_work(group) {
         mark_task(task);
     }
@@ -628,9 +647,61 @@ const fn subsys() -> bindings::cgroup_subsys {
 #[allow(non_upper_case_globals)]
 pub static syscalls_cgrp_subsys: Subsys = Subsys(UnsafeCell::new(subsys()));
 
-/// Decides whether current may run system call `nr`; see
-/// `include/linux/syscalls_cgroup.h`.
+/// The check of system call `nr` of `task`, which is current, with
+/// registers `regs`: returns `nr`, or -1 after making the call return
+/// `-ENOSYS` when the cgroup of `task` denies it. `syscalls_cgroup_enter()`
+/// of `include/linux/syscalls_cgroup.h` calls it.
+///
+/// # Safety
+///
+/// `task` is current and `regs` the registers of its system call.
 #[no_mangle]
-pub extern "C" fn syscalls_cgroup_denied(nr: c_long) -> bool {
-    controller::denied(nr as i64, current_in_ia32())
+pub unsafe extern "C" fn __syscalls_cgroup_enter(
+    regs: *mut bindings::pt_regs,
+    nr: c_long,
+    task: *mut bindings::task_struct,
+) -> c_long {
+    // INVARIANT: the caller passes current.
+    let current = Current { task };
+    match controller::verdict(current, nr as i64) {
+        Some(false) => nr,
+        // SAFETY: The caller passes current's registers.
+        Some(true) => unsafe { deny(regs) },
+        // SAFETY: As for this function.
+        None => unsafe { enter_with_stale_work(regs, nr, task) },
+    }
+}
+
+/// Fails the call of `regs` with `-ENOSYS`; returns -1, the number of no
+/// call, for the entry code to skip.
+///
+/// # Safety
+///
+/// `regs` are the registers of current's system call.
+unsafe fn deny(regs: *mut bindings::pt_regs) -> c_long {
+    // SAFETY: By the safety requirements.
+    unsafe { crate::abi::fail_with_enosys(regs) };
+    -1
+}
+
+/// [`__syscalls_cgroup_enter`] for a task whose cgroup denies nothing: out
+/// of line, and called last, so that the common path saves no registers.
+///
+/// # Safety
+///
+/// As for [`__syscalls_cgroup_enter`].
+#[cold]
+#[inline(never)]
+unsafe fn enter_with_stale_work(
+    regs: *mut bindings::pt_regs,
+    nr: c_long,
+    task: *mut bindings::task_struct,
+) -> c_long {
+    // INVARIANT: the caller passes current.
+    if controller::drop_stale_work(Current { task }, nr as i64) {
+        // SAFETY: The caller passes current's registers.
+        unsafe { deny(regs) }
+    } else {
+        nr
+    }
 }

@@ -6,7 +6,7 @@
 use kernel::prelude::*;
 
 use crate::abi;
-use crate::cgroup::{self, Group, Verdict, Writer};
+use crate::cgroup::{self, Current, Group, Writer};
 use crate::parse;
 use crate::policy::{self, Verb};
 
@@ -77,24 +77,26 @@ pub(crate) fn needs_work(group: &Group) -> bool {
 }
 
 /// The check of a task that carries the work bit: whether its cgroup
-/// denies system call `nr`, entered through the ia32 ABI or not.
-#[inline]
-pub(crate) fn denied(nr: i64, ia32: bool) -> bool {
-    let Some((abi, idx)) = abi::classify(nr, ia32) else {
-        return false;
+/// denies system call `nr`, or `None` when it denies nothing at all.
+#[inline(always)]
+pub(crate) fn verdict(current: Current, nr: i64) -> Option<bool> {
+    let Some((abi, idx)) = abi::classify(nr, current.in_ia32()) else {
+        return Some(false);
     };
-    match cgroup::with_current_group(|group| group.verdict(abi, idx)) {
-        Verdict::Denied => true,
-        Verdict::Allowed => false,
-        Verdict::Unfiltered => {
-            // The bit is stale: drop it, then look again, at the css current
-            // is in now, in case a writer or a migration set it meanwhile.
-            cgroup::clear_current_work();
-            let again = cgroup::with_current_group(|group| group.verdict(abi, idx));
-            if again != Verdict::Unfiltered {
-                cgroup::set_current_work();
-            }
-            again == Verdict::Denied
+    let (denied, filtered) = current.with_group(|group| group.check(abi, idx));
+    (denied || filtered).then_some(denied)
+}
+
+/// The cgroup of current denies nothing: its work bit is stale. Drops it,
+/// then looks again, at the cgroup current is in now, in case a writer or
+/// a migration set the bit meanwhile; returns whether `nr` is denied.
+pub(crate) fn drop_stale_work(current: Current, nr: i64) -> bool {
+    current.clear_work();
+    match verdict(current, nr) {
+        Some(denied) => {
+            current.set_work();
+            denied
         }
+        None => false,
     }
 }

@@ -7,7 +7,7 @@
 //! [`include/linux/mutex.h`](srctree/include/linux/mutex.h)
 
 use core::marker::PhantomPinned;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{fence, AtomicBool, AtomicU32, Ordering};
 
 use kernel::{bindings, prelude::*, str::CStr, types::Opaque};
 
@@ -43,16 +43,36 @@ impl SeqLock {
         })
     }
 
+    /// The sequence count of the lock.
+    #[inline]
+    fn sequence(&self) -> &AtomicU32 {
+        // SAFETY: By the type invariant the seqlock is initialised and does
+        // not move; its sequence is an aligned `unsigned int` that writers
+        // change with plain stores between barriers, which atomics may read.
+        unsafe { AtomicU32::from_ptr(&raw mut (*self.inner.get()).seqcount.seqcount.sequence) }
+    }
+
     /// Runs `read` until it ran without a writer in between, and returns
     /// what that run returned. `read` must only load atomics.
+    ///
+    /// This is `read_seqbegin()` and `read_seqretry()` inline, as the system
+    /// call path needs them: two loads and a compare, no calls. It leaves
+    /// out lockdep's annotation of readers (writers keep theirs), and it
+    /// spins on an odd count, which PREEMPT_RT forbids: Kconfig excludes it.
     #[inline]
     pub(crate) fn read<R>(&self, read: impl Fn() -> R) -> R {
+        let sequence = self.sequence();
         loop {
-            // SAFETY: By the type invariant, `inner` is an initialised seqlock.
-            let start = unsafe { bindings::read_seqbegin(self.inner.get()) };
+            let start = sequence.load(Ordering::Acquire);
+            if start & 1 != 0 {
+                core::hint::spin_loop();
+                continue;
+            }
             let value = read();
-            // SAFETY: As above; `start` came from `read_seqbegin()` on it.
-            if unsafe { bindings::read_seqretry(self.inner.get(), start) } == 0 {
+            // The loads of `read` come before the second load of the count,
+            // as `smp_rmb()` orders them in `read_seqretry()`.
+            fence(Ordering::Acquire);
+            if sequence.load(Ordering::Relaxed) == start {
                 return value;
             }
         }
@@ -135,7 +155,18 @@ impl Drop for StaticMutexGuard {
     }
 }
 
+/// Whether `rcu_read_lock()` is no more than a compiler barrier here: no
+/// preemptible RCU, no preemption count, no lockdep (`rcupdate.h`).
+const RCU_READ_LOCK_IS_A_BARRIER: bool = cfg!(not(any(
+    CONFIG_PREEMPT_RCU,
+    CONFIG_PREEMPT_COUNT,
+    CONFIG_DEBUG_LOCK_ALLOC
+)));
+
 /// An RCU read-side critical section, from creation to drop.
+///
+/// Where `rcu_read_lock()` is only a compiler barrier, so is this, without
+/// a call: the system call path enters one on every check.
 pub(crate) struct RcuGuard {
     // Not `Send`: the section must end on the thread that began it.
     _not_send: core::marker::PhantomData<*mut ()>,
@@ -145,9 +176,13 @@ impl RcuGuard {
     /// Enters an RCU read-side critical section.
     #[inline]
     pub(crate) fn new() -> Self {
-        // SAFETY: `rcu_read_lock()` may be called anywhere; the matching
-        // `rcu_read_unlock()` is in `drop`, on this thread.
-        unsafe { bindings::rcu_read_lock() };
+        if RCU_READ_LOCK_IS_A_BARRIER {
+            core::sync::atomic::compiler_fence(Ordering::SeqCst);
+        } else {
+            // SAFETY: `rcu_read_lock()` may be called anywhere; the matching
+            // `rcu_read_unlock()` is in `drop`, on this thread.
+            unsafe { bindings::rcu_read_lock() };
+        }
         Self {
             _not_send: core::marker::PhantomData,
         }
@@ -157,8 +192,12 @@ impl RcuGuard {
 impl Drop for RcuGuard {
     #[inline]
     fn drop(&mut self) {
-        // SAFETY: `new` entered the section that this leaves.
-        unsafe { bindings::rcu_read_unlock() };
+        if RCU_READ_LOCK_IS_A_BARRIER {
+            core::sync::atomic::compiler_fence(Ordering::SeqCst);
+        } else {
+            // SAFETY: `new` entered the section that this leaves.
+            unsafe { bindings::rcu_read_unlock() };
+        }
     }
 }
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The x86 glue: which ABI a system call came through and which table entry
-//! the entry code will run for it.
+//! The x86 glue: which ABI a system call came through, which table entry
+//! the entry code will run for it, and an index clamp against speculation.
 //!
 //! C headers: [`arch/x86/include/asm/syscall.h`](srctree/arch/x86/include/asm/syscall.h),
-//! [`arch/x86/entry/common.c`](srctree/arch/x86/entry/common.c)
+//! [`arch/x86/entry/common.c`](srctree/arch/x86/entry/common.c),
+//! [`arch/x86/include/asm/barrier.h`](srctree/arch/x86/include/asm/barrier.h)
 
 /// The tables generated from `syscall_64.tbl` and `syscall_32.tbl` by
 /// `asm/gen_tables.sh` at build time.
@@ -14,6 +15,47 @@ pub(crate) mod tables {
 
 /// `__X32_SYSCALL_BIT`: x32 system calls carry it in their number.
 const X32_SYSCALL_BIT: u32 = 0x4000_0000;
+
+/// Whether a task whose `thread_info.status` is `status` is in a system
+/// call it entered through the ia32 ABI: `in_ia32_syscall()`.
+#[inline]
+pub(crate) fn entered_ia32(status: u32) -> bool {
+    cfg!(CONFIG_IA32_EMULATION) && status & kernel::bindings::TS_COMPAT != 0
+}
+
+/// Makes the system call of `regs` return `-ENOSYS` without running:
+/// `syscall_set_return_value(current, regs, -ENOSYS, 0)`.
+///
+/// # Safety
+///
+/// `regs` are the live registers of current's system call.
+#[inline]
+pub(crate) unsafe fn fail_with_enosys(regs: *mut kernel::bindings::pt_regs) {
+    // SAFETY: By the safety requirements `regs` is valid; `ax` holds the
+    // return value, which only current's own system call path uses.
+    unsafe { (*regs).ax = (-(kernel::bindings::ENOSYS as isize)) as usize };
+}
+
+/// `index` if it is below `size`, else 0, also under speculation: the
+/// `array_index_nospec()` of x86, whose mask `cmp` and `sbb` compute
+/// without a branch the CPU could mispredict.
+#[inline]
+pub(crate) fn index_nospec(index: usize, size: usize) -> usize {
+    let mask: usize;
+    // SAFETY: Two register instructions: no memory, no stack; they clobber
+    // the flags, which `asm!` assumes unless told otherwise.
+    unsafe {
+        core::arch::asm!(
+            "cmp {index}, {size}",
+            "sbb {mask}, {mask}",
+            index = in(reg) index,
+            size = in(reg) size,
+            mask = lateout(reg) mask,
+            options(pure, nomem, nostack),
+        );
+    }
+    index & mask
+}
 
 /// A system call ABI with numbers of its own.
 ///
@@ -65,6 +107,7 @@ impl Abi {
 ///
 /// Returns `None` for a number that runs no table entry; such a call fails
 /// with `ENOSYS` by itself.
+#[inline(always)]
 pub(crate) fn classify(nr: i64, ia32: bool) -> Option<(Abi, usize)> {
     // Truncation to `int`, then unsigned, as the entry code does.
     let unr = nr as i32 as u32 as usize;

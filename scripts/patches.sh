@@ -9,8 +9,10 @@ S=$(dirname "$0")
 SYSCALL_WORK_CGROUP_SYSCALLS. syscall_trace_enter() then asks the
 controller about the final system call number, after ptrace, seccomp and
 tracepoints, and fails a denied call with -ENOSYS without running it.
-Tasks without the bit take the same path as before: the bit only joins
-SYSCALL_WORK_ENTER." \
+When the bit is a task's only entry work, the number is final at once,
+and syscall_trace_enter() asks the controller before doing any of its
+other work, which moves to __syscall_trace_enter(). Tasks without the bit
+take the same path as before: the bit only joins SYSCALL_WORK_ENTER." \
 	include/linux/thread_info.h include/linux/entry-common.h \
 	include/linux/syscalls_cgroup.h kernel/entry/common.c
 "$S/mkpatch.sh" 0002-cgroup-register-the-syscalls-controller.patch \

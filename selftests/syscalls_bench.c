@@ -877,7 +877,7 @@ int main(int argc, char **argv)
 	if (err)
 		ksft_exit_fail_msg("timing deny writes: %s\n", strerror(-err));
 
-	ksft_print_msg("\n");
+	printf("#\n");
 	ksft_print_msg("Instructions per system call. Under -icount shift=0,sleep=off, as scripts/bench.sh\n");
 	ksft_print_msg("runs it, a guest ns is one instruction executed: the figures count instructions,\n");
 	ksft_print_msg("not cycles, and repeat exactly from run to run.\n");
@@ -897,7 +897,7 @@ int main(int argc, char **argv)
 		       results[SECCOMP_FULL].call - results[ROOT].call);
 	ksft_print_msg("  a denied call: %.1f more than the kernel's own -ENOSYS\n",
 		       results[DENIED].call - results[NOSYS].call);
-	ksft_print_msg("\n");
+	printf("#\n");
 	ksft_print_msg("Instructions per write of 'mkdir' at the top of a tree of N cgroups, one task each\n");
 	ksft_print_msg("  %6s %12s %12s %10s %14s\n", "N", "deny", "allow", "growth",
 		       "per cgroup");
@@ -918,7 +918,7 @@ int main(int argc, char **argv)
 	ksft_print_msg("  (deny: from denying nothing, marks every task; the minimum of %d writes;\n",
 		       WRITE_RUNS);
 	ksft_print_msg("   per cgroup: the added cost of each cgroup and task from the previous N)\n");
-	ksft_print_msg("\n");
+	printf("#\n");
 
 	for (i = 0; i < NR_CASES; i++)
 		print_bench(cases[i].key, results[i].call);
