@@ -2,8 +2,9 @@
 
 //! The cgroup binding: the `syscalls` controller's `struct cgroup_subsys`,
 //! its files, the per-cgroup state the system call path reads, and the
-//! task operations the policy needs. Every `unsafe` of the controller but
-//! those of [`crate::sync`] and [`crate::kunit`] is here.
+//! task operations the policy needs. Every `unsafe` of the controller is
+//! here but those of the other binding modules, [`crate::sync`] and
+//! [`crate::kunit`], and the two of the x86 glue in [`crate::abi`].
 //!
 //! C headers: [`include/linux/cgroup-defs.h`](srctree/include/linux/cgroup-defs.h),
 //! [`include/linux/cgroup.h`](srctree/include/linux/cgroup.h)

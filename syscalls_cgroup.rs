@@ -7,13 +7,14 @@
 //! cgroup's effective set of denied calls is its own rules joined with its
 //! parent's, kept precomputed for the whole subtree. Tasks whose cgroup
 //! denies something carry `SYSCALL_WORK_CGROUP_SYSCALLS`, and
-//! `syscall_trace_enter()` asks [`cgroup::syscalls_cgroup_denied`] about
+//! `syscall_trace_enter()` asks [`cgroup::__syscalls_cgroup_enter`] about
 //! their calls; every other task runs the system call path unchanged.
 //!
 //! The layers, each in its own file: [`cgroup`], [`sync`] and [`kunit`]
-//! bind the C APIs (all the `unsafe` is there); [`controller`], [`policy`],
+//! bind the C APIs (the `unsafe` is there); [`controller`], [`policy`],
 //! [`parse`], [`set`] and [`names`] are safe Rust; [`abi`] is the x86 glue
-//! with the tables generated from the kernel's own.
+//! (the ABI of a call, the index clamp against speculation, the return
+//! value of a denied call) with the tables generated from the kernel's own.
 //!
 //! C header: [`include/linux/syscalls_cgroup.h`](srctree/include/linux/syscalls_cgroup.h)
 //! Documentation: `Documentation/admin-guide/cgroup-v1/syscalls.rst`

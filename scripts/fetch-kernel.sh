@@ -9,10 +9,12 @@ mkdir -p "$CACHE/dl"
 cd "$CACHE/dl"
 if ! ls linux-source-6.12_*.deb >/dev/null 2>&1; then
 	log "downloading Debian's linux-source-6.12"
-	apt-get download linux-source-6.12 2>&1 | grep -v '^W: Download is performed unsandboxed' || true
+	# apt-get download needs the package lists: refresh them if it fails.
+	apt-get download linux-source-6.12 >/dev/null 2>&1 ||
+		{ apt-get update -qq && apt-get download linux-source-6.12 >/dev/null 2>&1; } ||
+		die "apt-get download linux-source-6.12 failed"
 fi
 deb=$(ls linux-source-6.12_*.deb | sort -V | tail -n 1)
-[ -n "$deb" ] || die "apt-get download linux-source-6.12 failed"
 
 log "unpacking $deb"
 rm -rf "$KSRC" "$CACHE/unpack"

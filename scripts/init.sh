@@ -18,10 +18,8 @@ if grep -q syscalls.interactive /proc/cmdline; then
 	mkdir /sys/fs/cgroup/syscalls
 	mount -t cgroup -o syscalls syscalls /sys/fs/cgroup/syscalls
 	cat <<'HINT'
-
-The syscalls hierarchy is at /sys/fs/cgroup/syscalls. Try:
-  mkdir /sys/fs/cgroup/syscalls/box && echo $$ > /sys/fs/cgroup/syscalls/box/tasks && echo mkdir > /sys/fs/cgroup/syscalls/box/syscalls.deny && mkdir /tmp/x
-  (/selftests/demo.sh replays the classic session; 'poweroff' or Ctrl-A x leaves)
+syscalls hierarchy: /sys/fs/cgroup/syscalls. Try: cd /sys/fs/cgroup/syscalls; mkdir box; echo $$ > box/tasks; echo mkdir > box/syscalls.deny; mkdir /tmp/x
+/selftests/demo.sh replays the classic session; exit (or Ctrl-A x) leaves the VM.
 HINT
 	setsid cttyhack sh -l
 else
