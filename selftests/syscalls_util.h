@@ -67,11 +67,11 @@ static inline int sc_write(const char *cg, const char *file, const char *text)
 }
 
 /*
- * Reads a file of a cgroup into buf, without the final newline; the length
- * read or -errno.
+ * Reads a file of a cgroup into buf byte for byte, newline included, and
+ * NUL-terminates it; the length read or -errno.
  */
-static inline ssize_t sc_read(const char *cg, const char *file, char *buf,
-			      size_t len)
+static inline ssize_t sc_read_raw(const char *cg, const char *file, char *buf,
+				  size_t len)
 {
 	char path[4096];
 	ssize_t n, total = 0;
@@ -86,6 +86,18 @@ static inline ssize_t sc_read(const char *cg, const char *file, char *buf,
 	if (n < 0)
 		return -errno;
 	buf[total] = '\0';
+	return total;
+}
+
+/*
+ * Reads a file of a cgroup into buf, without the final newline; the length
+ * read or -errno.
+ */
+static inline ssize_t sc_read(const char *cg, const char *file, char *buf,
+			      size_t len)
+{
+	ssize_t total = sc_read_raw(cg, file, buf, len);
+
 	if (total > 0 && buf[total - 1] == '\n')
 		buf[--total] = '\0';
 	return total;

@@ -145,26 +145,6 @@ static bool denies(const char *cg, const char *want)
 	return reads(cg, "syscalls.deny", want);
 }
 
-/* Reads a file byte for byte, newline included; the length or -errno. */
-static ssize_t read_raw(const char *cg, const char *file, char *buf,
-			size_t len)
-{
-	char path[4096];
-	ssize_t n, total = 0;
-	int fd;
-
-	fd = open(sc_path(path, sizeof(path), cg, file), O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf + total, len - 1 - total)) > 0)
-		total += n;
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[total] = '\0';
-	return total;
-}
-
 static bool exists(const char *cg, const char *file)
 {
 	char path[4096];
@@ -913,7 +893,7 @@ static int test_empty_set_reads_as_an_empty_line(void)
 	if (!make(cg))
 		goto cleanup;
 	for (int pass = 0; pass < 2; pass++) {
-		n = read_raw(cg, "syscalls.deny", buf, sizeof(buf));
+		n = sc_read_raw(cg, "syscalls.deny", buf, sizeof(buf));
 		if (n != 1 || buf[0] != '\n') {
 			ksft_print_msg("%s deny: expected '\\n', read %zd bytes '%s'\n",
 				       pass ? "emptied" : "fresh", n,
@@ -926,7 +906,7 @@ static int test_empty_set_reads_as_an_empty_line(void)
 	/* A set with items reads as one line too. */
 	if (!deny_ok(cg, "all"))
 		goto cleanup;
-	n = read_raw(cg, "syscalls.allow", buf, sizeof(buf));
+	n = sc_read_raw(cg, "syscalls.allow", buf, sizeof(buf));
 	if (n < 2 || buf[n - 1] != '\n' || strchr(buf, '\n') != buf + n - 1) {
 		ksft_print_msg("allow: expected one line ending in a newline, read '%s'\n",
 			       n >= 0 ? shown(buf) : errname(n));
