@@ -117,6 +117,24 @@ fn classify_follows_the_entry_code(t: &mut Test) {
     }
 }
 
+fn every_x32_call_is_checked_as_an_x86_64_call(t: &mut Test) {
+    // An x32-only call without an x86_64 namesake would escape every rule,
+    // `all` included: a kernel whose tables name one differently must fail
+    // here rather than open a hole.
+    for (i, &n) in crate::abi::tables::X32_TO_X86_64.iter().enumerate() {
+        let x32 = crate::abi::tables::X32_FIRST + i;
+        t.check(
+            n != crate::abi::tables::NONE,
+            format_args!("x32 call {x32} has no x86_64 namesake"),
+        );
+        let nr = 0x4000_0000 | x32 as i64;
+        t.check(
+            classify(nr, false).is_some(),
+            format_args!("x32 call {x32} is not classified"),
+        );
+    }
+}
+
 fn bare_numbers_and_names_reach_every_abi(t: &mut Test) {
     let mut want = SyscallSet::EMPTY;
     want.insert(Abi::X86_64, 83);
@@ -332,6 +350,7 @@ kunit_suite!(
     [
         tables_come_from_the_kernel,
         classify_follows_the_entry_code,
+        every_x32_call_is_checked_as_an_x86_64_call,
         bare_numbers_and_names_reach_every_abi,
         ranges_lists_and_all,
         always_allowed_calls_are_skipped,
