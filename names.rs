@@ -15,6 +15,60 @@ use crate::set::SyscallSet;
 /// from a signal handler, whatever its cgroup says.
 const ALWAYS_ALLOWED: [&str; 4] = ["exit", "exit_group", "rt_sigreturn", "sigreturn"];
 
+/// The calls that can leave a restart behind: interrupted by a signal or a
+/// stop, they go on through `restart_syscall`, which runs the rest of the
+/// call (the kernel's `set_restart_fn()` users: poll, the sleeps, futex
+/// waits).
+const RESTARTABLE: [&str; 6] = [
+    "poll",
+    "nanosleep",
+    "clock_nanosleep",
+    "clock_nanosleep_time64",
+    "futex",
+    "futex_time64",
+];
+
+/// Every restartable call, in every ABI that has it.
+pub(crate) const RESTARTABLE_CALLS: SyscallSet = set_of_names(&RESTARTABLE);
+
+/// `restart_syscall`, in every ABI.
+pub(crate) const RESTART_SYSCALL: SyscallSet = set_of_names(&["restart_syscall"]);
+
+/// The calls of `names` in every ABI that has them, at compile time.
+const fn set_of_names(names: &[&str]) -> SyscallSet {
+    let mut set = SyscallSet::EMPTY;
+    let mut i = 0;
+    while i < names.len() {
+        if let Some(nr) = const_position(&tables::X86_64_NAMES, names[i]) {
+            set.x86_64[nr / 64] |= 1 << (nr % 64);
+        }
+        if let Some(nr) = const_position(&tables::IA32_NAMES, names[i]) {
+            set.ia32[nr / 64] |= 1 << (nr % 64);
+        }
+        i += 1;
+    }
+    set
+}
+
+/// The index of `name` in `names`, at compile time.
+const fn const_position(names: &[&str], name: &str) -> Option<usize> {
+    let mut i = 0;
+    while i < names.len() {
+        let (a, b) = (names[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The number of the call named `name` in `abi`, if the table has one.
 pub(crate) fn lookup(abi: Abi, name: &str) -> Option<usize> {
     if name.is_empty() {
@@ -53,11 +107,8 @@ pub(crate) fn insert_name_everywhere(set: &mut SyscallSet, name: &str) -> bool {
 
 /// The calls that no rule can deny.
 pub(crate) fn always_allowed() -> SyscallSet {
-    let mut set = SyscallSet::EMPTY;
-    for name in ALWAYS_ALLOWED {
-        insert_name_everywhere(&mut set, name);
-    }
-    set
+    const SET: SyscallSet = set_of_names(&ALWAYS_ALLOWED);
+    SET
 }
 
 /// Whether every x86_64 call in `set` comes with its ia32 namesake, so that

@@ -51,7 +51,7 @@ pub(crate) fn parse(input: &[u8]) -> Result<SyscallSet> {
             Some(_) => {
                 let len = rest
                     .iter()
-                    .position(|&b| b == b',' || b.is_ascii_whitespace())
+                    .position(|&b| b == b',' || is_space(b))
                     .unwrap_or(rest.len());
                 parse_item(&rest[..len], &mut set)?;
                 after_item = true;
@@ -67,8 +67,13 @@ pub(crate) fn parse(input: &[u8]) -> Result<SyscallSet> {
     Ok(set)
 }
 
+/// White space as the kernel's `isspace()` has it, vertical tab included.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
 fn skip_space(s: &[u8]) -> &[u8] {
-    let n = s.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    let n = s.iter().take_while(|&&b| is_space(b)).count();
     &s[n..]
 }
 

@@ -12,6 +12,7 @@
 
 use kernel::prelude::*;
 
+use crate::names;
 use crate::set::SyscallSet;
 
 /// A write to one of the two files.
@@ -47,10 +48,17 @@ pub(crate) fn apply(
 
 /// The effective set of a cgroup with rules `own` under a parent whose
 /// effective set is `parent` (`None` for the root).
+///
+/// Where a call that can be restarted is denied, so is `restart_syscall`:
+/// it would run the rest of such a call, interrupted before the deny, as
+/// often as the task likes.
 pub(crate) fn effective(own: &SyscallSet, parent: Option<&SyscallSet>) -> SyscallSet {
     let mut set = *own;
     if let Some(parent) = parent {
         set.union_with(parent);
+    }
+    if set.intersects(&names::RESTARTABLE_CALLS) {
+        set.union_with(&names::RESTART_SYSCALL);
     }
     set
 }

@@ -330,6 +330,28 @@ fn allow_of_what_the_parent_denies_is_eperm(t: &mut Test) {
     );
 }
 
+fn a_denied_restartable_call_denies_restart_syscall(t: &mut Test) {
+    let restart = nr(Abi::X86_64, "restart_syscall");
+    let restart32 = nr(Abi::Ia32, "restart_syscall");
+    for name in ["poll", "nanosleep", "futex", "ia32:clock_nanosleep_time64"] {
+        let eff = effective(&set_of(name), None);
+        t.check(
+            eff.contains(Abi::X86_64, restart) && eff.contains(Abi::Ia32, restart32),
+            format_args!("denying {name} leaves restart_syscall allowed"),
+        );
+        let child = effective(&SyscallSet::EMPTY, Some(&eff));
+        t.check(
+            child.contains(Abi::X86_64, restart),
+            format_args!("the child of a cgroup denying {name} allows restart_syscall"),
+        );
+    }
+    let eff = effective(&set_of("mkdir, read, \x0bselect"), None);
+    t.check(
+        !eff.contains(Abi::X86_64, restart),
+        format_args!("denying mkdir denies restart_syscall"),
+    );
+}
+
 fn reallow_at_an_ancestor_reopens(t: &mut Test) {
     let mut parent_own = set_of("mkdir,rmdir");
     let child_own = set_of("rmdir");
@@ -360,5 +382,6 @@ kunit_suite!(
         deny_reaches_descendants,
         allow_of_what_the_parent_denies_is_eperm,
         reallow_at_an_ancestor_reopens,
+        a_denied_restartable_call_denies_restart_syscall,
     ]
 );

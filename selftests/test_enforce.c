@@ -16,6 +16,7 @@
 #include <linux/futex.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
@@ -2029,6 +2030,94 @@ static int child_deny_all(void *arg)
 	return bad ? 16 + bad : KSFT_PASS;
 }
 
+#define CG_RESTART "enf_restart"
+
+/*
+ * A poll() that a stop and a continue interrupt leaves a restart behind:
+ * restart_syscall runs the rest of it, poll's body, as often as called.
+ * Once poll is denied, restart_syscall must be denied too, or the task
+ * could go on polling through it.
+ */
+static int test_restart_cannot_continue_a_denied_call(void)
+{
+	static struct pollfd pfd;
+	int to_child[2] = { -1, -1 }, to_parent[2] = { -1, -1 };
+	int ret = KSFT_FAIL, status;
+	pid_t child = -1;
+	char b;
+
+	if (en_cg_make(CG_RESTART, NULL) || pipe(to_child) || pipe(to_parent))
+		goto cleanup;
+	child = fork();
+	if (child < 0)
+		goto cleanup;
+	if (child == 0) {
+		int p[2];
+		long r;
+
+		if (read(to_child[0], &b, 1) != 1 || pipe(p))
+			_exit(2);
+		pfd.fd = p[0];
+		pfd.events = POLLIN;
+		/* Stopped and continued by the parent: restarted by the kernel. */
+		r = raw_syscall3(SYS_poll, (long)&pfd, 1, 1500);
+		if (r != 0 || write(to_parent[1], "p", 1) != 1)
+			_exit(3);
+		if (read(to_child[0], &b, 1) != 1)
+			_exit(4);
+		if (raw_syscall3(SYS_poll, (long)&pfd, 1, 0) != -ENOSYS)
+			_exit(5);
+		if (write(p[1], "y", 1) != 1)
+			_exit(6);
+		pfd.revents = 0;
+		r = raw_syscall3(SYS_restart_syscall, 0, 0, 0);
+		if (r != -ENOSYS) {
+			printf("# restart_syscall after the deny: expected -ENOSYS, got %ld (revents %#x)\n",
+			       r, pfd.revents);
+			_exit(7);
+		}
+		_exit(0);
+	}
+	if (sc_enter(CG_RESTART, child) || write(to_child[1], "g", 1) != 1)
+		goto cleanup;
+	usleep(300000);
+	kill(child, SIGSTOP);
+	usleep(200000);
+	kill(child, SIGCONT);
+	if (read(to_parent[0], &b, 1) != 1) {
+		ksft_print_msg("the child's first poll failed\n");
+		goto cleanup;
+	}
+	if (sc_write(CG_RESTART, "syscalls.deny", "poll")) {
+		ksft_print_msg("deny poll failed\n");
+		goto cleanup;
+	}
+	if (!sc_reads(CG_RESTART, "syscalls.deny", "7,219 ia32:0,ia32:168"))
+		goto cleanup;
+	if (write(to_child[1], "g", 1) != 1)
+		goto cleanup;
+	if (waitpid(child, &status, 0) != child)
+		goto cleanup;
+	child = -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		ksft_print_msg("child: expected exit 0, got status %#x\n", status);
+		goto cleanup;
+	}
+	ret = KSFT_PASS;
+cleanup:
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
+	close(to_child[0]);
+	close(to_child[1]);
+	close(to_parent[0]);
+	close(to_parent[1]);
+	en_cg_remove(CG_RESTART);
+	en_reset_root();
+	return ret;
+}
+
 static int test_root_unfiltered_while_child_denies_all(void)
 {
 	static const struct calls in_root = { 1, {
@@ -2217,6 +2306,7 @@ struct enforce_test {
 	T(test_seccomp_errno_stands),
 	T(test_seccomp_and_cgroup_both_apply),
 	T(test_race_deny_never_leaks),
+	T(test_restart_cannot_continue_a_denied_call),
 	T(test_root_unfiltered_while_child_denies_all),
 	T(test_kernel_threads_never_filtered),
 };
