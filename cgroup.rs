@@ -17,8 +17,9 @@ use kernel::ffi::{c_char, c_int, c_long, c_void};
 use kernel::{bindings, c_str, container_of, prelude::*, types::Opaque};
 
 use crate::abi::Abi;
-use crate::controller;
-use crate::policy::Verb;
+use crate::controller::{self, Verdict};
+use crate::names;
+use crate::policy::{self, Verb};
 use crate::set::{SyscallSet, IA32_WORDS, X86_64_WORDS};
 use crate::sync::{RcuGuard, SeqLock, StaticMutex, StaticMutexGuard};
 
@@ -129,7 +130,7 @@ impl Group {
 
     /// A consistent copy of the effective set.
     pub(crate) fn effective(&self) -> SyscallSet {
-        self.seqlock.read(|| {
+        let mut set = self.seqlock.read(|| {
             let mut set = SyscallSet::EMPTY;
             let (x86_64, ia32) = self.effective.words.split_at(X86_64_WORDS);
             for (w, a) in set.x86_64.iter_mut().zip(x86_64) {
@@ -139,7 +140,10 @@ impl Group {
                 *w = a.load(Ordering::Relaxed);
             }
             set
-        })
+        });
+        // The stored set is the checked one (`policy::checked`).
+        set.subtract(&names::RESTART_SYSCALL);
+        set
     }
 
     /// Whether the effective set denies anything.
@@ -213,9 +217,10 @@ impl Writer {
         self.rules_mut(group).online = online;
     }
 
-    /// Makes `set` the group's effective set, at once for every reader.
-    /// Returns whether the previous set denied anything.
-    pub(crate) fn publish(&mut self, group: &Group, set: &SyscallSet) -> bool {
+    /// Makes `effective` the group's effective set, at once for every
+    /// reader. Returns whether the previous set denied anything.
+    pub(crate) fn publish(&mut self, group: &Group, effective: &SyscallSet) -> bool {
+        let set = policy::checked(effective);
         let e = &group.effective;
         // INVARIANT: stores to `effective` happen inside the write side.
         let had_any = group.seqlock.write(|| {
@@ -299,10 +304,30 @@ fn mark_task(task: *mut bindings::task_struct) {
     }
 }
 
-/// Whether the writer holds `CAP_SYS_ADMIN` in the initial user namespace.
-pub(crate) fn capable_sys_admin() -> bool {
-    // SAFETY: `capable()` checks the credentials of current.
-    unsafe { bindings::capable(bindings::CAP_SYS_ADMIN as c_int) }
+/// Who is behind a write to one of the files: the task writing, and the
+/// one that opened the file.
+///
+/// # Invariants
+///
+/// `of` is an open file of this subsystem, being written.
+pub(crate) struct WriteAccess {
+    of: *mut bindings::kernfs_open_file,
+}
+
+impl WriteAccess {
+    /// Whether both the writer and the opener of the file hold
+    /// `CAP_SYS_ADMIN` in the initial user namespace. The opener counts:
+    /// a file opened by an unprivileged user and handed to a privileged
+    /// program (as its standard output, say) must not let that program's
+    /// output change the policy.
+    pub(crate) fn is_sys_admin(&self) -> bool {
+        let cap = bindings::CAP_SYS_ADMIN as c_int;
+        // SAFETY: `capable()` checks the credentials of current.
+        let writer = unsafe { bindings::capable(cap) };
+        // SAFETY: By the type invariant `of` is open, so its `file` is
+        // alive; `init_user_ns` is a static of the kernel, never freed.
+        writer && unsafe { bindings::file_ns_capable((*self.of).file, &raw mut bindings::init_user_ns, cap) }
+    }
 }
 
 /// The group of `task`.
@@ -361,6 +386,22 @@ impl Current {
     /// Sets current's work bit.
     pub(crate) fn set_work(&self) {
         mark_task(self.task);
+    }
+
+    /// The system call that `restart_syscall` would continue now, as its
+    /// number and whether it was an ia32 call; `None` when there is
+    /// nothing to continue.
+    pub(crate) fn interrupted_call(&self) -> Option<(i64, bool)> {
+        // SAFETY: By the type invariant `task` is current, and only current
+        // changes its own restart block.
+        let restart = unsafe { &(*self.task).restart_block };
+        // Function addresses: `do_no_restart_syscall` is one function, in
+        // the kernel image, with one address.
+        let nothing = bindings::do_no_restart_syscall as *const () as usize;
+        match restart.fn_ {
+            Some(f) if f as *const () as usize != nothing => Some((restart.syscall_nr as i64, restart.syscall_compat)),
+            _ => None,
+        }
     }
 }
 
@@ -520,7 +561,9 @@ unsafe fn write(
     let group = unsafe { file_group(of) };
     // SAFETY: kernfs hands over `len` readable bytes at `buf`.
     let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
-    match controller::write(group, verb, input) {
+    // INVARIANT: `of` is one of our files, being written.
+    let access = WriteAccess { of };
+    match controller::write(group, verb, input, &access) {
         Ok(()) => len as isize,
         Err(e) => e.to_errno() as isize,
     }
@@ -665,44 +708,62 @@ pub unsafe extern "C" fn __syscalls_cgroup_enter(
     // INVARIANT: the caller passes current.
     let current = Current { task };
     match controller::verdict(current, nr as i64) {
-        Some(false) => nr,
-        // SAFETY: The caller passes current's registers.
-        Some(true) => unsafe { deny(regs) },
+        Verdict::Allow => nr,
         // SAFETY: As for this function.
-        None => unsafe { enter_with_stale_work(regs, nr, task) },
+        verdict => unsafe { enter_slow(regs, nr, task, verdict) },
     }
 }
 
-/// Fails the call of `regs` with `-ENOSYS`; returns -1, the number of no
-/// call, for the entry code to skip.
-///
-/// # Safety
-///
-/// `regs` are the registers of current's system call.
-unsafe fn deny(regs: *mut bindings::pt_regs) -> c_long {
-    // SAFETY: By the safety requirements.
-    unsafe { crate::abi::fail_with_enosys(regs) };
-    -1
-}
-
-/// [`__syscalls_cgroup_enter`] for a task whose cgroup denies nothing: out
-/// of line, and called last, so that the common path saves no registers.
+/// [`__syscalls_cgroup_enter`] for a call it did not simply allow: a denied
+/// call, a restart, or a task whose cgroup denies nothing. Out of line and
+/// called last, so that the allowed path saves no registers.
 ///
 /// # Safety
 ///
 /// As for [`__syscalls_cgroup_enter`].
 #[cold]
 #[inline(never)]
-unsafe fn enter_with_stale_work(
+unsafe fn enter_slow(
     regs: *mut bindings::pt_regs,
     nr: c_long,
     task: *mut bindings::task_struct,
+    verdict: Verdict,
 ) -> c_long {
     // INVARIANT: the caller passes current.
-    if controller::drop_stale_work(Current { task }, nr as i64) {
+    if controller::denies(Current { task }, nr as i64, verdict) {
         // SAFETY: The caller passes current's registers.
-        unsafe { deny(regs) }
+        unsafe { crate::abi::fail_with_enosys(regs) };
+        // The number of no call: the entry code skips it.
+        -1
     } else {
         nr
+    }
+}
+
+/// Records in `restart` the system call it continues: the one current is
+/// making, unless that is `restart_syscall` itself, which continues the
+/// call recorded already. `set_restart_fn()` calls it.
+///
+/// # Safety
+///
+/// `restart` is current's restart block, and current is in a system call.
+#[no_mangle]
+pub unsafe extern "C" fn syscalls_cgroup_note_restart(restart: *mut bindings::restart_block) {
+    // SAFETY: current is alive, and in a system call, whose registers
+    // `current_pt_regs()` gives; only the low 32 bits of `orig_ax` count,
+    // as `classify()` knows.
+    let (task, nr) = unsafe {
+        let task = bindings::get_current();
+        (task, (*bindings::current_pt_regs()).orig_ax as i64)
+    };
+    // INVARIANT: `task` is current.
+    let ia32 = Current { task }.in_ia32();
+    if !controller::is_restart(nr, ia32) {
+        // SAFETY: By the safety requirements `restart` is current's, which
+        // only current changes.
+        unsafe {
+            (*restart).syscall_nr = nr as c_long;
+            (*restart).syscall_compat = ia32;
+        }
     }
 }

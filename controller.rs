@@ -6,7 +6,8 @@
 use kernel::prelude::*;
 
 use crate::abi;
-use crate::cgroup::{self, Current, Group, Writer};
+use crate::cgroup::{Current, Group, WriteAccess, Writer};
+use crate::names;
 use crate::parse;
 use crate::policy::{self, Verb};
 
@@ -30,8 +31,8 @@ pub(crate) fn css_offline(group: &Group) {
 
 /// A write of `input` to `syscalls.allow` or `syscalls.deny`: all or
 /// nothing.
-pub(crate) fn write(group: &Group, verb: Verb, input: &[u8]) -> Result {
-    if !cgroup::capable_sys_admin() {
+pub(crate) fn write(group: &Group, verb: Verb, input: &[u8], access: &WriteAccess) -> Result {
+    if !access.is_sys_admin() {
         return Err(EPERM);
     }
     let request = parse::parse(input)?;
@@ -76,27 +77,79 @@ pub(crate) fn needs_work(group: &Group) -> bool {
     group.denies_any()
 }
 
-/// The check of a task that carries the work bit: whether its cgroup
-/// denies system call `nr`, or `None` when it denies nothing at all.
-#[inline(always)]
-pub(crate) fn verdict(current: Current, nr: i64) -> Option<bool> {
-    let Some((abi, idx)) = abi::classify(nr, current.in_ia32()) else {
-        return Some(false);
-    };
-    let (denied, filtered) = current.with_group(|group| group.check(abi, idx));
-    (denied || filtered).then_some(denied)
+/// What the system call path does with a call of a task that carries the
+/// work bit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// The call runs.
+    Allow,
+    /// The call fails with `ENOSYS` without running.
+    Deny,
+    /// The call is `restart_syscall`: the call it would continue decides.
+    Restart,
+    /// The cgroup denies nothing: the work bit is stale.
+    Stale,
 }
 
-/// The cgroup of current denies nothing: its work bit is stale. Drops it,
-/// then looks again, at the cgroup current is in now, in case a writer or
-/// a migration set the bit meanwhile; returns whether `nr` is denied.
-pub(crate) fn drop_stale_work(current: Current, nr: i64) -> bool {
-    current.clear_work();
-    match verdict(current, nr) {
-        Some(denied) => {
-            current.set_work();
-            denied
+/// The check of system call `nr` of a task that carries the work bit.
+#[inline(always)]
+pub(crate) fn verdict(current: Current, nr: i64) -> Verdict {
+    let Some((abi, idx)) = abi::classify(nr, current.in_ia32()) else {
+        return Verdict::Allow;
+    };
+    let (denied, any) = current.with_group(|group| group.check(abi, idx));
+    if !denied {
+        if any {
+            Verdict::Allow
+        } else {
+            Verdict::Stale
         }
+    } else if names::RESTART_SYSCALL.contains(abi, idx) {
+        Verdict::Restart
+    } else {
+        Verdict::Deny
+    }
+}
+
+/// The slow path of the check: whether a call that [`verdict`] did not
+/// simply allow is denied.
+pub(crate) fn denies(current: Current, nr: i64, verdict: Verdict) -> bool {
+    match verdict {
+        Verdict::Allow => false,
+        Verdict::Deny => true,
+        Verdict::Restart => denies_restart(current),
+        Verdict::Stale => {
+            // Drops the stale bit, then looks again, at the cgroup current
+            // is in now, in case a writer or a migration set the bit
+            // meanwhile.
+            current.clear_work();
+            match self::verdict(current, nr) {
+                Verdict::Stale => false,
+                again => {
+                    current.set_work();
+                    again == Verdict::Deny || (again == Verdict::Restart && denies_restart(current))
+                }
+            }
+        }
+    }
+}
+
+/// Whether `restart_syscall` is denied: it is when the cgroup denies the
+/// call it would continue, in the ABI that call was made in. With nothing
+/// to continue, it runs as on a kernel without the controller (and fails
+/// with `EINTR`).
+fn denies_restart(current: Current) -> bool {
+    let Some((nr, ia32)) = current.interrupted_call() else {
+        return false;
+    };
+    match abi::classify(nr, ia32) {
+        Some((abi, idx)) => current.with_group(|group| group.check(abi, idx).0),
         None => false,
     }
+}
+
+/// Whether system call `nr` (of the ia32 ABI if `ia32`) is
+/// `restart_syscall`, which continues a call rather than being one.
+pub(crate) fn is_restart(nr: i64, ia32: bool) -> bool {
+    abi::classify(nr, ia32).is_some_and(|(abi, idx)| names::RESTART_SYSCALL.contains(abi, idx))
 }

@@ -15,23 +15,9 @@ use crate::set::SyscallSet;
 /// from a signal handler, whatever its cgroup says.
 const ALWAYS_ALLOWED: [&str; 4] = ["exit", "exit_group", "rt_sigreturn", "sigreturn"];
 
-/// The calls that can leave a restart behind: interrupted by a signal or a
-/// stop, they go on through `restart_syscall`, which runs the rest of the
-/// call (the kernel's `set_restart_fn()` users: poll, the sleeps, futex
-/// waits).
-const RESTARTABLE: [&str; 6] = [
-    "poll",
-    "nanosleep",
-    "clock_nanosleep",
-    "clock_nanosleep_time64",
-    "futex",
-    "futex_time64",
-];
-
-/// Every restartable call, in every ABI that has it.
-pub(crate) const RESTARTABLE_CALLS: SyscallSet = set_of_names(&RESTARTABLE);
-
-/// `restart_syscall`, in every ABI.
+/// `restart_syscall`, in every ABI. It is not a call of its own but the
+/// rest of an interrupted one, and no rule names it: the system call path
+/// allows it exactly when the cgroup allows the call it would continue.
 pub(crate) const RESTART_SYSCALL: SyscallSet = set_of_names(&["restart_syscall"]);
 
 /// The calls of `names` in every ABI that has them, at compile time.
@@ -109,6 +95,14 @@ pub(crate) fn insert_name_everywhere(set: &mut SyscallSet, name: &str) -> bool {
 pub(crate) fn always_allowed() -> SyscallSet {
     const SET: SyscallSet = set_of_names(&ALWAYS_ALLOWED);
     SET
+}
+
+/// The calls that no rule names: those always allowed, and
+/// `restart_syscall`, whose verdict is that of the call it continues.
+pub(crate) fn outside_rules() -> SyscallSet {
+    let mut set = always_allowed();
+    set.union_with(&RESTART_SYSCALL);
+    set
 }
 
 /// Whether every x86_64 call in `set` comes with its ia32 namesake, so that

@@ -27,7 +27,7 @@ use crate::set::SyscallSet;
 ///
 /// The first bad item decides the error: `EINVAL` for bad syntax and unknown
 /// names or prefixes, `ERANGE` for a number past its table or too large for
-/// any table. The calls of [`names::always_allowed`] are never in the result.
+/// any table. The calls of [`names::outside_rules`] are never in the result.
 /// A blank write gives the empty set.
 pub(crate) fn parse(input: &[u8]) -> Result<SyscallSet> {
     let mut set = SyscallSet::EMPTY;
@@ -63,7 +63,7 @@ pub(crate) fn parse(input: &[u8]) -> Result<SyscallSet> {
     if open_comma {
         return Err(EINVAL);
     }
-    set.subtract(&names::always_allowed());
+    set.subtract(&names::outside_rules());
     Ok(set)
 }
 

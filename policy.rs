@@ -48,16 +48,23 @@ pub(crate) fn apply(
 
 /// The effective set of a cgroup with rules `own` under a parent whose
 /// effective set is `parent` (`None` for the root).
-///
-/// Where a call that can be restarted is denied, so is `restart_syscall`:
-/// it would run the rest of such a call, interrupted before the deny, as
-/// often as the task likes.
 pub(crate) fn effective(own: &SyscallSet, parent: Option<&SyscallSet>) -> SyscallSet {
     let mut set = *own;
     if let Some(parent) = parent {
         set.union_with(parent);
     }
-    if set.intersects(&names::RESTARTABLE_CALLS) {
+    set
+}
+
+/// The set the system call path tests for a cgroup whose effective set is
+/// `effective`: that set, and `restart_syscall` whenever anything is
+/// denied. A restart then takes the slow path, which lets it through only
+/// when the cgroup allows the call it continues, so that a call stopped
+/// before its deny cannot run on through `restart_syscall`, and a call
+/// that is allowed can always be restarted.
+pub(crate) fn checked(effective: &SyscallSet) -> SyscallSet {
+    let mut set = *effective;
+    if !set.is_empty() {
         set.union_with(&names::RESTART_SYSCALL);
     }
     set

@@ -9,7 +9,8 @@ use crate::abi::{classify, Abi};
 use crate::kunit::{kunit_suite, Test};
 use crate::names;
 use crate::parse::{format_set, parse};
-use crate::policy::{apply, effective, Verb};
+use crate::controller::is_restart;
+use crate::policy::{apply, checked, effective, Verb};
 use crate::set::SyscallSet;
 
 /// Shorthand: the number of `name` in `abi`, or a value past every table.
@@ -330,26 +331,64 @@ fn allow_of_what_the_parent_denies_is_eperm(t: &mut Test) {
     );
 }
 
-fn a_denied_restartable_call_denies_restart_syscall(t: &mut Test) {
+fn restart_syscall_is_in_no_rule(t: &mut Test) {
     let restart = nr(Abi::X86_64, "restart_syscall");
     let restart32 = nr(Abi::Ia32, "restart_syscall");
+    for text in ["restart_syscall", "all", "ia32:all", "ia32:0", "200-230", "219"] {
+        let set = set_of(text);
+        t.check(
+            !set.contains(Abi::X86_64, restart) && !set.contains(Abi::Ia32, restart32),
+            format_args!("a write of '{text}' must not name restart_syscall"),
+        );
+    }
     for name in ["poll", "nanosleep", "futex", "ia32:clock_nanosleep_time64"] {
         let eff = effective(&set_of(name), None);
         t.check(
-            eff.contains(Abi::X86_64, restart) && eff.contains(Abi::Ia32, restart32),
-            format_args!("denying {name} leaves restart_syscall allowed"),
-        );
-        let child = effective(&SyscallSet::EMPTY, Some(&eff));
-        t.check(
-            child.contains(Abi::X86_64, restart),
-            format_args!("the child of a cgroup denying {name} allows restart_syscall"),
+            !eff.contains(Abi::X86_64, restart) && !eff.contains(Abi::Ia32, restart32),
+            format_args!("denying {name} must not show restart_syscall as denied"),
         );
     }
-    let eff = effective(&set_of("mkdir, read, \x0bselect"), None);
+}
+
+fn every_restart_takes_the_slow_path_where_anything_is_denied(t: &mut Test) {
+    let restart = nr(Abi::X86_64, "restart_syscall");
+    let restart32 = nr(Abi::Ia32, "restart_syscall");
+    for text in ["mkdir", "ia32:all", "poll"] {
+        let eff = effective(&set_of(text), None);
+        let checked = checked(&eff);
+        t.check(
+            checked.contains(Abi::X86_64, restart) && checked.contains(Abi::Ia32, restart32),
+            format_args!("with '{text}' denied, the checked set must hold restart_syscall"),
+        );
+        let mut rest = checked;
+        rest.subtract(&names::RESTART_SYSCALL);
+        t.check(
+            rest == eff,
+            format_args!("with '{text}' denied, the checked set must be the effective one plus restart_syscall"),
+        );
+    }
     t.check(
-        !eff.contains(Abi::X86_64, restart),
-        format_args!("denying mkdir denies restart_syscall"),
+        checked(&SyscallSet::EMPTY).is_empty(),
+        format_args!("a cgroup that denies nothing must check nothing"),
     );
+}
+
+fn restart_syscall_is_known_in_every_abi(t: &mut Test) {
+    const X32: i64 = 0x4000_0000;
+    for (nr, ia32, want) in [
+        (219, false, true),
+        (X32 | 219, false, true),
+        (0, true, true),
+        (0, false, false),
+        (219, true, false),
+        (7, false, false),
+        (168, true, false),
+    ] {
+        t.check(
+            is_restart(nr, ia32) == want,
+            format_args!("is_restart({nr:#x}, ia32 {ia32}): expected {want}"),
+        );
+    }
 }
 
 fn reallow_at_an_ancestor_reopens(t: &mut Test) {
@@ -382,6 +421,8 @@ kunit_suite!(
         deny_reaches_descendants,
         allow_of_what_the_parent_denies_is_eperm,
         reallow_at_an_ancestor_reopens,
-        a_denied_restartable_call_denies_restart_syscall,
+        restart_syscall_is_in_no_rule,
+        every_restart_takes_the_slow_path_where_anything_is_denied,
+        restart_syscall_is_known_in_every_abi,
     ]
 );

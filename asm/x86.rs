@@ -122,7 +122,13 @@ pub(crate) fn classify(nr: i64, ia32: bool) -> Option<(Abi, usize)> {
         // A common entry: x32 runs the same call as x86_64.
         return (xnr < tables::X86_64_NR).then_some((Abi::X86_64, xnr));
     }
-    match tables::X32_TO_X86_64.get(xnr - tables::X32_FIRST) {
+    // The index comes from user space: clamp it under speculation too.
+    let len = tables::X32_TO_X86_64.len();
+    let idx = xnr - tables::X32_FIRST;
+    if idx >= len {
+        return None;
+    }
+    match tables::X32_TO_X86_64.get(index_nospec(idx, len)) {
         Some(&n) if n != tables::NONE => Some((Abi::X86_64, usize::from(n))),
         _ => None,
     }

@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Security tests of the syscalls cgroup (x86_64): what an interrupted call
+ * resumes, whose credentials a write is judged by, and the legacy vsyscall
+ * entry, which reaches system calls without the system call instruction.
+ *
+ * As in the other programs, filtered work runs in forked children and each
+ * test leaves the hierarchy as it found it.
+ */
+#include <grp.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "enforce_util.h"
+
+#define SEC_HELPER "/tmp/sec_setuid_helper"
+#define NOBODY 65534
+
+/* The legacy vsyscall page's entries (arch/x86/entry/vsyscall/). */
+#define VSYSCALL_GETTIMEOFDAY 0xffffffffff600000UL
+#define VSYSCALL_TIME 0xffffffffff600400UL
+#define VSYSCALL_GETCPU 0xffffffffff600800UL
+
+#define IA32_RESTART_SYSCALL 0
+
+/* ---- Interrupted calls: what restart_syscall continues. ---- */
+
+/*
+ * A call that a stop and a continue interrupt, made by a child in a
+ * cgroup; the parent may change the policy while the child is stopped.
+ */
+struct stopped_call {
+	const char *what;
+	long nr;
+	long want;	/* the result the call must give in the end */
+	int *futex_word;
+};
+
+static long make_sleeping_call(const struct stopped_call *sc)
+{
+	struct timespec ts = { 1, 500 * 1000 * 1000 };
+	struct pollfd pfd;
+	int p[2];
+
+	switch (sc->nr) {
+	case SYS_nanosleep:
+		return en_sys(SYS_nanosleep, (long)&ts, 0, 0);
+	case SYS_futex:
+		return syscall(SYS_futex, sc->futex_word, FUTEX_WAIT, 0, &ts,
+			       NULL, 0) ? -errno : 0;
+	case SYS_poll:
+		if (pipe(p))
+			return -errno;
+		pfd.fd = p[0];
+		pfd.events = POLLIN;
+		return en_sys(SYS_poll, (long)&pfd, 1, 1500);
+	}
+	return -EINVAL;
+}
+
+static int child_stopped_call(void *arg)
+{
+	const struct stopped_call *sc = arg;
+
+	return en_expect(sc->what, make_sleeping_call(sc), sc->want) ?
+		       KSFT_PASS : KSFT_FAIL;
+}
+
+/*
+ * Runs sc in a child of cg (which denies `deny`), stops and continues it
+ * in its sleep, and writes `deny_meanwhile` to cg's deny file while it is
+ * stopped (NULL: nothing).
+ */
+static int stop_and_continue(const char *cg, const char *deny,
+			     const char *deny_meanwhile, struct stopped_call *sc)
+{
+	int ret = KSFT_FAIL, *word = NULL;
+	struct en_child c = { .pid = -1 };
+
+	word = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (word == MAP_FAILED) {
+		word = NULL;
+		goto cleanup;
+	}
+	sc->futex_word = word;
+	if (en_cg_make(cg, deny))
+		goto cleanup;
+	if (en_child_start(&c, child_stopped_call, sc)) {
+		en_diag("fork: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (sc_enter(cg, c.pid)) {
+		en_diag("moving child %d into %s failed", c.pid, cg);
+		goto cleanup;
+	}
+	en_child_go(&c);
+	usleep(300 * 1000);
+	if (kill(c.pid, SIGSTOP))
+		goto cleanup;
+	usleep(200 * 1000);
+	if (deny_meanwhile && !en_write(cg, "syscalls.deny", deny_meanwhile)) {
+		kill(c.pid, SIGCONT);
+		goto cleanup;
+	}
+	if (kill(c.pid, SIGCONT))
+		goto cleanup;
+	ret = en_child_wait(&c);
+cleanup:
+	en_child_kill(&c);
+	if (word)
+		munmap(word, 4096);
+	en_cg_remove(cg);
+	en_reset_root();
+	return ret;
+}
+
+#define CG_STOP "sec_stop"
+
+static int test_stopped_sleep_resumes_where_ia32_is_denied(void)
+{
+	struct stopped_call sc = {
+		.what = "nanosleep(1.5 s) stopped and continued",
+		.nr = SYS_nanosleep,
+		.want = 0,
+	};
+
+	return stop_and_continue(CG_STOP, "ia32:all", NULL, &sc);
+}
+
+static int test_stopped_sleep_resumes_where_64bit_poll_is_denied(void)
+{
+	struct stopped_call sc = {
+		.what = "nanosleep(1.5 s) stopped and continued",
+		.nr = SYS_nanosleep,
+		.want = 0,
+	};
+
+	return stop_and_continue(CG_STOP, "x86_64:poll", NULL, &sc);
+}
+
+static int test_stopped_futex_wait_resumes_where_ia32_is_denied(void)
+{
+	struct stopped_call sc = {
+		.what = "FUTEX_WAIT(1.5 s) stopped and continued",
+		.nr = SYS_futex,
+		.want = -ETIMEDOUT,
+	};
+
+	return stop_and_continue(CG_STOP, "ia32:all", NULL, &sc);
+}
+
+static int test_stopped_poll_resumes_where_other_calls_are_denied(void)
+{
+	struct stopped_call sc = {
+		.what = "poll(1.5 s) stopped and continued",
+		.nr = SYS_poll,
+		.want = 0,
+	};
+
+	return stop_and_continue(CG_STOP, "nanosleep,futex,mkdir", NULL, &sc);
+}
+
+static int test_stopped_sleep_denied_meanwhile_does_not_resume(void)
+{
+	struct stopped_call sc = {
+		.what = "nanosleep(1.5 s) denied while stopped",
+		.nr = SYS_nanosleep,
+		.want = -ENOSYS,
+	};
+
+	return stop_and_continue(CG_STOP, "mkdir", "nanosleep", &sc);
+}
+
+/* The 32-bit restart_syscall, from this 64-bit process. */
+static long int80_restart_syscall(void)
+{
+	long ret;
+
+	asm volatile("int $0x80"
+		     : "=a"(ret)
+		     : "a"((long)IA32_RESTART_SYSCALL)
+		     : "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
+		       "r11", "memory");
+	return (int)ret;
+}
+
+/*
+ * A 64-bit poll, interrupted and then denied for x86_64 only, cannot be
+ * continued through the ia32 restart_syscall either: the restart is judged
+ * in the ABI the poll was made in, where it is denied.
+ */
+static int child_poll_then_restart_from_ia32(void *arg)
+{
+	struct stopped_call sc = { .nr = SYS_poll };
+	int ok = 1;
+
+	ok &= en_expect("64-bit poll denied while stopped",
+			make_sleeping_call(&sc), -ENOSYS);
+	ok &= en_expect("ia32 restart_syscall of the denied 64-bit poll",
+			int80_restart_syscall(), -ENOSYS);
+	return ok ? KSFT_PASS : KSFT_FAIL;
+}
+
+static int test_restart_is_judged_in_the_abi_of_the_interrupted_call(void)
+{
+	struct en_child c = { .pid = -1 };
+	int ret = KSFT_FAIL;
+
+	if (en_cg_make(CG_STOP, "mkdir"))
+		goto cleanup;
+	if (en_child_start(&c, child_poll_then_restart_from_ia32, NULL))
+		goto cleanup;
+	if (sc_enter(CG_STOP, c.pid))
+		goto cleanup;
+	en_child_go(&c);
+	usleep(300 * 1000);
+	kill(c.pid, SIGSTOP);
+	usleep(200 * 1000);
+	if (!en_write(CG_STOP, "syscalls.deny", "x86_64:poll")) {
+		kill(c.pid, SIGCONT);
+		goto cleanup;
+	}
+	kill(c.pid, SIGCONT);
+	ret = en_child_wait(&c);
+cleanup:
+	en_child_kill(&c);
+	en_cg_remove(CG_STOP);
+	en_reset_root();
+	return ret;
+}
+
+static void ignore_signal(int sig)
+{
+}
+
+/*
+ * Returning from a signal handler leaves nothing to restart: then
+ * restart_syscall fails with EINTR, as on a kernel without the controller.
+ */
+static int child_restart_with_nothing_to_restart(void *arg)
+{
+	struct sigaction sa = { .sa_handler = ignore_signal };
+
+	if (sigaction(SIGUSR1, &sa, NULL) || raise(SIGUSR1))
+		return KSFT_FAIL;
+	return en_expect("restart_syscall with nothing to restart",
+			 en_sys(SYS_restart_syscall, 0, 0, 0), -EINTR) ?
+		       KSFT_PASS : KSFT_FAIL;
+}
+
+static int test_restart_with_nothing_to_restart_fails_with_eintr(void)
+{
+	int ret = KSFT_FAIL;
+
+	if (en_cg_make(CG_STOP, "poll,nanosleep,futex,mkdir"))
+		goto cleanup;
+	ret = en_run_in(CG_STOP, child_restart_with_nothing_to_restart, NULL);
+	if (ret == KSFT_PASS && !sc_reads(CG_STOP, "syscalls.deny",
+					  "7,35,83,202 ia32:39,ia32:162,ia32:168,ia32:240"))
+		ret = KSFT_FAIL;
+cleanup:
+	en_cg_remove(CG_STOP);
+	en_reset_root();
+	return ret;
+}
+
+/* ---- A write is judged by who opened the file, too. ---- */
+
+#define CG_OPENER "sec_opener"
+
+/*
+ * The set-user-ID helper: writes argv[2] to its standard output, which the
+ * test opened as an unprivileged user. Exits 0 when the write went
+ * through, 1 when it failed with EPERM, 2 on another error, 3 when it is
+ * not running as root (the set-user-ID bit did not work).
+ */
+static int setuid_helper(const char *text)
+{
+	if (geteuid() != 0)
+		return 3;
+	if (write(STDOUT_FILENO, text, strlen(text)) == (ssize_t)strlen(text))
+		return 0;
+	return errno == EPERM ? 1 : 2;
+}
+
+/* Copies this program to SEC_HELPER, set-user-ID root; 0 or -1. */
+static int make_setuid_helper(void)
+{
+	char buf[65536];
+	int in, out = -1, ret = -1;
+	ssize_t n;
+
+	in = open("/proc/self/exe", O_RDONLY);
+	if (in < 0)
+		return -1;
+	unlink(SEC_HELPER);
+	out = open(SEC_HELPER, O_WRONLY | O_CREAT | O_EXCL, 0700);
+	if (out < 0)
+		goto out;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			goto out;
+	if (n == 0 && !fchown(out, 0, 0) && !fchmod(out, 04755))
+		ret = 0;
+out:
+	if (out >= 0)
+		close(out);
+	close(in);
+	return ret;
+}
+
+static int test_setuid_program_cannot_write_through_an_unprivileged_opener(void)
+{
+	char path[4096];
+	int ret = KSFT_FAIL, status;
+	pid_t pid = -1;
+
+	if (en_cg_make(CG_OPENER, "mkdir"))
+		goto cleanup;
+	sc_path(path, sizeof(path), CG_OPENER, "syscalls.allow");
+	if (chmod(path, 0666)) {
+		en_diag("chmod 0666 %s: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (make_setuid_helper()) {
+		en_diag("making the set-user-ID helper: %s", strerror(errno));
+		goto cleanup;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		goto cleanup;
+	if (pid == 0) {
+		int fd;
+
+		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(4);
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+			_exit(5);
+		execl(SEC_HELPER, SEC_HELPER, "--setuid-write", "mkdir",
+		      (char *)NULL);
+		_exit(6);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		goto cleanup;
+	pid = -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 1) {
+		en_diag("set-user-ID root program writing 'mkdir' to an allow file opened by uid %d: expected EPERM (exit 1), got status %#x (0: the write went through)",
+			NOBODY, status);
+		goto cleanup;
+	}
+	if (sc_reads(CG_OPENER, "syscalls.deny", "83 ia32:39"))
+		ret = KSFT_PASS;
+cleanup:
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	unlink(SEC_HELPER);
+	en_cg_remove(CG_OPENER);
+	en_reset_root();
+	return ret;
+}
+
+static int test_unprivileged_writer_cannot_use_a_root_opened_file(void)
+{
+	char path[4096];
+	int ret = KSFT_FAIL, status, fd = -1;
+	pid_t pid = -1;
+
+	if (en_cg_make(CG_OPENER, "mkdir"))
+		goto cleanup;
+	fd = open(sc_path(path, sizeof(path), CG_OPENER, "syscalls.allow"),
+		  O_WRONLY);
+	if (fd < 0)
+		goto cleanup;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		goto cleanup;
+	if (pid == 0) {
+		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(4);
+		if (write(fd, "mkdir", 5) == 5)
+			_exit(0);
+		_exit(errno == EPERM ? 1 : 2);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		goto cleanup;
+	pid = -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 1) {
+		en_diag("uid %d writing 'mkdir' to an allow file root opened: expected EPERM (exit 1), got status %#x",
+			NOBODY, status);
+		goto cleanup;
+	}
+	if (sc_reads(CG_OPENER, "syscalls.deny", "83 ia32:39"))
+		ret = KSFT_PASS;
+cleanup:
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	if (fd >= 0)
+		close(fd);
+	en_cg_remove(CG_OPENER);
+	en_reset_root();
+	return ret;
+}
+
+/* ---- Legacy vsyscalls are checked like system calls. ---- */
+
+#define CG_VSYSCALL "sec_vsyscall"
+
+/* Whether the vsyscall page is mapped (vsyscall=xonly or emulate). */
+static int have_vsyscall_page(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, "[vsyscall]") != NULL;
+	fclose(f);
+	return found;
+}
+
+typedef long (*vsyscall_gettimeofday_fn)(struct timeval *, void *);
+typedef long (*vsyscall_time_fn)(long *);
+typedef long (*vsyscall_getcpu_fn)(unsigned int *, unsigned int *, void *);
+
+static int child_vsyscalls(void *arg)
+{
+	long want = (long)arg;
+	struct timeval tv;
+	unsigned int cpu, node;
+	long t;
+	int ok = 1;
+
+	t = ((vsyscall_time_fn)VSYSCALL_TIME)(NULL);
+	if (want != EN_ANY_OK) {
+		ok &= en_expect("vsyscall time", t, want);
+	} else if (t < 1000000000) {
+		en_diag("vsyscall time: expected the time, got %s", en_res(t));
+		ok = 0;
+	}
+	ok &= en_expect("vsyscall gettimeofday",
+			((vsyscall_gettimeofday_fn)VSYSCALL_GETTIMEOFDAY)(&tv, NULL),
+			want == EN_ANY_OK ? 0 : want);
+	ok &= en_expect("vsyscall getcpu",
+			((vsyscall_getcpu_fn)VSYSCALL_GETCPU)(&cpu, &node, NULL),
+			want == EN_ANY_OK ? 0 : want);
+	return ok ? KSFT_PASS : KSFT_FAIL;
+}
+
+static int test_denied_vsyscall_fails_with_enosys(void)
+{
+	int ret = KSFT_FAIL;
+
+	if (!have_vsyscall_page())
+		return KSFT_SKIP;
+	if (en_cg_make(CG_VSYSCALL, "time,gettimeofday,getcpu"))
+		goto cleanup;
+	ret = en_run_in(CG_VSYSCALL, child_vsyscalls, (void *)(long)-ENOSYS);
+cleanup:
+	en_cg_remove(CG_VSYSCALL);
+	en_reset_root();
+	return ret;
+}
+
+static int test_allowed_vsyscall_runs_in_a_filtering_cgroup(void)
+{
+	int ret = KSFT_FAIL;
+
+	if (!have_vsyscall_page())
+		return KSFT_SKIP;
+	if (en_cg_make(CG_VSYSCALL, "mkdir"))
+		goto cleanup;
+	ret = en_run_in(CG_VSYSCALL, child_vsyscalls, (void *)EN_ANY_OK);
+cleanup:
+	en_cg_remove(CG_VSYSCALL);
+	en_reset_root();
+	return ret;
+}
+
+#define T(x) { x, #x }
+static struct security_test {
+	int (*fn)(void);
+	const char *name;
+} tests[] = {
+	T(test_stopped_sleep_resumes_where_ia32_is_denied),
+	T(test_stopped_sleep_resumes_where_64bit_poll_is_denied),
+	T(test_stopped_futex_wait_resumes_where_ia32_is_denied),
+	T(test_stopped_poll_resumes_where_other_calls_are_denied),
+	T(test_stopped_sleep_denied_meanwhile_does_not_resume),
+	T(test_restart_is_judged_in_the_abi_of_the_interrupted_call),
+	T(test_restart_with_nothing_to_restart_fails_with_eintr),
+	T(test_setuid_program_cannot_write_through_an_unprivileged_opener),
+	T(test_unprivileged_writer_cannot_use_a_root_opened_file),
+	T(test_denied_vsyscall_fails_with_enosys),
+	T(test_allowed_vsyscall_runs_in_a_filtering_cgroup),
+};
+#undef T
+
+int main(int argc, char **argv)
+{
+	unsigned int i;
+	int err;
+
+	if (argc == 3 && !strcmp(argv[1], "--setuid-write"))
+		return setuid_helper(argv[2]);
+
+	ksft_print_header();
+	ksft_set_plan(ARRAY_SIZE(tests));
+	signal(SIGPIPE, SIG_IGN);
+	if (geteuid())
+		ksft_exit_skip("must run as root\n");
+	err = sc_mount();
+	if (err)
+		ksft_exit_skip("cannot mount the syscalls hierarchy: %s\n",
+			       strerror(-err));
+	en_reset_root();
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+		switch (tests[i].fn()) {
+		case KSFT_PASS:
+			ksft_test_result_pass("%s\n", tests[i].name);
+			break;
+		case KSFT_SKIP:
+			ksft_test_result_skip("%s\n", tests[i].name);
+			break;
+		default:
+			ksft_test_result_fail("%s\n", tests[i].name);
+			break;
+		}
+		fflush(stdout);
+	}
+	ksft_finished();
+}
