@@ -26,10 +26,10 @@ const fn set_of_names(names: &[&str]) -> SyscallSet {
     let mut i = 0;
     while i < names.len() {
         if let Some(nr) = const_position(&tables::X86_64_NAMES, names[i]) {
-            set.x86_64[nr / 64] |= 1 << (nr % 64);
+            set.insert(Abi::X86_64, nr);
         }
         if let Some(nr) = const_position(&tables::IA32_NAMES, names[i]) {
-            set.ia32[nr / 64] |= 1 << (nr % 64);
+            set.insert(Abi::Ia32, nr);
         }
         i += 1;
     }

@@ -15,28 +15,29 @@ use kernel::prelude::*;
 use crate::names;
 use crate::set::SyscallSet;
 
-/// A write to one of the two files.
+/// What a rule does to the calls it names: the file it is written to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Verb {
-    /// A write to `syscalls.allow`.
+pub(crate) enum Rule {
+    /// Allows them: a write to `syscalls.allow`.
     Allow,
-    /// A write to `syscalls.deny`.
+    /// Denies them: a write to `syscalls.deny`.
     Deny,
 }
 
-/// Applies a write of `request` to a cgroup's own rules `own`.
+/// Applies a rule about the calls of `request` to a cgroup's own rules
+/// `own`.
 ///
 /// `parent` is the parent's effective set, `None` for the root. On error
 /// `own` is left as it was.
 pub(crate) fn apply(
     own: &mut SyscallSet,
     parent: Option<&SyscallSet>,
-    verb: Verb,
+    rule: Rule,
     request: &SyscallSet,
 ) -> Result {
-    match verb {
-        Verb::Deny => own.union_with(request),
-        Verb::Allow => {
+    match rule {
+        Rule::Deny => own.union_with(request),
+        Rule::Allow => {
             if parent.is_some_and(|p| p.intersects(request)) {
                 return Err(EPERM);
             }

@@ -1,63 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Sets of system calls: one bitmap per ABI.
+//! Sets of system calls: one bitmap over every ABI.
 //!
-//! Plain values for the policy code; the per-cgroup copy that the system
-//! call path reads lives in [`crate::cgroup`] as atomics.
+//! The layout is that of `struct syscalls_cgroup`'s `denied` bitmap in
+//! `include/linux/syscalls_cgroup.h`, which the system call path tests: the
+//! x86_64 numbers from bit 0, the ia32 numbers from the first word after
+//! them. [`crate::group`] copies sets into it word for word.
 
 use crate::abi::{tables, Abi};
 
-/// Words of the x86_64 bitmap.
-pub(crate) const X86_64_WORDS: usize = tables::X86_64_NR.div_ceil(64);
-/// Words of the ia32 bitmap.
-pub(crate) const IA32_WORDS: usize = tables::IA32_NR.div_ceil(64);
+/// Words of the x86_64 part of the bitmap.
+const X86_64_WORDS: usize = tables::X86_64_NR.div_ceil(64);
+/// Words of the ia32 part of the bitmap.
+const IA32_WORDS: usize = tables::IA32_NR.div_ceil(64);
+/// Words of the whole bitmap.
+pub(crate) const WORDS: usize = X86_64_WORDS + IA32_WORDS;
+
+impl Abi {
+    /// The bit of the bitmap where this ABI's numbers start.
+    pub(crate) const fn first_bit(self) -> usize {
+        match self {
+            Abi::X86_64 => 0,
+            Abi::Ia32 => X86_64_WORDS * 64,
+        }
+    }
+}
 
 /// A set of system calls: for each ABI, a bit per number of its table.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SyscallSet {
-    pub(crate) x86_64: [u64; X86_64_WORDS],
-    pub(crate) ia32: [u64; IA32_WORDS],
-}
-
-impl core::fmt::Debug for SyscallSet {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        crate::parse::write_set(f, self)
-    }
+    /// The bitmap, in the layout of the module documentation.
+    pub(crate) words: [u64; WORDS],
 }
 
 impl SyscallSet {
     /// The empty set.
-    pub(crate) const EMPTY: SyscallSet = SyscallSet {
-        x86_64: [0; X86_64_WORDS],
-        ia32: [0; IA32_WORDS],
-    };
-
-    /// The words of one ABI's bitmap.
-    pub(crate) fn words(&self, abi: Abi) -> &[u64] {
-        match abi {
-            Abi::X86_64 => &self.x86_64,
-            Abi::Ia32 => &self.ia32,
-        }
-    }
-
-    fn words_mut(&mut self, abi: Abi) -> &mut [u64] {
-        match abi {
-            Abi::X86_64 => &mut self.x86_64,
-            Abi::Ia32 => &mut self.ia32,
-        }
-    }
+    pub(crate) const EMPTY: SyscallSet = SyscallSet { words: [0; WORDS] };
 
     /// Whether `nr` of `abi` is in the set; numbers past the table are not.
-    pub(crate) fn contains(&self, abi: Abi, nr: usize) -> bool {
-        nr < abi.size() && self.words(abi)[nr / 64] & (1 << (nr % 64)) != 0
+    pub(crate) const fn contains(&self, abi: Abi, nr: usize) -> bool {
+        let bit = abi.first_bit() + nr;
+        nr < abi.size() && self.words[bit / 64] & (1 << (bit % 64)) != 0
     }
 
-    /// Adds `nr` of `abi`.
-    ///
-    /// The caller passes a number below `abi.size()`.
-    pub(crate) fn insert(&mut self, abi: Abi, nr: usize) {
+    /// Adds `nr` of `abi`; numbers past the table are ignored.
+    pub(crate) const fn insert(&mut self, abi: Abi, nr: usize) {
+        let bit = abi.first_bit() + nr;
         if nr < abi.size() {
-            self.words_mut(abi)[nr / 64] |= 1 << (nr % 64);
+            self.words[bit / 64] |= 1 << (bit % 64);
         }
     }
 
@@ -79,28 +69,28 @@ impl SyscallSet {
 
     /// Whether the set has no system call at all.
     pub(crate) fn is_empty(&self) -> bool {
-        self.x86_64.iter().chain(self.ia32.iter()).all(|&w| w == 0)
+        self.words.iter().all(|&w| w == 0)
     }
 
     /// Whether the sets have a system call in common.
     pub(crate) fn intersects(&self, other: &SyscallSet) -> bool {
-        let a = self.x86_64.iter().chain(self.ia32.iter());
-        let b = other.x86_64.iter().chain(other.ia32.iter());
-        a.zip(b).any(|(x, y)| x & y != 0)
+        self.words.iter().zip(&other.words).any(|(x, y)| x & y != 0)
     }
 
     /// Adds every system call of `other`.
     pub(crate) fn union_with(&mut self, other: &SyscallSet) {
-        let a = self.x86_64.iter_mut().chain(self.ia32.iter_mut());
-        let b = other.x86_64.iter().chain(other.ia32.iter());
-        a.zip(b).for_each(|(x, y)| *x |= y);
+        self.words
+            .iter_mut()
+            .zip(&other.words)
+            .for_each(|(x, y)| *x |= y);
     }
 
     /// Removes every system call of `other`.
     pub(crate) fn subtract(&mut self, other: &SyscallSet) {
-        let a = self.x86_64.iter_mut().chain(self.ia32.iter_mut());
-        let b = other.x86_64.iter().chain(other.ia32.iter());
-        a.zip(b).for_each(|(x, y)| *x &= !y);
+        self.words
+            .iter_mut()
+            .zip(&other.words)
+            .for_each(|(x, y)| *x &= !y);
     }
 
     /// The set of every system call not in this one.

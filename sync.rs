@@ -1,93 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Locks that the 6.12 `kernel` crate lacks: a sequence lock for the data
-//! the system call path reads, and a mutex that lives in a static.
+//! What the 6.12 `kernel` crate lacks for the controller's locking: a
+//! mutex that lives in a static, RCU read-side sections, and the reader
+//! and writer of a `seqlock_t` that C code embeds.
 //!
-//! C headers: [`include/linux/seqlock.h`](srctree/include/linux/seqlock.h),
-//! [`include/linux/mutex.h`](srctree/include/linux/mutex.h)
+//! C headers: [`include/linux/mutex.h`](srctree/include/linux/mutex.h),
+//! [`include/linux/rcupdate.h`](srctree/include/linux/rcupdate.h),
+//! [`include/linux/seqlock.h`](srctree/include/linux/seqlock.h)
 
-use core::marker::PhantomPinned;
-use core::sync::atomic::{fence, AtomicBool, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use kernel::{bindings, prelude::*, str::CStr, types::Opaque};
-
-/// A `seqlock_t`: writers serialise on its spinlock, readers retry.
-///
-/// The data it protects lives beside it as atomics, since a reader may see
-/// them change under its feet before it retries.
-///
-/// # Invariants
-///
-/// `inner` was initialised by `seqlock_init()` and has not moved since.
-#[pin_data]
-pub(crate) struct SeqLock {
-    #[pin]
-    inner: Opaque<bindings::seqlock_t>,
-    #[pin]
-    _pin: PhantomPinned,
-}
-
-// SAFETY: A `seqlock_t` may be used from any thread; that is what it is for.
-unsafe impl Sync for SeqLock {}
-// SAFETY: A `seqlock_t` is not tied to the thread that initialised it.
-unsafe impl Send for SeqLock {}
-
-impl SeqLock {
-    /// Initialises a sequence lock in place.
-    pub(crate) fn new() -> impl PinInit<Self> {
-        pin_init!(Self {
-            // SAFETY: `seqlock_init()` initialises the `seqlock_t` it is
-            // given, which `ffi_init` pins in its final place.
-            inner <- Opaque::ffi_init(|sl| unsafe { bindings::seqlock_init(sl) }),
-            _pin: PhantomPinned,
-        })
-    }
-
-    /// The sequence count of the lock.
-    #[inline]
-    fn sequence(&self) -> &AtomicU32 {
-        // SAFETY: By the type invariant the seqlock is initialised and does
-        // not move; its sequence is an aligned `unsigned int` that writers
-        // change with plain stores between barriers, which atomics may read.
-        unsafe { AtomicU32::from_ptr(&raw mut (*self.inner.get()).seqcount.seqcount.sequence) }
-    }
-
-    /// Runs `read` until it ran without a writer in between, and returns
-    /// what that run returned. `read` must only load atomics.
-    ///
-    /// This is `read_seqbegin()` and `read_seqretry()` inline, as the system
-    /// call path needs them: two loads and a compare, no calls. It leaves
-    /// out lockdep's annotation of readers (writers keep theirs), and it
-    /// spins on an odd count, which PREEMPT_RT forbids: Kconfig excludes it.
-    #[inline]
-    pub(crate) fn read<R>(&self, read: impl Fn() -> R) -> R {
-        let sequence = self.sequence();
-        loop {
-            let start = sequence.load(Ordering::Acquire);
-            if start & 1 != 0 {
-                core::hint::spin_loop();
-                continue;
-            }
-            let value = read();
-            // The loads of `read` come before the second load of the count,
-            // as `smp_rmb()` orders them in `read_seqretry()`.
-            fence(Ordering::Acquire);
-            if sequence.load(Ordering::Relaxed) == start {
-                return value;
-            }
-        }
-    }
-
-    /// Runs `write` as the only writer, while readers retry.
-    pub(crate) fn write<R>(&self, write: impl FnOnce() -> R) -> R {
-        // SAFETY: By the type invariant, `inner` is an initialised seqlock.
-        unsafe { bindings::write_seqlock(self.inner.get()) };
-        let value = write();
-        // SAFETY: This thread took the lock just above.
-        unsafe { bindings::write_sequnlock(self.inner.get()) };
-        value
-    }
-}
 
 /// A sleeping `struct mutex` in a static, initialised once at boot.
 ///
@@ -134,7 +57,7 @@ impl StaticMutex {
     /// A call before [`StaticMutex::init`] is a bug: it warns and fails.
     pub(crate) fn lock(&'static self) -> Result<StaticMutexGuard> {
         if !self.ready.load(Ordering::Acquire) {
-            kernel::pr_warn!("syscalls cgroup: lock used before init\n");
+            kernel::pr_warn!("lock used before init\n");
             return Err(EBUSY);
         }
         // SAFETY: By the type invariant, `inner` is an initialised mutex.
@@ -155,18 +78,7 @@ impl Drop for StaticMutexGuard {
     }
 }
 
-/// Whether `rcu_read_lock()` is no more than a compiler barrier here: no
-/// preemptible RCU, no preemption count, no lockdep (`rcupdate.h`).
-const RCU_READ_LOCK_IS_A_BARRIER: bool = cfg!(not(any(
-    CONFIG_PREEMPT_RCU,
-    CONFIG_PREEMPT_COUNT,
-    CONFIG_DEBUG_LOCK_ALLOC
-)));
-
 /// An RCU read-side critical section, from creation to drop.
-///
-/// Where `rcu_read_lock()` is only a compiler barrier, so is this, without
-/// a call: the system call path enters one on every check.
 pub(crate) struct RcuGuard {
     // Not `Send`: the section must end on the thread that began it.
     _not_send: core::marker::PhantomData<*mut ()>,
@@ -174,15 +86,10 @@ pub(crate) struct RcuGuard {
 
 impl RcuGuard {
     /// Enters an RCU read-side critical section.
-    #[inline]
     pub(crate) fn new() -> Self {
-        if RCU_READ_LOCK_IS_A_BARRIER {
-            core::sync::atomic::compiler_fence(Ordering::SeqCst);
-        } else {
-            // SAFETY: `rcu_read_lock()` may be called anywhere; the matching
-            // `rcu_read_unlock()` is in `drop`, on this thread.
-            unsafe { bindings::rcu_read_lock() };
-        }
+        // SAFETY: `rcu_read_lock()` may be called anywhere; the matching
+        // `rcu_read_unlock()` is in `drop`, on this thread.
+        unsafe { bindings::rcu_read_lock() };
         Self {
             _not_send: core::marker::PhantomData,
         }
@@ -190,19 +97,51 @@ impl RcuGuard {
 }
 
 impl Drop for RcuGuard {
-    #[inline]
     fn drop(&mut self) {
-        if RCU_READ_LOCK_IS_A_BARRIER {
-            core::sync::atomic::compiler_fence(Ordering::SeqCst);
-        } else {
-            // SAFETY: `new` entered the section that this leaves.
-            unsafe { bindings::rcu_read_unlock() };
+        // SAFETY: `new` entered the section that this leaves.
+        unsafe { bindings::rcu_read_unlock() };
+    }
+}
+
+/// Runs `read` until it ran with no writer of `seqlock` in between, and
+/// returns what that run returned: `read_seqbegin()` and
+/// `read_seqretry()`. `read` must only load atomics, since a writer may
+/// change what it reads under its feet before it retries.
+///
+/// # Safety
+///
+/// `seqlock` is an initialised `seqlock_t` that stays alive during the call.
+pub(crate) unsafe fn seqlock_read<R>(seqlock: *mut bindings::seqlock_t, read: impl Fn() -> R) -> R {
+    loop {
+        // SAFETY: By the safety requirements.
+        let start = unsafe { bindings::read_seqbegin(seqlock) };
+        let value = read();
+        // SAFETY: By the safety requirements; `start` came from it.
+        if unsafe { bindings::read_seqretry(seqlock, start) } == 0 {
+            return value;
         }
     }
 }
 
+/// Runs `write` as the only writer of `seqlock`, while readers retry:
+/// `write_seqlock()` and `write_sequnlock()`.
+///
+/// # Safety
+///
+/// `seqlock` is an initialised `seqlock_t` that stays alive during the call.
+pub(crate) unsafe fn seqlock_write<R>(
+    seqlock: *mut bindings::seqlock_t,
+    write: impl FnOnce() -> R,
+) -> R {
+    // SAFETY: By the safety requirements.
+    unsafe { bindings::write_seqlock(seqlock) };
+    let value = write();
+    // SAFETY: This thread took the lock just above.
+    unsafe { bindings::write_sequnlock(seqlock) };
+    value
+}
+
 /// A full memory barrier, `smp_mb()`.
-#[inline]
 pub(crate) fn smp_mb() {
     // SAFETY: A barrier has no preconditions.
     unsafe { bindings::smp_mb() };

@@ -7,14 +7,18 @@
 //! cgroup's effective set of denied calls is its own rules joined with its
 //! parent's, kept precomputed for the whole subtree. Tasks whose cgroup
 //! denies something carry `SYSCALL_WORK_CGROUP_SYSCALLS`, and
-//! `syscall_trace_enter()` asks [`cgroup::__syscalls_cgroup_enter`] about
-//! their calls; every other task runs the system call path unchanged.
+//! `syscall_trace_enter()` checks their calls (`syscalls_cgroup_enter()`
+//! in the C header, then [`check`]); every other task runs the system call
+//! path unchanged.
 //!
-//! The layers, each in its own file: [`cgroup`], [`sync`] and [`kunit`]
-//! bind the C APIs (the `unsafe` is there); [`controller`], [`policy`],
-//! [`parse`], [`set`] and [`names`] are safe Rust; [`abi`] is the x86 glue
-//! (the ABI of a call, the index clamp against speculation, the return
-//! value of a denied call) with the tables generated from the kernel's own.
+//! The layers, each in its own file. The binding layer holds every
+//! `unsafe`: [`group`] (the per-cgroup state and its writer), [`subsys`]
+//! (the `cgroup_subsys` table and the file callbacks), [`check`] (the
+//! system call check past its inline allowed path), [`sync`] and [`kunit`].
+//! Above it, safe Rust: [`controller`] (what a write, a read or a new
+//! cgroup does), [`policy`] (the hierarchy rules), [`grammar`] (the files'
+//! format), [`set`] and [`names`]; [`abi`] is the x86 glue, with the tables
+//! generated from the kernel's own.
 //!
 //! C header: [`include/linux/syscalls_cgroup.h`](srctree/include/linux/syscalls_cgroup.h)
 //! Documentation: `Documentation/admin-guide/cgroup-v1/syscalls.rst`
@@ -22,16 +26,18 @@
 /// The prefix of the controller's kernel messages (`module!` would make it).
 const __LOG_PREFIX: &[u8] = b"syscalls_cgroup\0";
 
-#[path = "asm/x86.rs"]
+#[path = "asm/abi.rs"]
 mod abi;
-pub mod cgroup;
+pub mod check;
 mod controller;
+mod grammar;
+mod group;
 #[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
 mod kunit;
 mod names;
-mod parse;
 mod policy;
 mod set;
+pub mod subsys;
 mod sync;
 #[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
 mod tests;

@@ -170,79 +170,33 @@ echo "# figures: $out/results.json (and results.csv); table: $out/table.txt"
 echo "# the suite took $elapsed s of wall time (TCG)"
 
 if [ $update_doc -eq 1 ]; then
+	# BENCHMARKS.md keeps its own prose; a run replaces only what lies
+	# between its "begin run"/"end run" and "begin results"/"end results"
+	# markers: the facts of the run and its table.
 	kernel=$(sed -n 's/^# bench-info: kernel //p' "$out/bench.out" | head -n 1)
 	{
-		cat <<-EOF
-		# Benchmarks
-
-		What the syscalls cgroup costs, as measured by \`make bench\`
-		(\`selftests/syscalls_bench.c\`, driven by \`scripts/bench.sh\`).
-
-		- Date: $date
-		- Command: \`$cmdline\` (\`make bench$([ $baseline -eq 1 ] && echo ' BASELINE=1')\` builds the kernels, then runs the same)
-		- Wall time: $elapsed s under TCG$([ $build -eq 1 ] && echo ', builds included')
-		- Commit: $commit
-		- Kernel: $kernel, \`config/base.config\` + \`config/bench.config\`
-		- Machine: QEMU TCG, 2 vCPUs, \`-icount shift=0,sleep=off\`
-
-		## How to read it
-
-		Under \`-icount shift=0,sleep=off\` the guest clock advances one
-		nanosecond per instruction executed, so every figure is a count of
-		instructions, not cycles or time: it says how much code runs, not how
-		caches, branch predictors or speculation treat it. It is exact and
-		repeats from run to run and from boot to boot; any change to a figure
-		is a change to the code, to within an instruction or two of clock
-		rounding on the write figures. (The kernel calibrates the TSC at
-		1000.007 MHz rather than the 1 GHz it runs at under icount, so raw
-		figures read 7 parts per million low: 168.999 for 169.)
-
-		Each per-call figure is the difference between the shortest run of 2N
-		calls and the shortest run of N calls, divided by N, less the same loop
-		calling a copy of glibc's \`syscall()\` whose \`syscall\` instruction is
-		replaced by an ordinary one: the instructions the kernel executes for
-		one call. "clean" counts the runs (of $(sed -n 's/^# bench-info: method min of \([0-9]*\) runs.*/\1/p' "$out/bench.out")) that
-		agree with the shortest: runs that no interrupt hit. Seccomp is
-		measured in forked children of the root cgroup, as a filter cannot be
-		removed. The write figures time one \`write()\` of \`mkdir\` to
-		\`syscalls.deny\` at the top of a tree of N child cgroups with one
-		sleeping task each, from a state that denies nothing, so that every
-		task is marked; an allow restores that state between writes.
-
-		## Expectations
-
-		The benchmark checks, as TAP results:
-
-		1. A task in a child cgroup that denies nothing pays what a task in the
-		   root pays (within 0.5 %): it never carries the work bit.
-		2. The controller's overhead on an allowed call in a filtering cgroup
-		   (filtering minus root) is at most half of seccomp's with one filter
-		   that the bitmap cache serves (seccomp minus root).
-		3. Depth 32 costs what depth 1 costs (within 1 %): effective sets are
-		   precomputed.
-		4. 400 denied calls cost what 1 costs (within 1 %): the check reads one
-		   bit.
-		5. A deny over 1000 cgroups costs 5 to 20 times one over 100. A write
-		   costs a + b N: the ratio is 10 when the fixed part a is negligible,
-		   falls to 5 only if a is worth over 100 cgroups, and passes 20 only if
-		   something grows faster than N (quadratic growth gives about 100).
-		6. The cost per added cgroup (and task) from 100 to 1000 is within a
-		   factor of two of that from 10 to 100: linear growth, fixed part
-		   excluded.
-
-		With \`--baseline\` (\`make bench BASELINE=1\`), \`scripts/bench.sh\` also
-		boots the same kernel without \`CONFIG_CGROUP_SYSCALLS\` and checks that
-		the root cgroup's getpid() costs the same on both (within 0.5 %).
-
-		## Results
-
-		\`\`\`
-		EOF
-		cat "$out/table.txt"
-		cat <<-EOF
-		\`\`\`
-		EOF
-	} > "$REPO/BENCHMARKS.md"
+		echo "- Date: $date"
+		echo "- Command: \`$cmdline\` (\`make bench$([ $baseline -eq 1 ] && echo ' BASELINE=1')\` builds the kernels, then runs the same)"
+		echo "- Wall time: $elapsed s under TCG$([ $build -eq 1 ] && echo ', builds included')"
+		echo "- Commit: $commit"
+		echo "- Kernel: $kernel, \`config/base.config\` + \`config/bench.config\`"
+		echo "- Machine: QEMU TCG, 2 vCPUs, \`-icount shift=0,sleep=off\`"
+	} > "$out/run.md"
+	{ echo '```'; cat "$out/table.txt"; echo '```'; } > "$out/results.md"
+	awk -v run="$out/run.md" -v results="$out/results.md" '
+	function insert(file,    line) {
+		while ((getline line < file) > 0)
+			print line
+		close(file)
+	}
+	/^<!-- end (run|results) -->$/ { skip = 0 }
+	!skip { print }
+	/^<!-- begin run -->$/ { insert(run); skip = 1 }
+	/^<!-- begin results -->$/ { insert(results); skip = 1 }
+	' "$REPO/BENCHMARKS.md" > "$out/BENCHMARKS.md"
+	grep -q '^<!-- begin results -->$' "$out/BENCHMARKS.md" ||
+		die "BENCHMARKS.md lacks its <!-- begin results --> marker"
+	cp "$out/BENCHMARKS.md" "$REPO/BENCHMARKS.md"
 	log "wrote $REPO/BENCHMARKS.md"
 fi
 exit $status

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Configures and builds one kernel kind, incrementally:
 #   test      base.config + test.config: KUnit and lock/memory debugging
+#   rt        the test kernel with PREEMPT_RT (rt.config)
 #   bench     base.config + bench.config: what users run
 #   baseline  bench without CONFIG_CGROUP_SYSCALLS, to show that
 #             unfiltered tasks pay nothing
@@ -9,12 +10,13 @@
 # Prints the path of the bzImage.
 source "$(dirname "$0")/lib.sh"
 
-kind=${1:?usage: build-kernel.sh test|bench|baseline [MAKEARGS...]}
+kind=${1:?usage: build-kernel.sh test|rt|bench|baseline [MAKEARGS...]}
 shift
 B=$(build_dir "$kind")
 frags=("$REPO/config/base.config")
 case $kind in
 test) frags+=("$REPO/config/test.config") ;;
+rt) frags+=("$REPO/config/test.config" "$REPO/config/rt.config") ;;
 bench) frags+=("$REPO/config/bench.config") ;;
 baseline)
 	frags+=("$REPO/config/bench.config")

@@ -156,6 +156,13 @@ fn parse_number(digits: &[u8], abi: Abi) -> Result<usize> {
     Ok(value)
 }
 
+impl fmt::Debug for SyscallSet {
+    /// The read format, as KUnit messages show a set.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_set(f, self)
+    }
+}
+
 /// Writes `set` in the read format, without a trailing newline.
 pub(crate) fn write_set(out: &mut impl Write, set: &SyscallSet) -> fmt::Result {
     let bare_x86_64 = names::closed_under_namesakes(set);

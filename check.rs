@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The system call check, past its allowed path.
+//!
+//! `syscalls_cgroup_enter()` in the C header tests a call of a task that
+//! carries the work bit against its cgroup's bitmap and returns at once
+//! when the call is allowed. Every other call comes here, to
+//! [`__syscalls_cgroup_slow`]: a denied call, `restart_syscall` (allowed
+//! exactly when the cgroup allows the call it continues), an x32 call, a
+//! number of no call, or a task whose cgroup no longer denies anything
+//! (its work bit is stale, and is dropped). `set_restart_fn()` calls
+//! [`syscalls_cgroup_note_restart`] to record which call a restart continues.
+//!
+//! C headers: [`include/linux/syscalls_cgroup.h`](srctree/include/linux/syscalls_cgroup.h),
+//! [`include/linux/restart_block.h`](srctree/include/linux/restart_block.h)
+
+use kernel::bindings;
+use kernel::ffi::c_long;
+use kernel::task::Task;
+
+use crate::abi::{self, Abi};
+use crate::group::{self, Group};
+use crate::names;
+use crate::sync::{smp_mb, RcuGuard};
+
+/// What the check does with a call of a task that carries the work bit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// The call runs.
+    Allow,
+    /// The call fails with `ENOSYS` without running.
+    Deny,
+    /// The call is `restart_syscall`: the call it continues decides.
+    Restart,
+    /// The cgroup denies nothing: the work bit is stale.
+    Stale,
+}
+
+/// The task making a system call.
+///
+/// # Invariants
+///
+/// `task` is current, in a system call.
+#[derive(Clone, Copy)]
+struct Current {
+    task: *mut bindings::task_struct,
+}
+
+impl Current {
+    fn task(&self) -> &Task {
+        // SAFETY: current is alive while it runs this code; `Task` is a
+        // transparent wrapper of `task_struct`.
+        unsafe { &*self.task.cast::<Task>() }
+    }
+
+    /// Whether the call came through the ia32 ABI: `in_ia32_syscall()`.
+    fn in_ia32(&self) -> bool {
+        // SAFETY: By the type invariant current is in a system call.
+        unsafe { bindings::in_ia32_syscall() }
+    }
+
+    /// The ABI and index of system call `nr`, as the entry code finds it.
+    fn classify(&self, nr: i64, ia32: bool) -> Option<(Abi, usize)> {
+        abi::classify(nr, ia32, |index, size| {
+            // SAFETY: `array_index_nospec()` computes a value and nothing else.
+            unsafe { bindings::array_index_nospec(index, size) }
+        })
+    }
+
+    /// The verdict on call `nr` by the cgroup current is in now.
+    fn verdict(&self, nr: i64) -> Verdict {
+        let Some((abi, idx)) = self.classify(nr, self.in_ia32()) else {
+            return Verdict::Allow;
+        };
+        let _rcu = RcuGuard::new();
+        // SAFETY: `_rcu` keeps the group alive while it is used here.
+        let (filtering, checked) = unsafe { Group::of_task(self.task()) }.check(abi, idx);
+        match (filtering, checked) {
+            (false, _) => Verdict::Stale,
+            (true, false) => Verdict::Allow,
+            (true, true) if names::RESTART_SYSCALL.contains(abi, idx) => Verdict::Restart,
+            (true, true) => Verdict::Deny,
+        }
+    }
+
+    /// Whether call `nr`, on which the check said `verdict`, is denied.
+    fn denies(&self, nr: i64, verdict: Verdict) -> bool {
+        match verdict {
+            Verdict::Allow => false,
+            Verdict::Deny => true,
+            Verdict::Restart => self.denies_restart(),
+            Verdict::Stale => {
+                // Drop the stale bit, then look again, at the cgroup current
+                // is in now, in case a writer or a migration set the bit
+                // meanwhile: the barrier orders the clearing before the
+                // reading, as writers publish before they set bits.
+                // SAFETY: Clears a bit of current's own thread info.
+                unsafe { bindings::syscalls_cgroup_clear_work() };
+                smp_mb();
+                match self.verdict(nr) {
+                    Verdict::Stale => false,
+                    again => {
+                        group::mark_task(self.task());
+                        again == Verdict::Deny
+                            || (again == Verdict::Restart && self.denies_restart())
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether system call `nr` (of the ia32 ABI if `ia32`) is
+    /// `restart_syscall`, which continues a call rather than being one.
+    fn is_restart(&self, nr: i64, ia32: bool) -> bool {
+        self.classify(nr, ia32)
+            .is_some_and(|(abi, idx)| names::RESTART_SYSCALL.contains(abi, idx))
+    }
+
+    /// Whether `restart_syscall` is denied: it is when the cgroup denies the
+    /// call it would continue, in the ABI that call was made in. With
+    /// nothing to continue, it runs as on a kernel without the controller,
+    /// and fails with `EINTR`.
+    fn denies_restart(&self) -> bool {
+        // SAFETY: By the type invariant `task` is current, and only current
+        // changes its own restart block.
+        let restart = unsafe { &(*self.task).restart_block };
+        // Compared as addresses: `do_no_restart_syscall` is one function of
+        // the kernel image.
+        let nothing = bindings::do_no_restart_syscall as *const () as usize;
+        match restart.fn_ {
+            Some(f) if f as *const () as usize != nothing => (),
+            _ => return false,
+        }
+        let Some((abi, idx)) = self.classify(restart.syscall_nr as i64, restart.syscall_compat)
+        else {
+            return false;
+        };
+        let _rcu = RcuGuard::new();
+        // SAFETY: `_rcu` keeps the group alive while it is used here.
+        unsafe { Group::of_task(self.task()) }.check(abi, idx).1
+    }
+}
+
+/// The check of system call `nr` of `task`, which is current, with
+/// registers `regs`, when `syscalls_cgroup_enter()` did not allow it at
+/// once: returns `nr`, or -1 after making the call return `-ENOSYS`.
+///
+/// # Safety
+///
+/// `task` is current, in a system call whose registers are `regs`.
+#[no_mangle]
+pub unsafe extern "C" fn __syscalls_cgroup_slow(
+    regs: *mut bindings::pt_regs,
+    nr: c_long,
+    task: *mut bindings::task_struct,
+) -> c_long {
+    // INVARIANT: the caller passes current, in a system call.
+    let current = Current { task };
+    let nr = nr as i64;
+    if !current.denies(nr, current.verdict(nr)) {
+        return nr as c_long;
+    }
+    // SAFETY: `regs` are the registers of current's system call.
+    unsafe { bindings::syscall_set_return_value(task, regs, -(bindings::ENOSYS as i32), 0) };
+    // The number of no call: the entry code skips it.
+    -1
+}
+
+/// Records in `restart` the system call it continues: the one current is
+/// making, unless that is `restart_syscall` itself, which continues the
+/// call recorded already.
+///
+/// # Safety
+///
+/// `restart` is current's restart block, and current is in a system call.
+#[no_mangle]
+pub unsafe extern "C" fn syscalls_cgroup_note_restart(restart: *mut bindings::restart_block) {
+    // SAFETY: current is in a system call: `current_pt_regs()` gives its
+    // registers, whose `orig_ax` holds the number (the low 32 bits count).
+    let nr = unsafe { (*bindings::current_pt_regs()).orig_ax } as i64;
+    // SAFETY: `get_current()` has no preconditions.
+    let task = unsafe { bindings::get_current() };
+    // INVARIANT: `get_current()` is current, in a system call.
+    let current = Current { task };
+    let ia32 = current.in_ia32();
+    if !current.is_restart(nr, ia32) {
+        // SAFETY: By the safety requirements `restart` is current's, which
+        // only current changes.
+        unsafe {
+            (*restart).syscall_nr = nr as c_long;
+            (*restart).syscall_compat = ia32;
+        }
+    }
+}

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The per-cgroup state and its one writer.
+//!
+//! A [`Group`] wraps the C `struct syscalls_cgroup` that the system call
+//! path reads (the css, a seqlock, whether the cgroup is filtering, and the
+//! bitmap of calls to check) and adds the rules that only writers touch. A
+//! [`Writer`] holds the mutex that serialises every change of rules and
+//! publishes new sets.
+//!
+//! C header: [`include/linux/syscalls_cgroup.h`](srctree/include/linux/syscalls_cgroup.h)
+
+use core::cell::UnsafeCell;
+use core::mem::MaybeUninit;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use kernel::{bindings, container_of, prelude::*, task::Task, types::Opaque};
+
+use crate::names;
+use crate::policy;
+use crate::set::{SyscallSet, WORDS};
+use crate::sync::{seqlock_read, seqlock_write, smp_mb, RcuGuard, StaticMutex, StaticMutexGuard};
+
+// The C bitmap and the Rust sets have the same layout: the same tables,
+// and `WORDS` 64-bit words.
+const _: () = {
+    const fn len<T, const N: usize>(_: &[T; N]) -> usize {
+        N
+    }
+    const C: bindings::syscalls_cgroup =
+        // SAFETY: All-zero is a valid `struct syscalls_cgroup` value.
+        unsafe { MaybeUninit::zeroed().assume_init() };
+    assert!(bindings::SYSCALLS_CGROUP_X86_64_NR as usize == crate::abi::tables::X86_64_NR);
+    assert!(bindings::SYSCALLS_CGROUP_IA32_NR as usize == crate::abi::tables::IA32_NR);
+    assert!(len(&C.denied) == WORDS && core::mem::size_of::<kernel::ffi::c_ulong>() == 8);
+};
+
+/// Serialises every writer of rules and effective sets, and the coming
+/// and going of cgroups, so that a change reaches the whole subtree at once.
+static WRITERS: StaticMutex = StaticMutex::new();
+
+/// What only writers touch, under [`WRITERS`].
+struct Rules {
+    /// The calls this cgroup denies itself.
+    own: SyscallSet,
+    /// Between `css_online` and `css_offline`: updates must reach it.
+    online: bool,
+}
+
+/// The controller's state of one cgroup.
+///
+/// # Invariants
+///
+/// `state` was zeroed and its seqlock initialised by [`Group::new`], and it
+/// has not moved since. Its `filtering` and `denied` are stored to only
+/// inside the seqlock's write side, by a [`Writer`]. `rules` is accessed
+/// only by the holder of [`WRITERS`].
+#[pin_data]
+pub(crate) struct Group {
+    #[pin]
+    state: Opaque<bindings::syscalls_cgroup>,
+    rules: UnsafeCell<Rules>,
+}
+
+// SAFETY: `rules` is only reached through a `Writer`, which holds the
+// global mutex; `state` is read under its seqlock and written by writers.
+unsafe impl Sync for Group {}
+// SAFETY: Nothing in a `Group` is tied to a thread.
+unsafe impl Send for Group {}
+
+impl Group {
+    /// A group that denies nothing, its seqlock ready.
+    pub(crate) fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            // SAFETY: All-zero is a valid `struct syscalls_cgroup` for the
+            // core to fill in the css of; `seqlock_init()` then initialises
+            // the seqlock in the pinned, final place.
+            state <- Opaque::ffi_init(|state: *mut bindings::syscalls_cgroup| unsafe {
+                state.write_bytes(0, 1);
+                bindings::seqlock_init(&raw mut (*state).seqlock);
+            }),
+            rules: UnsafeCell::new(Rules {
+                own: SyscallSet::EMPTY,
+                online: false,
+            }),
+        })
+    }
+
+    /// The group around `css`.
+    ///
+    /// # Safety
+    ///
+    /// `css` points to the css of a `Group` that stays alive for `'a`.
+    pub(crate) unsafe fn from_css<'a>(css: *mut bindings::cgroup_subsys_state) -> &'a Group {
+        // SAFETY: By the safety requirements `css` is the `css` field of the
+        // `state` of a live `Group`; `Opaque` is transparent.
+        unsafe {
+            let state = container_of!(css, bindings::syscalls_cgroup, css);
+            &*container_of!(
+                state.cast::<Opaque<bindings::syscalls_cgroup>>(),
+                Group,
+                state
+            )
+        }
+    }
+
+    /// The group of `task`.
+    ///
+    /// # Safety
+    ///
+    /// The caller is in an RCU read-side critical section for `'a`, which
+    /// keeps the task's css alive even if the task migrates.
+    pub(crate) unsafe fn of_task<'a>(task: &Task) -> &'a Group {
+        let task = (task as *const Task)
+            .cast_mut()
+            .cast::<bindings::task_struct>();
+        // SAFETY: `task` is alive; under RCU, `task_css()` gives its css of
+        // this subsystem, which is inside a `Group`.
+        unsafe {
+            Group::from_css(bindings::task_css(
+                task,
+                bindings::cgroup_subsys_id_syscalls_cgrp_id as i32,
+            ))
+        }
+    }
+
+    /// The css of the group.
+    pub(crate) fn css(&self) -> *mut bindings::cgroup_subsys_state {
+        // SAFETY: Only a field address: `state` is alive with `self`.
+        unsafe { &raw mut (*self.state.get()).css }
+    }
+
+    /// The parent's group; `None` for the root.
+    pub(crate) fn parent(&self) -> Option<&Group> {
+        // SAFETY: The core initialises the css before any callback can reach
+        // this group, and never changes its parent.
+        let parent = unsafe { (*self.css()).parent };
+        if parent.is_null() {
+            None
+        } else {
+            // SAFETY: Every css of this subsystem is in a `Group`, and a
+            // parent outlives its children: the core puts the parent only
+            // when the child is released.
+            Some(unsafe { Group::from_css(parent) })
+        }
+    }
+
+    fn seqlock(&self) -> *mut bindings::seqlock_t {
+        // SAFETY: Only a field address: `state` is alive with `self`.
+        unsafe { &raw mut (*self.state.get()).seqlock }
+    }
+
+    fn filtering_flag(&self) -> &AtomicBool {
+        // SAFETY: `filtering` is an aligned `bool` that lives as long as
+        // `self`; writers store to it atomically (type invariant).
+        unsafe { AtomicBool::from_ptr(&raw mut (*self.state.get()).filtering) }
+    }
+
+    fn denied_words(&self) -> impl Iterator<Item = &AtomicU64> {
+        // SAFETY: `denied` is an array of `WORDS` aligned 64-bit words (the
+        // assertions above) that lives as long as `self`; writers store to
+        // them atomically (type invariant).
+        let first = unsafe { (&raw mut (*self.state.get()).denied).cast::<u64>() };
+        // SAFETY: As above, for each word of the array.
+        (0..WORDS).map(move |i| unsafe { AtomicU64::from_ptr(first.add(i)) })
+    }
+
+    /// The group's effective set, consistent.
+    pub(crate) fn effective(&self) -> SyscallSet {
+        // SAFETY: The seqlock was initialised in `new` and lives with `self`.
+        let mut set = unsafe {
+            seqlock_read(self.seqlock(), || {
+                let mut set = SyscallSet::EMPTY;
+                for (w, a) in set.words.iter_mut().zip(self.denied_words()) {
+                    *w = a.load(Ordering::Relaxed);
+                }
+                set
+            })
+        };
+        // The bitmap holds the checked set (`policy::checked`).
+        set.subtract(&names::RESTART_SYSCALL);
+        set
+    }
+
+    /// Whether the group denies any system call.
+    pub(crate) fn is_filtering(&self) -> bool {
+        // SAFETY: As in `effective`.
+        unsafe {
+            seqlock_read(self.seqlock(), || {
+                self.filtering_flag().load(Ordering::Relaxed)
+            })
+        }
+    }
+
+    /// Whether the group is filtering, and whether it checks system call
+    /// `nr` of `abi` further, read together.
+    pub(crate) fn check(&self, abi: crate::abi::Abi, nr: usize) -> (bool, bool) {
+        let bit = abi.first_bit() + nr;
+        // SAFETY: As in `effective`.
+        unsafe {
+            seqlock_read(self.seqlock(), || {
+                let word = self.denied_words().nth(bit / 64);
+                (
+                    self.filtering_flag().load(Ordering::Relaxed),
+                    word.is_some_and(|w| w.load(Ordering::Relaxed) & (1 << (bit % 64)) != 0),
+                )
+            })
+        }
+    }
+}
+
+/// The one writer of the hierarchy: holds [`WRITERS`].
+pub(crate) struct Writer {
+    _guard: StaticMutexGuard,
+}
+
+impl Writer {
+    /// Sets up the writers' mutex; the first `css_alloc`, of the root at
+    /// boot, calls it before anything else of the controller runs.
+    pub(crate) fn init() {
+        WRITERS.init(kernel::c_str!("syscalls_cgroup_writers"));
+    }
+
+    /// Waits to become the writer.
+    pub(crate) fn lock() -> Result<Writer> {
+        Ok(Writer {
+            _guard: WRITERS.lock()?,
+        })
+    }
+
+    fn rules<'a>(&'a self, group: &'a Group) -> &'a Rules {
+        // SAFETY: By the type invariant of `Group`, `rules` is only touched
+        // under `WRITERS`, which `self` holds; no `&mut` to it is alive
+        // while `self` is borrowed shared.
+        unsafe { &*group.rules.get() }
+    }
+
+    fn rules_mut<'a>(&'a mut self, group: &'a Group) -> &'a mut Rules {
+        // SAFETY: As in `rules`; `self` is borrowed exclusively, so this is
+        // the only reference to any group's rules.
+        unsafe { &mut *group.rules.get() }
+    }
+
+    /// The rules the group set itself.
+    pub(crate) fn own(&self, group: &Group) -> SyscallSet {
+        self.rules(group).own
+    }
+
+    /// Replaces the rules of the group; [`Writer::publish`] makes them count.
+    pub(crate) fn set_own(&mut self, group: &Group, own: SyscallSet) {
+        self.rules_mut(group).own = own;
+    }
+
+    /// Whether updates must reach the group.
+    pub(crate) fn online(&self, group: &Group) -> bool {
+        self.rules(group).online
+    }
+
+    /// Marks the group as one that updates must reach, or not.
+    pub(crate) fn set_online(&mut self, group: &Group, online: bool) {
+        self.rules_mut(group).online = online;
+    }
+
+    /// Makes `effective` the group's effective set, at once for every
+    /// reader. Returns whether the group was filtering before.
+    pub(crate) fn publish(&mut self, group: &Group, effective: &SyscallSet) -> bool {
+        let checked = policy::checked(effective);
+        // INVARIANT: the stores happen inside the write side.
+        // SAFETY: The seqlock was initialised in `new` and lives with `group`.
+        let was_filtering = unsafe {
+            seqlock_write(group.seqlock(), || {
+                for (a, w) in group.denied_words().zip(checked.words) {
+                    a.store(w, Ordering::Relaxed);
+                }
+                group
+                    .filtering_flag()
+                    .swap(!effective.is_empty(), Ordering::Relaxed)
+            })
+        };
+        // Order the new set before any work bit set after this: a task that
+        // clears its own bit re-reads the set after a barrier too.
+        smp_mb();
+        was_filtering
+    }
+
+    /// Calls `f` on `root` and each of its descendants, parents before
+    /// children. `f` may sleep.
+    pub(crate) fn for_each_descendant(
+        &mut self,
+        root: &Group,
+        mut f: impl FnMut(&mut Writer, &Group) -> Result,
+    ) -> Result {
+        let root_css = root.css();
+        let mut rcu = Some(RcuGuard::new());
+        // SAFETY: Under RCU, starting the walk at `root_css`, which is alive.
+        let mut pos = unsafe { bindings::css_next_descendant_pre(core::ptr::null_mut(), root_css) };
+        let mut result = Ok(());
+        while !pos.is_null() {
+            // SAFETY: `pos` came from the walk under RCU, so it is valid to
+            // try; a reference keeps it alive once RCU is left.
+            let held = unsafe { bindings::css_tryget(pos) };
+            if held {
+                drop(rcu.take());
+                if result.is_ok() {
+                    // SAFETY: Every css of this subsystem is in a `Group`,
+                    // and the reference keeps it alive during `f`.
+                    result = f(self, unsafe { Group::from_css(pos) });
+                }
+                rcu = Some(RcuGuard::new());
+            }
+            let cur = pos;
+            // SAFETY: Under RCU; `cur` is alive (held, or still visible in
+            // the walk), and the walk may continue from a removed css.
+            pos = unsafe { bindings::css_next_descendant_pre(cur, root_css) };
+            if held {
+                // SAFETY: Drops the reference taken above.
+                unsafe { bindings::css_put(cur) };
+            }
+        }
+        drop(rcu);
+        result
+    }
+
+    /// Sets the work bit on every user task of the group, so that its next
+    /// system call is checked.
+    pub(crate) fn mark_tasks(&mut self, group: &Group) {
+        let mut it = MaybeUninit::<bindings::css_task_iter>::zeroed();
+        // SAFETY: `it` is a task iterator for `css_task_iter_start()` to
+        // fill; the css is alive while its group is borrowed.
+        unsafe { bindings::css_task_iter_start(group.css(), 0, it.as_mut_ptr()) };
+        loop {
+            // SAFETY: `it` was started above and is not ended yet.
+            let task = unsafe { bindings::css_task_iter_next(it.as_mut_ptr()) };
+            if task.is_null() {
+                break;
+            }
+            // SAFETY: The iterator holds a reference to the task it returned
+            // until the next call; `Task` is transparent.
+            mark_task(unsafe { &*task.cast::<Task>() });
+        }
+        // SAFETY: Ends the iteration started above.
+        unsafe { bindings::css_task_iter_end(it.as_mut_ptr()) };
+    }
+}
+
+/// Sets the work bit of `task` unless it is a kernel thread, which makes
+/// no system calls of its own and is never filtered.
+pub(crate) fn mark_task(task: &Task) {
+    let task = (task as *const Task)
+        .cast_mut()
+        .cast::<bindings::task_struct>();
+    // SAFETY: `task` is alive while borrowed; its flags are read once.
+    if unsafe { (*task).flags } & bindings::PF_KTHREAD == 0 {
+        // SAFETY: As above; setting the bit is an atomic operation.
+        unsafe { bindings::syscalls_cgroup_set_work(task) };
+    }
+}
