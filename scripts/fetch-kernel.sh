@@ -5,22 +5,12 @@ source "$(dirname "$0")/lib.sh"
 
 [ -f "$KSRC/.syscalls-source" ] && exit 0
 
-mkdir -p "$CACHE/dl"
-cd "$CACHE/dl"
-if ! ls linux-source-6.12_*.deb >/dev/null 2>&1; then
-	log "downloading Debian's linux-source-6.12"
-	# apt-get download needs the package lists: refresh them if it fails.
-	apt-get download linux-source-6.12 >/dev/null 2>&1 ||
-		{ apt-get update -qq && apt-get download linux-source-6.12 >/dev/null 2>&1; } ||
-		die "apt-get download linux-source-6.12 failed"
-fi
-deb=$(ls linux-source-6.12_*.deb | sort -V | tail -n 1)
-
-log "unpacking $deb"
+deb=$(kernel_deb)
+log "unpacking $(basename "$deb")"
 rm -rf "$KSRC" "$CACHE/unpack"
 mkdir -p "$CACHE/unpack"
-dpkg-deb --fsys-tarfile "$deb" | tar -C "$CACHE/unpack" -x --wildcards './usr/src/linux-source-6.12.tar.xz'
-tar -C "$CACHE/unpack" -xf "$CACHE/unpack/usr/src/linux-source-6.12.tar.xz"
-mv "$CACHE/unpack/linux-source-6.12" "$KSRC"
+dpkg-deb --fsys-tarfile "$deb" | tar -C "$CACHE/unpack" -x --wildcards "$KERNEL_TARBALL"
+tar -C "$CACHE/unpack" -xf "$CACHE/unpack/$KERNEL_TARBALL"
+mv "$CACHE/unpack/$KERNEL_PKG" "$KSRC"
 rm -rf "$CACHE/unpack"
-echo "$deb" > "$KSRC/.syscalls-source"
+basename "$deb" > "$KSRC/.syscalls-source"

@@ -16,15 +16,15 @@ sync() {
 	fi
 }
 
-dst=$KSRC/kernel/cgroup/syscalls
+dst=$KSRC/$GRAFT_DIR
 cd "$REPO"
-mapfile -t files < <(ls Makefile Kconfig ./*.rs asm/* | sed 's|^\./||')
+mapfile -t files < <(controller_files)
+[ ${#files[@]} -gt 0 ] || die "no controller files in $REPO"
 for f in "${files[@]}"; do
 	sync "$f" "$dst/$f"
 done
 # The administrator's guide goes beside the other controllers' pages.
-sync Documentation/admin-guide/cgroup-v1/syscalls.rst \
-	"$KSRC/Documentation/admin-guide/cgroup-v1/syscalls.rst"
+sync "$ADMIN_GUIDE" "$KSRC/$ADMIN_GUIDE"
 # Files the repository no longer has (a renamed module) must go, too.
 ( cd "$dst" && find . -type f | sed 's|^\./||' ) | while read -r f; do
 	printf '%s\n' "${files[@]}" | grep -qxF "$f" || { rm -f "$dst/$f"; log "removed ${dst#"$KSRC"/}/$f"; }

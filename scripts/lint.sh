@@ -25,7 +25,7 @@ if ! /usr/bin/rustfmt --check --edition 2021 --config-path "$KSRC/.rustfmt.toml"
 	bad=1
 fi
 for p in patches/*.patch; do
-	if ! (cd "$KSRC" && perl scripts/checkpatch.pl --strict --no-signoff --quiet \
+	if ! (cd "$KSRC" && perl scripts/checkpatch.pl --strict --quiet \
 		--no-tree --ignore FILE_PATH_CHANGES,ENOSYS "$REPO/$p"); then
 		echo "checkpatch: $p" >&2
 		bad=1

@@ -45,6 +45,16 @@ else
 	result FAIL "lint: rustfmt and checkpatch are clean"
 fi
 
+# The series for upstream: checkpatch-clean, and git am of it onto the
+# pristine tree gives the tree just built.
+desc="series: git am of make series onto pristine 6.12 gives the tree make test builds, checkpatch-clean"
+if "$S/series.sh" --check > "$out/series.log" 2>&1; then
+	result OK "$desc"
+else
+	cat "$out/series.log"
+	result FAIL "$desc"
+fi
+
 if "$S/docs.sh" > "$out/docs.log" 2>&1; then
 	result OK "docs: the admin guide renders without warnings"
 else

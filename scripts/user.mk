@@ -11,7 +11,7 @@ TIMEOUT ?= 600
 VMFLAGS := --timeout $(TIMEOUT) $(if $(OVERLAY),--overlay $(OVERLAY)) \
 	   $(if $(filter 1,$(ICOUNT)),--icount)
 
-.PHONY: help kernel run demo test bench vm-run lint clean distclean
+.PHONY: help kernel run demo test bench vm-run lint series clean distclean
 
 help:
 	@echo "make run      build what is missing, boot into a shell (the demo without a terminal)"
@@ -21,6 +21,7 @@ help:
 	@echo "make vm-run CMD='<shell command>' [OVERLAY=<dir>] [ICOUNT=1] [TIMEOUT=<s>]"
 	@echo "make kernel   just build the test kernel and the initramfs"
 	@echo "make lint     clippy and rustfmt on the controller, checkpatch on patches/"
+	@echo "make series [OUTDIR=<dir>]  the git format-patch series for upstream (~/.cache/syscalls-cgroup/series/)"
 	@echo "make clean    drop the build directories; distclean also the kernel tree"
 
 kernel:
@@ -48,6 +49,9 @@ bench:
 
 lint:
 	@$(S)/lint.sh
+
+series:
+	@$(S)/series.sh $(OUTDIR)
 
 clean:
 	rm -rf $${XDG_CACHE_HOME:-$$HOME/.cache}/syscalls-cgroup/build-* \

@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make series`: the whole feature as a git format-patch series against
+# Debian's Linux 6.12, with a cover letter, for upstream submission.
+#
+#   scripts/series.sh [OUTDIR]           write it to OUTDIR ($CACHE/series)
+#   scripts/series.sh --check [OUTDIR]   write it, then check it (below)
+#
+# The series is made in a scratch git repository that holds only the files
+# it touches, as Debian's tarball has them (extracted once and kept in
+# $CACHE/series-pristine/). Each patches/NNNN-*.patch becomes one commit
+# with the patch's own author, subject, message and Signed-off-by. The
+# controller's files (controller_files in lib.sh, the list graft.sh
+# copies) go into the patch that hooks them into kernel/cgroup/Makefile,
+# and the administrator's guide into the patch that lists it in the
+# cgroup-v1 index, so that each patch builds and documents what it adds.
+# The cover letter's subject (its first paragraph) and body come from
+# patches/cover-letter.txt, less its lines that start with '#'. Dates are
+# fixed: the same input gives the same series, byte for byte.
+#
+# --check runs checkpatch.pl --strict from the kernel tree on every patch
+# and the cover letter, then applies the series with `git am` onto a fresh
+# repository of the pristine files and compares every file it creates or
+# changes with the grafted tree $CACHE/linux, which is what make test
+# builds; it fails, naming each difference, unless they are identical.
+source "$(dirname "$0")/lib.sh"
+
+mode=write
+case ${1:-} in
+--check) mode=check; shift ;;
+-*) die "usage: series.sh [--check] [OUTDIR]" ;;
+esac
+OUT=$(realpath -m "${1:-$CACHE/series}")
+[ "$OUT" != "$REPO/patches" ] || die "OUTDIR must not be patches/: the series is made from it"
+COVER=$REPO/patches/cover-letter.txt
+# The date of the first commit; each later one is a minute later.
+SERIES_DATE=${SERIES_DATE:-2026-12-01 12:00:00 UTC}
+
+# The user's git configuration (format.signOff, format.thread, hooks and
+# the like) must not change the series.
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 LC_ALL=C
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+
+deb=$(kernel_deb)
+version=$(dpkg-deb -f "$deb" Version)
+PRISTINE=$CACHE/series-pristine/$version
+date0=$(date -u -d "$SERIES_DATE" +%s) || die "bad SERIES_DATE '$SERIES_DATE'"
+
+cd "$REPO"
+mapfile -t patches < <(ls patches/[0-9][0-9][0-9][0-9]-*.patch)
+[ ${#patches[@]} -gt 0 ] || die "no patches in $REPO/patches"
+[ -f "$COVER" ] || die "no cover letter text at $COVER"
+mapfile -t controller < <(controller_files)
+[ ${#controller[@]} -gt 0 ] || die "no controller files in $REPO"
+
+# The files each patch changes and creates, as git reads them.
+changed() { git apply --numstat "$REPO/$1" | cut -f3; }
+created() { git apply --summary "$REPO/$1" | sed -n 's/^ create \(mode [0-7]* \)\{0,1\}//p'; }
+
+# The pristine files: those the patches change that none of them creates.
+declare -A new=()
+for p in "${patches[@]}"; do
+	while read -r f; do new[$f]=1; done < <(created "$p")
+	while read -r f; do
+		case $f in
+		"$GRAFT_DIR"/* | "$ADMIN_GUIDE")
+			die "$p touches $f, which series.sh adds from the repository" ;;
+		esac
+	done < <(changed "$p")
+done
+mapfile -t base_files < <(for p in "${patches[@]}"; do changed "$p"; done | sort -u |
+	while read -r f; do [ -n "${new[$f]:-}" ] || echo "$f"; done)
+
+# Extract from the tarball, in one pass, the pristine files not yet cached.
+missing=()
+for f in "${base_files[@]}"; do
+	[ -f "$PRISTINE/$f" ] || missing+=("$KERNEL_PKG/$f")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	log "extracting ${#missing[@]} pristine files from $(basename "$deb")"
+	tmp=$CACHE/series-pristine/.tmp
+	rm -rf "$tmp"
+	mkdir -p "$tmp" "$PRISTINE"
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "$KERNEL_TARBALL" |
+		tar -xJ -f - -C "$tmp" "${missing[@]}" ||
+		die "cannot extract ${missing[*]} from $(basename "$deb")"
+	cp -R "$tmp/$KERNEL_PKG/." "$PRISTINE/"
+	rm -rf "$tmp"
+fi
+
+# The identity of the cover letter and of every commit's committer: the
+# author of the first patch.
+ident=$(git mailinfo /dev/null /dev/null < "${patches[0]}")
+export GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
+GIT_COMMITTER_NAME=$(sed -n 's/^Author: //p' <<< "$ident")
+GIT_COMMITTER_EMAIL=$(sed -n 's/^Email: //p' <<< "$ident")
+[ -n "$GIT_COMMITTER_NAME" ] && [ -n "$GIT_COMMITTER_EMAIL" ] || die "${patches[0]}: no From:"
+
+# at N COMMAND...: runs a git command with the fixed date of commit N.
+at() {
+	local d="$((date0 + 60 * $1)) +0000"
+	shift
+	GIT_AUTHOR_DATE=$d GIT_COMMITTER_DATE=$d "$@"
+}
+
+# base_repo DIR: a new repository in DIR whose branch `series` has one
+# commit, tagged `base`: the pristine files.
+base_repo() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	git -C "$1" init -q -b series
+	local f
+	for f in "${base_files[@]}"; do
+		mkdir -p "$1/$(dirname "$f")"
+		cp "$PRISTINE/$f" "$1/$f"
+	done
+	git -C "$1" add -A
+	at 0 git -C "$1" -c user.name="$GIT_COMMITTER_NAME" -c user.email="$GIT_COMMITTER_EMAIL" \
+		commit -q -m "Debian $KERNEL_PKG $version: the files the series changes"
+	git -C "$1" tag base
+}
+
+# add_files DIR PREFIX FILE...: copies each FILE of the repository to
+# PREFIX/FILE in the scratch repository DIR and stages it.
+add_files() {
+	local dir=$1 prefix=$2 f
+	shift 2
+	for f; do
+		mkdir -p "$(dirname "$dir/$prefix$f")"
+		cp "$REPO/$f" "$dir/$prefix$f"
+		git -C "$dir" add "$prefix$f"
+	done
+}
+
+# Write the series.
+W=$CACHE/series-work
+base_repo "$W"
+n=0
+for p in "${patches[@]}"; do
+	n=$((n + 1))
+	git mailinfo "$W/.git/series-msg" "$W/.git/series-diff" < "$p" > "$W/.git/series-info" ||
+		die "$p: not a patch with From: and Subject:"
+	author=$(sed -n 's/^Author: //p' "$W/.git/series-info")
+	email=$(sed -n 's/^Email: //p' "$W/.git/series-info")
+	subject=$(sed -n 's/^Subject: //p' "$W/.git/series-info")
+	[ -n "$author" ] && [ -n "$email" ] && [ -n "$subject" ] || die "$p: no From: or no Subject:"
+	grep -q '^Signed-off-by: ' "$W/.git/series-msg" || die "$p: no Signed-off-by:"
+	git -C "$W" apply --index "$W/.git/series-diff" || die "$p does not apply to the pristine files"
+	files=$(changed "$p")
+	if grep -qxF kernel/cgroup/Makefile <<< "$files"; then
+		add_files "$W" "$GRAFT_DIR/" "${controller[@]}"
+		log "$(basename "$p"): with the controller's ${#controller[@]} files"
+		has_controller=1
+	fi
+	if grep -qxF "$(dirname "$ADMIN_GUIDE")/index.rst" <<< "$files"; then
+		add_files "$W" "" "$ADMIN_GUIDE"
+		log "$(basename "$p"): with the administrator's guide"
+		has_guide=1
+	fi
+	{ printf '%s\n\n' "$subject"; cat "$W/.git/series-msg"; } > "$W/.git/series-commit-msg"
+	at "$n" git -C "$W" commit -q --cleanup=whitespace --author="$author <$email>" \
+		-F "$W/.git/series-commit-msg"
+done
+[ -n "${has_controller:-}" ] || die "no patch hooks the controller into kernel/cgroup/Makefile"
+[ -n "${has_guide:-}" ] || die "no patch lists the guide in $(dirname "$ADMIN_GUIDE")/index.rst"
+
+mkdir -p "$OUT"
+rm -f "$OUT"/[0-9][0-9][0-9][0-9]-*.patch
+at "$n" git -C "$W" -c branch.series.description="$(grep -v '^#' "$COVER")" \
+	format-patch -q --cover-letter --cover-from-description=subject \
+	--no-signature -o "$OUT" base..series
+log "wrote the series to $OUT: $(ls "$OUT"/*.patch | wc -l) files, cover letter included"
+ls "$OUT"/*.patch
+
+[ $mode = write ] && exit 0
+
+# --check: checkpatch, then git am onto the pristine files.
+[ -f "$KSRC/.syscalls-source" ] || die "no kernel tree at $KSRC: run scripts/fetch-kernel.sh and scripts/graft.sh"
+bad=0
+fail() { echo "series: $*"; bad=1; }
+# mode_of FILE: whether FILE is executable, which git records.
+mode_of() { if [ -x "$1" ]; then echo 755; else echo 644; fi; }
+
+# (a) checkpatch. FILE_PATH_CHANGES asks for a MAINTAINERS entry for new
+# files, and ENOSYS is what a denied call returns on purpose (a denied call
+# fails as a missing one does): lint.sh ignores both, too.
+for p in "$OUT"/*.patch; do
+	if ! (cd "$KSRC" && perl scripts/checkpatch.pl --strict --quiet \
+		--ignore FILE_PATH_CHANGES,ENOSYS "$p"); then
+		fail "checkpatch: $(basename "$p") is not clean (above)"
+	fi
+done
+
+# (b) git am of the series onto the pristine files gives the grafted tree.
+A=$CACHE/series-check
+base_repo "$A"
+mapfile -t mails < <(ls "$OUT"/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-cover-letter\.patch$')
+at "$n" git -C "$A" am -q "${mails[@]}" || die "git am of the series onto the pristine files failed (see $A)"
+count=0
+while IFS=$'\t' read -r status f; do
+	count=$((count + 1))
+	if [ "$status" = D ]; then
+		[ ! -e "$KSRC/$f" ] || fail "the series deletes $f, the grafted tree has it"
+	elif [ ! -f "$KSRC/$f" ]; then
+		fail "the series has $f, the grafted tree does not"
+	elif ! cmp -s "$A/$f" "$KSRC/$f"; then
+		fail "$f differs between the series (-) and the grafted tree (+):"
+		{ diff -u --label "series/$f" --label "grafted/$f" "$A/$f" "$KSRC/$f" || true; } | head -n 40
+	elif [ "$(mode_of "$A/$f")" != "$(mode_of "$KSRC/$f")" ]; then
+		fail "$f is mode $(mode_of "$A/$f") in the series, $(mode_of "$KSRC/$f") in the grafted tree"
+	fi
+done < <(git -C "$A" diff --no-renames --name-status base series)
+
+# The grafted tree has no controller file that the series lacks ...
+diff_lists() { # diff_lists WHAT LIST1 LIST2: names the lines of one list only
+	local extra
+	extra=$(comm -13 <(echo "$2") <(echo "$3"))
+	[ -z "$extra" ] || fail "$1 the grafted tree has but the series does not: ${extra//$'\n'/ }"
+	extra=$(comm -23 <(echo "$2") <(echo "$3"))
+	[ -z "$extra" ] || fail "$1 the series has but the grafted tree does not: ${extra//$'\n'/ }"
+}
+diff_lists "files under $GRAFT_DIR/ that" \
+	"$(cd "$A/$GRAFT_DIR" && find . -type f | sed 's|^\./||' | sort)" \
+	"$(cd "$KSRC/$GRAFT_DIR" && find . -type f | sed 's|^\./||' | sort)"
+# ... and patched no file that the series leaves alone: graft.sh applied
+# exactly patches/, the same patches the series is made from.
+diff_lists "patches that" \
+	"$(printf '%s\n' "${patches[@]##*/}" | sort)" \
+	"$(ls "$KSRC/.syscalls-applied" | grep '\.patch$' | sort)"
+for p in "${patches[@]}"; do
+	a=$KSRC/.syscalls-applied/${p##*/}
+	[ ! -f "$a" ] || cmp -s "$p" "$a" || fail "graft.sh applied an older ${p##*/}"
+done
+
+if [ $bad -ne 0 ]; then
+	echo "series: FAILED: the series and the tree make test builds differ, or checkpatch complains (above)"
+	exit 1
+fi
+echo "series: ${#mails[@]} patches, checkpatch --strict clean; git am onto pristine $KERNEL_PKG $version gives the grafted tree ($count files identical)"
