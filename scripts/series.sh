@@ -3,8 +3,10 @@
 # `make series`: the whole feature as a git format-patch series against
 # Debian's Linux 6.12, with a cover letter, for upstream submission.
 #
-#   scripts/series.sh [OUTDIR]           write it to OUTDIR ($CACHE/series)
-#   scripts/series.sh --check [OUTDIR]   write it, then check it (below)
+#   scripts/series.sh [OUTDIR]                write it to OUTDIR ($CACHE/series)
+#   scripts/series.sh --check [OUTDIR]        write it, then check it (below)
+#   scripts/series.sh --build-each [OUTDIR]   write it, then build the kernel
+#                                             after each of its patches (below)
 #
 # The series is made in a scratch git repository that holds only the files
 # it touches, as Debian's tarball has them (extracted once and kept in
@@ -23,12 +25,19 @@
 # repository of the pristine files and compares every file it creates or
 # changes with the grafted tree $CACHE/linux, which is what make test
 # builds; it fails, naming each difference, unless they are identical.
+#
+# --build-each applies the series with `git am` in the same way, then
+# builds the test kernel (tinyconfig, config/base.config and test.config)
+# after each patch, in a whole pristine tree of its own,
+# $CACHE/series-build-src/, and $CACHE/build-series: each patch must build
+# on its own: one full build, then one incremental build per patch.
 source "$(dirname "$0")/lib.sh"
 
 mode=write
 case ${1:-} in
 --check) mode=check; shift ;;
--*) die "usage: series.sh [--check] [OUTDIR]" ;;
+--build-each) mode=build-each; shift ;;
+-*) die "usage: series.sh [--check|--build-each] [OUTDIR]" ;;
 esac
 OUT=$(realpath -m "${1:-$CACHE/series}")
 [ "$OUT" != "$REPO/patches" ] || die "OUTDIR must not be patches/: the series is made from it"
@@ -172,7 +181,114 @@ at "$n" git -C "$W" -c branch.series.description="$(grep -v '^#' "$COVER")" \
 log "wrote the series to $OUT: $(ls "$OUT"/*.patch | wc -l) files, cover letter included"
 ls "$OUT"/*.patch
 
-[ $mode = write ] && exit 0
+# am_series DIR: a new repository of the pristine files in DIR, with the
+# series just written applied by git am on its branch `series`.
+mapfile -t mails < <(ls "$OUT"/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-cover-letter\.patch$')
+am_series() {
+	base_repo "$1"
+	at "$n" git -C "$1" am -q "${mails[@]}" ||
+		die "git am of the series onto the pristine files failed (see $1)"
+}
+
+# config_lost CONFIG FRAGMENT...: the options that the fragments set (a
+# later one overriding an earlier one, =n or "is not set" meaning off) and
+# CONFIG does not have, as build-kernel.sh checks them.
+config_lost() {
+	local config=$1 opt want
+	shift
+	sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' \
+		-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1 n/p' "$@" |
+		awk '{ k = $1; $1 = ""; v[k] = substr($0, 2) } END { for (k in v) print k, v[k] }' | sort |
+		while read -r opt want; do
+			if [ "$want" = n ]; then
+				if grep -q "^$opt=" "$config"; then echo "$opt=n"; fi
+			elif ! grep -qxF "$opt=$want" "$config"; then
+				echo "$opt=$want"
+			fi
+		done
+}
+
+# build_each: builds the test kernel after each patch of the series. The
+# tree moves from one patch to the next by rewriting only the files whose
+# content differs, so that kbuild rebuilds only what each patch changes.
+build_each() {
+	local src=$CACHE/series-build-src B=$CACHE/build-series
+	local frags=("$REPO/config/base.config" "$REPO/config/test.config")
+	[ "${KMAKE[1]}" = -C ] || die "KMAKE in lib.sh no longer starts with make -C KSRC"
+	local kmake=(make -C "$src" "${KMAKE[@]:3}" O="$B")
+	local A=$CACHE/series-build-am k=0 failed=() c f m subject lost
+	local -a paths commits
+
+	am_series "$A"
+	mapfile -t paths < <(git -C "$A" diff --no-renames --name-only base series)
+	mapfile -t commits < <(git -C "$A" rev-list --reverse base..series)
+
+	# A tree of another .deb, or one that an earlier series changed in files
+	# this one does not touch, is unpacked anew: only this series' files are
+	# rewritten below.
+	if [ "$(cat "$src/.syscalls-source" 2>/dev/null)" != "$(basename "$deb")" ] ||
+		[ -n "$(comm -23 "$src/.syscalls-series-paths" <(printf '%s\n' "${paths[@]}"))" ]; then
+		rm -rf "$src"
+	fi
+	if [ ! -f "$src/.syscalls-source" ]; then
+		log "unpacking the whole of $(basename "$deb") into $src"
+		rm -rf "$src" "$src.tmp"
+		mkdir -p "$src.tmp"
+		dpkg-deb --fsys-tarfile "$deb" | tar -xO "$KERNEL_TARBALL" | tar -xJ -f - -C "$src.tmp" ||
+			die "cannot unpack $(basename "$deb")"
+		mv "$src.tmp/$KERNEL_PKG" "$src"
+		rmdir "$src.tmp"
+		basename "$deb" > "$src/.syscalls-source"
+	fi
+	printf '%s\n' "${paths[@]}" > "$src/.syscalls-series-paths"
+	mkdir -p "$B"
+
+	for c in "${commits[@]}"; do
+		k=$((k + 1))
+		subject=$(git -C "$A" log -1 --format=%s "$c")
+		# The tree after patch k: each file of the series as commit c has it.
+		for f in "${paths[@]}"; do
+			m=$(git -C "$A" ls-tree "$c" -- "$f" | cut -d' ' -f1)
+			if [ -z "$m" ]; then
+				rm -f "$src/$f"
+				continue
+			fi
+			git -C "$A" cat-file blob "$c:$f" > "$B/.series-file"
+			if ! cmp -s "$B/.series-file" "$src/$f"; then
+				mkdir -p "$(dirname "$src/$f")"
+				cp "$B/.series-file" "$src/$f"
+			fi
+			if [ "$m" = 100755 ]; then chmod +x "$src/$f"; else chmod -x "$src/$f"; fi
+		done
+		rm -f "$B/.series-file"
+
+		log "patch $k/${#commits[@]}: configuring and building ($subject)"
+		"${kmake[@]}" -s tinyconfig >/dev/null
+		(cd "$B" && KCONFIG_CONFIG=.config "$src/scripts/kconfig/merge_config.sh" \
+			-m -O "$B" .config "${frags[@]}" >/dev/null)
+		"${kmake[@]}" -s olddefconfig >/dev/null
+		lost=$(config_lost "$B/.config" "${frags[@]}")
+		# Before the controller's patch, its options do not exist yet.
+		[ -f "$src/$GRAFT_DIR/Kconfig" ] || lost=$(grep -v '^CONFIG_CGROUP_SYSCALLS' <<< "$lost" || true)
+		if [ -n "$lost" ]; then
+			echo "not ok $k patch $k: the config lost ${lost//$'\n'/ } ($subject)"
+			failed+=("$k")
+		elif "${kmake[@]}" -j"$NPROC" CLIPPY=1 bzImage > "$B/.series-$k.log" 2>&1; then
+			echo "ok $k patch $k builds ($subject)"
+		else
+			tail -n 30 "$B/.series-$k.log"
+			echo "not ok $k patch $k does not build ($subject; $B/.series-$k.log)"
+			failed+=("$k")
+		fi
+	done
+	[ ${#failed[@]} -eq 0 ] || die "patches ${failed[*]} of the series do not build on their own"
+	echo "series: each of the ${#commits[@]} patches builds on its own"
+}
+
+case $mode in
+write) exit 0 ;;
+build-each) build_each; exit 0 ;;
+esac
 
 # --check: checkpatch, then git am onto the pristine files.
 [ -f "$KSRC/.syscalls-source" ] || die "no kernel tree at $KSRC: run scripts/fetch-kernel.sh and scripts/graft.sh"
@@ -193,9 +309,7 @@ done
 
 # (b) git am of the series onto the pristine files gives the grafted tree.
 A=$CACHE/series-check
-base_repo "$A"
-mapfile -t mails < <(ls "$OUT"/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-cover-letter\.patch$')
-at "$n" git -C "$A" am -q "${mails[@]}" || die "git am of the series onto the pristine files failed (see $A)"
+am_series "$A"
 count=0
 while IFS=$'\t' read -r status f; do
 	count=$((count + 1))
