@@ -4,7 +4,7 @@
 # program that dies without reporting a failure gets a "not ok" line here.
 # With arguments, runs only the programs named.
 cd /selftests || exit 1
-progs=${*:-"test_syscalls_cgroup test_enforce test_security test_abi32 seccomp_bpf"}
+progs=${*:-"test_interface test_grammar test_hierarchy test_enforce test_tasks test_abi test_abi32 test_races test_security seccomp_bpf"}
 status=0
 for p in $progs; do
 	echo "# ---- $p"

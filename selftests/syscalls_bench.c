@@ -50,7 +50,7 @@
 #include <sys/wait.h>
 
 #include "kselftest.h"
-#include "syscalls_util.h"
+#include "syscalls_cgroup_util.h"
 
 /*
  * N, the calls of a short run, is chosen per figure so that a long run (2N
@@ -287,7 +287,7 @@ static int measure(const char *cg, const struct sock_fprog *filter, long nr,
 	close(res[1]);
 	res[1] = -1;
 	if (cg)
-		err = sc_enter(cg, pid);
+		err = cg_enter_process(cg, pid);
 	/* A child that was not moved must not measure: EOF stops it. */
 	if (!err && write(go[1], "g", 1) != 1)
 		err = -errno;
@@ -321,8 +321,8 @@ static void pin(void)
 	CPU_ZERO(&set);
 	CPU_SET(ncpu > 1 ? ncpu - 1 : 0, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
-		ksft_print_msg("cannot pin to CPU %ld: %s\n", ncpu - 1,
-			       strerror(errno));
+		diag("cannot pin to CPU %ld: %s", ncpu - 1,
+		     strerror(errno));
 }
 
 /* The first line of a file, or "?". */
@@ -404,15 +404,15 @@ static void print_info(void)
 	struct utsname u;
 
 	uname(&u);
-	ksft_print_msg("bench-info: kernel %s %s\n", u.release, u.version);
-	ksft_print_msg("bench-info: clocksource %s\n",
-		       first_line(CLOCKSOURCE, buf, sizeof(buf)));
-	ksft_print_msg("bench-info: bpf_jit_enable %s\n",
-		       first_line("/proc/sys/net/core/bpf_jit_enable", buf,
-				  sizeof(buf)));
-	ksft_print_msg("bench-info: cpu_mhz %s\n", cpu_mhz(buf, sizeof(buf)));
-	ksft_print_msg("bench-info: method min of %d runs of N and 2N calls, N in %d..%d\n",
-		       RUNS, MIN_CALLS, MAX_CALLS);
+	diag("bench-info: kernel %s %s", u.release, u.version);
+	diag("bench-info: clocksource %s",
+	     first_line(CLOCKSOURCE, buf, sizeof(buf)));
+	diag("bench-info: bpf_jit_enable %s",
+	     first_line("/proc/sys/net/core/bpf_jit_enable", buf,
+			sizeof(buf)));
+	diag("bench-info: cpu_mhz %s", cpu_mhz(buf, sizeof(buf)));
+	diag("bench-info: method min of %d runs of N and 2N calls, N in %d..%d",
+	     RUNS, MIN_CALLS, MAX_CALLS);
 }
 
 /* The cases measured per call, in the order of the table. */
@@ -545,34 +545,34 @@ static int setup_cgroups(void)
 	size_t used = 0;
 	int err, i;
 
-	err = sc_mkdir("bench_none");
-	err = err ?: sc_mkdir("bench_one");
-	err = err ?: sc_write("bench_one", "syscalls.deny", "mkdir");
-	err = err ?: sc_mkdir("bench_denied");
-	err = err ?: sc_write("bench_denied", "syscalls.deny", "getppid");
+	err = cg_create("bench_none");
+	err = err ?: cg_create("bench_one");
+	err = err ?: cg_write("bench_one", "syscalls.deny", "mkdir");
+	err = err ?: cg_create("bench_denied");
+	err = err ?: cg_write("bench_denied", "syscalls.deny", "getppid");
 	if (err)
 		return err;
-	if (!sc_reads("bench_one", "syscalls.deny", "83 ia32:39"))
+	if (!cg_read_expect("bench_one", "syscalls.deny", "83 ia32:39"))
 		return -EINVAL;
 
 	/* The deny sits at the top: depth 32 inherits it through 31 levels. */
 	for (i = 1; i <= DEEP_LEVELS; i++) {
 		used += snprintf(deep_path + used, sizeof(deep_path) - used,
 				 "%sd%d", i > 1 ? "/" : "", i);
-		err = sc_mkdir(deep_path);
+		err = cg_create(deep_path);
 		if (err)
 			return err;
 		if (i == 1)
-			err = sc_write(deep_path, "syscalls.deny", "mkdir");
+			err = cg_write(deep_path, "syscalls.deny", "mkdir");
 		if (err)
 			return err;
 	}
-	if (!sc_reads(deep_path, "syscalls.deny", "83 ia32:39"))
+	if (!cg_read_expect(deep_path, "syscalls.deny", "83 ia32:39"))
 		return -EINVAL;
 
 	many_denied(many, sizeof(many));
-	err = sc_mkdir("bench_many");
-	err = err ?: sc_write("bench_many", "syscalls.deny", many);
+	err = cg_create("bench_many");
+	err = err ?: cg_write("bench_many", "syscalls.deny", many);
 	return err;
 }
 
@@ -593,7 +593,7 @@ static int tree_grow(struct tree *t, int n)
 
 	for (; t->n < n; t->n++) {
 		snprintf(cg, sizeof(cg), "bench_tree/c%d", t->n);
-		err = sc_mkdir(cg);
+		err = cg_create(cg);
 		if (err)
 			return err;
 		pid = fork();
@@ -609,7 +609,7 @@ static int tree_grow(struct tree *t, int n)
 			_exit(0);
 		}
 		t->pids[t->n] = pid;
-		err = sc_enter(cg, pid);
+		err = cg_enter_process(cg, pid);
 		if (err) {
 			t->n++;
 			return err;
@@ -629,9 +629,9 @@ static void tree_destroy(struct tree *t)
 		waitpid(t->pids[i], NULL, 0);
 	for (i = 0; i < t->n; i++) {
 		snprintf(cg, sizeof(cg), "bench_tree/c%d", i);
-		sc_rmdir(cg);
+		cg_remove(cg);
 	}
-	sc_rmdir("bench_tree");
+	cg_remove("bench_tree");
 }
 
 /* The instructions of one write of @text to @fd, clock reads excluded. */
@@ -676,12 +676,12 @@ static int measure_writes(struct write_cost *cost)
 	}
 	t->sleep = fds[0];
 	t->wake = fds[1];
-	err = sc_mkdir("bench_tree");
+	err = cg_create("bench_tree");
 	if (err)
 		goto out;
-	dfd = open(sc_path(path, sizeof(path), "bench_tree", "syscalls.deny"),
+	dfd = open(cg_path(path, sizeof(path), "bench_tree", "syscalls.deny"),
 		   O_WRONLY);
-	afd = open(sc_path(path, sizeof(path), "bench_tree", "syscalls.allow"),
+	afd = open(cg_path(path, sizeof(path), "bench_tree", "syscalls.allow"),
 		   O_WRONLY);
 	if (dfd < 0 || afd < 0) {
 		err = -errno;
@@ -710,8 +710,8 @@ static int measure_writes(struct write_cost *cost)
 				goto out;
 			}
 			/* The deepest cgroup must see the deny before any undo. */
-			if (r == 0 && !sc_reads("bench_tree/c0", "syscalls.deny",
-						"83 ia32:39")) {
+			if (r == 0 && !cg_read_expect("bench_tree/c0", "syscalls.deny",
+						      "83 ia32:39")) {
 				err = -EINVAL;
 				goto out;
 			}
@@ -725,7 +725,7 @@ static int measure_writes(struct write_cost *cost)
 			if (al < cost[sz].allow)
 				cost[sz].allow = al;
 		}
-		if (!sc_reads("bench_tree/c0", "syscalls.deny", "")) {
+		if (!cg_read_expect("bench_tree/c0", "syscalls.deny", "")) {
 			err = -EINVAL;
 			goto out;
 		}
@@ -749,13 +749,13 @@ static void print_case(int i)
 
 	if (i != ROOT)
 		snprintf(vs, sizeof(vs), "%+9.1f %+8.2f %%", d, 100.0 * d / root);
-	ksft_print_msg("  %-34s %9.1f %20s %6d %3d/%d\n", cases[i].label,
-		       s->call, vs, s->calls, s->clean, RUNS);
+	diag("  %-34s %9.1f %20s %6d %3d/%d", cases[i].label,
+	     s->call, vs, s->calls, s->clean, RUNS);
 }
 
 static void print_bench(const char *key, double value)
 {
-	ksft_print_msg("bench: %s %.2f\n", key, value);
+	diag("bench: %s %.2f", key, value);
 }
 
 /* Whether @a and @b differ by at most @pct percent of @b. */
@@ -821,7 +821,7 @@ int main(int argc, char **argv)
 	int i, err, clean = RUNS;
 
 	ksft_print_header();
-	ksft_print_msg("syscalls cgroup benchmark: the cost of system calls\n");
+	diag("syscalls cgroup benchmark: the cost of system calls");
 	wait_for_tsc();
 	print_info();
 	pin();
@@ -837,15 +837,15 @@ int main(int argc, char **argv)
 		ksft_exit_fail_msg("getpid() returned %ld\n", results[ROOT].ret);
 
 	if (!have_controller()) {
-		ksft_print_msg("  %-34s %9.1f\n", "getpid(), root cgroup",
-			       results[ROOT].call);
+		diag("  %-34s %9.1f", "getpid(), root cgroup",
+		     results[ROOT].call);
 		print_bench("root", results[ROOT].call);
 		print_bench("loop", results[ROOT].loop);
 		print_bench("clean_runs", results[ROOT].clean);
 		ksft_exit_skip("no syscalls controller in this kernel: the root figure only\n");
 	}
 
-	err = sc_mount();
+	err = cg_mount();
 	if (err)
 		ksft_exit_fail_msg("mounting the syscalls hierarchy: %s\n",
 				   strerror(-err));
@@ -853,7 +853,7 @@ int main(int argc, char **argv)
 	if (err)
 		ksft_exit_fail_msg("setting up the cgroups: %s\n", strerror(-err));
 	many_denied(many, sizeof(many));
-	ksft_print_msg("bench-info: denied_400 %s\n", many);
+	diag("bench-info: denied_400 %s", many);
 
 	ksft_set_plan(6);
 
@@ -877,30 +877,30 @@ int main(int argc, char **argv)
 	if (err)
 		ksft_exit_fail_msg("timing deny writes: %s\n", strerror(-err));
 
-	printf("#\n");
-	ksft_print_msg("Instructions per system call. Under -icount shift=0,sleep=off, as scripts/bench.sh\n");
-	ksft_print_msg("runs it, a guest ns is one instruction executed: the figures count instructions,\n");
-	ksft_print_msg("not cycles, and repeat exactly from run to run.\n");
-	ksft_print_msg("  %-34s %9s %20s %6s %6s\n", "getpid() unless said",
-		       "instr", "vs root", "N", "clean");
+	diag("%s", "");
+	diag("Instructions per system call. Under -icount shift=0,sleep=off, as scripts/bench.sh");
+	diag("runs it, a guest ns is one instruction executed: the figures count instructions,");
+	diag("not cycles, and repeat exactly from run to run.");
+	diag("  %-34s %9s %20s %6s %6s", "getpid() unless said",
+	     "instr", "vs root", "N", "clean");
 	for (i = 0; i < NR_CASES; i++)
 		print_case(i);
-	ksft_print_msg("  (the loop and glibc's wrapper, %.1f per call, and a run's clock reads, %.0f, are subtracted)\n",
-		       results[ROOT].loop, results[ROOT].fixed);
-	ksft_print_msg("  controller overhead, allowed call: %.1f = %.2f of seccomp's cached filter (%.1f), %.2f of its uncached one (%.1f)\n",
-		       results[DEPTH1].call - results[ROOT].call,
-		       (results[DEPTH1].call - results[ROOT].call) /
-		       (results[SECCOMP_CACHED].call - results[ROOT].call),
-		       results[SECCOMP_CACHED].call - results[ROOT].call,
-		       (results[DEPTH1].call - results[ROOT].call) /
-		       (results[SECCOMP_FULL].call - results[ROOT].call),
-		       results[SECCOMP_FULL].call - results[ROOT].call);
-	ksft_print_msg("  a denied call: %.1f more than the kernel's own -ENOSYS\n",
-		       results[DENIED].call - results[NOSYS].call);
-	printf("#\n");
-	ksft_print_msg("Instructions per write of 'mkdir' at the top of a tree of N cgroups, one task each\n");
-	ksft_print_msg("  %6s %12s %12s %10s %14s\n", "N", "deny", "allow", "growth",
-		       "per cgroup");
+	diag("  (the loop and glibc's wrapper, %.1f per call, and a run's clock reads, %.0f, are subtracted)",
+	     results[ROOT].loop, results[ROOT].fixed);
+	diag("  controller overhead, allowed call: %.1f = %.2f of seccomp's cached filter (%.1f), %.2f of its uncached one (%.1f)",
+	     results[DEPTH1].call - results[ROOT].call,
+	     (results[DEPTH1].call - results[ROOT].call) /
+	     (results[SECCOMP_CACHED].call - results[ROOT].call),
+	     results[SECCOMP_CACHED].call - results[ROOT].call,
+	     (results[DEPTH1].call - results[ROOT].call) /
+	     (results[SECCOMP_FULL].call - results[ROOT].call),
+	     results[SECCOMP_FULL].call - results[ROOT].call);
+	diag("  a denied call: %.1f more than the kernel's own -ENOSYS",
+	     results[DENIED].call - results[NOSYS].call);
+	diag("%s", "");
+	diag("Instructions per write of 'mkdir' at the top of a tree of N cgroups, one task each");
+	diag("  %6s %12s %12s %10s %14s", "N", "deny", "allow", "growth",
+	     "per cgroup");
 	for (i = 0; i < NR_SIZES; i++) {
 		char growth[32] = "", marginal[32] = "";
 
@@ -911,14 +911,14 @@ int main(int argc, char **argv)
 				 (double)(wc[i].deny - wc[i - 1].deny) /
 				 (tree_sizes[i] - tree_sizes[i - 1]));
 		}
-		ksft_print_msg("  %6d %12lld %12lld %10s %14s\n", tree_sizes[i],
-			       (long long)wc[i].deny, (long long)wc[i].allow,
-			       growth, marginal);
+		diag("  %6d %12lld %12lld %10s %14s", tree_sizes[i],
+		     (long long)wc[i].deny, (long long)wc[i].allow,
+		     growth, marginal);
 	}
-	ksft_print_msg("  (deny: from denying nothing, marks every task; the minimum of %d writes;\n",
-		       WRITE_RUNS);
-	ksft_print_msg("   per cgroup: the added cost of each cgroup and task from the previous N)\n");
-	printf("#\n");
+	diag("  (deny: from denying nothing, marks every task; the minimum of %d writes;",
+	     WRITE_RUNS);
+	diag("   per cgroup: the added cost of each cgroup and task from the previous N)");
+	diag("%s", "");
 
 	for (i = 0; i < NR_CASES; i++)
 		print_bench(cases[i].key, results[i].call);
@@ -934,7 +934,7 @@ int main(int argc, char **argv)
 	}
 	print_bench("clean_runs", clean);
 	if (clean < 2)
-		ksft_print_msg("warning: a figure had a single clean run: interrupts may be in it\n");
+		diag("warning: a figure had a single clean run: interrupts may be in it");
 
 	check_calls();
 	check_writes(wc);
