@@ -7,15 +7,27 @@ use kernel::prelude::*;
 
 use crate::grammar;
 use crate::group::{Group, Writer};
-use crate::policy::{self, Rule};
+use crate::policy::{self, Author, Rule};
 
 /// A new cgroup starts with its parent's effective set and no rules.
 pub(crate) fn css_online(group: &Group) -> Result {
     let mut w = Writer::lock()?;
-    let eff = policy::effective(&w.own(group), group.parent().map(Group::effective).as_ref());
-    w.publish(group, &eff);
+    publish(&mut w, group);
     w.set_online(group, true);
     Ok(())
+}
+
+/// Recomputes the group's effective set from its rules and its parent's
+/// set, and publishes it; returns whether the group was filtering before.
+fn publish(w: &mut Writer, group: &Group) -> bool {
+    let own = w.own(group);
+    let parent = group.parent();
+    let eff = policy::effective(&own.denied, parent.map(Group::effective).as_ref());
+    let by_delegatee = policy::effective(
+        &own.by_delegatee,
+        parent.map(|p| w.effective_by_delegatee(p)).as_ref(),
+    );
+    w.publish(group, &eff, &by_delegatee)
 }
 
 /// A cgroup on its way out takes no more updates.
@@ -27,17 +39,19 @@ pub(crate) fn css_offline(group: &Group) {
     }
 }
 
-/// A write of `input` to the file of `rule`, by a writer that `permitted`
-/// says may change rules: all or nothing.
-pub(crate) fn write(group: &Group, rule: Rule, input: &[u8], permitted: bool) -> Result {
-    if !permitted {
+/// A write of `input` to the file of `rule` by `author`: all or nothing.
+///
+/// On cgroup v1 only an administrator may change rules; on v2 whoever the
+/// file's owner and mode let write may, as for every v2 controller.
+pub(crate) fn write(group: &Group, rule: Rule, input: &[u8], author: Author) -> Result {
+    if author != Author::Admin && !group.on_v2() {
         return Err(EPERM);
     }
     let request = grammar::parse(input)?;
     let mut w = Writer::lock()?;
     let mut own = w.own(group);
     let parent = group.parent().map(Group::effective);
-    policy::apply(&mut own, parent.as_ref(), rule, &request)?;
+    policy::apply(&mut own, parent.as_ref(), rule, author, &request)?;
     w.set_own(group, own);
     propagate(&mut w, group)
 }
@@ -49,11 +63,9 @@ fn propagate(w: &mut Writer, root: &Group) -> Result {
         if !w.online(group) {
             return Ok(());
         }
-        let parent = group.parent().map(Group::effective);
-        let eff = policy::effective(&w.own(group), parent.as_ref());
         // Tasks of a group that was filtering already all carry the bit:
         // attach, fork and earlier writes saw to it.
-        if !w.publish(group, &eff) && !eff.is_empty() {
+        if !publish(w, group) && group.is_filtering() {
             w.mark_tasks(group);
         }
         Ok(())

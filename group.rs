@@ -17,7 +17,7 @@ use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::{bindings, container_of, prelude::*, task::Task, types::Opaque};
 
 use crate::names;
-use crate::policy;
+use crate::policy::{self, OwnRules};
 use crate::set::{SyscallSet, WORDS};
 use crate::sync::{seqlock_read, seqlock_write, smp_mb, RcuGuard, StaticMutex, StaticMutexGuard};
 
@@ -41,8 +41,10 @@ static WRITERS: StaticMutex = StaticMutex::new();
 
 /// What only writers touch, under [`WRITERS`].
 struct Rules {
-    /// The calls this cgroup denies itself.
-    own: SyscallSet,
+    /// The rules of this cgroup itself.
+    own: OwnRules,
+    /// The calls of the effective set whose deny a delegatee wrote.
+    effective_by_delegatee: SyscallSet,
     /// Between `css_online` and `css_offline`: updates must reach it.
     online: bool,
 }
@@ -53,12 +55,16 @@ struct Rules {
 ///
 /// `state` was zeroed and its seqlock initialised by [`Group::new`], and it
 /// has not moved since. Its `filtering` and `denied` are stored to only
-/// inside the seqlock's write side, by a [`Writer`]. `rules` is accessed
+/// inside the seqlock's write side, by a [`Writer`], and so is
+/// `no_new_privs`. `rules` is accessed
 /// only by the holder of [`WRITERS`].
 #[pin_data]
 pub(crate) struct Group {
     #[pin]
     state: Opaque<bindings::syscalls_cgroup>,
+    /// Whether an exec under the group gains no privileges: a delegatee
+    /// wrote a deny of its effective set. Stored to under the seqlock.
+    no_new_privs: AtomicBool,
     rules: UnsafeCell<Rules>,
 }
 
@@ -79,8 +85,10 @@ impl Group {
                 state.write_bytes(0, 1);
                 bindings::seqlock_init(&raw mut (*state).seqlock);
             }),
+            no_new_privs: AtomicBool::new(false),
             rules: UnsafeCell::new(Rules {
-                own: SyscallSet::EMPTY,
+                own: OwnRules::EMPTY,
+                effective_by_delegatee: SyscallSet::EMPTY,
                 online: false,
             }),
         })
@@ -182,6 +190,20 @@ impl Group {
         set
     }
 
+    /// Whether the group is on the unified hierarchy, cgroup v2.
+    pub(crate) fn on_v2(&self) -> bool {
+        // SAFETY: The core sets the css's cgroup before any callback can
+        // reach this group, and a cgroup never changes hierarchy;
+        // `cgrp_dfl_root` is a static of the cgroup core.
+        unsafe { (*(*self.css()).cgroup).root == &raw mut bindings::cgrp_dfl_root }
+    }
+
+    /// Whether an exec under the group gains no privileges.
+    pub(crate) fn imposes_no_new_privs(&self) -> bool {
+        // SAFETY: As in `effective`.
+        unsafe { seqlock_read(self.seqlock(), || self.no_new_privs.load(Ordering::Relaxed)) }
+    }
+
     /// Whether the group denies any system call.
     pub(crate) fn is_filtering(&self) -> bool {
         // SAFETY: As in `effective`.
@@ -242,13 +264,18 @@ impl Writer {
     }
 
     /// The rules the group set itself.
-    pub(crate) fn own(&self, group: &Group) -> SyscallSet {
+    pub(crate) fn own(&self, group: &Group) -> OwnRules {
         self.rules(group).own
     }
 
     /// Replaces the rules of the group; [`Writer::publish`] makes them count.
-    pub(crate) fn set_own(&mut self, group: &Group, own: SyscallSet) {
+    pub(crate) fn set_own(&mut self, group: &Group, own: OwnRules) {
         self.rules_mut(group).own = own;
+    }
+
+    /// The calls of the group's effective set whose deny a delegatee wrote.
+    pub(crate) fn effective_by_delegatee(&self, group: &Group) -> SyscallSet {
+        self.rules(group).effective_by_delegatee
     }
 
     /// Whether updates must reach the group.
@@ -262,8 +289,15 @@ impl Writer {
     }
 
     /// Makes `effective` the group's effective set, at once for every
-    /// reader. Returns whether the group was filtering before.
-    pub(crate) fn publish(&mut self, group: &Group, effective: &SyscallSet) -> bool {
+    /// reader, with `by_delegatee` the calls of it whose deny a delegatee
+    /// wrote. Returns whether the group was filtering before.
+    pub(crate) fn publish(
+        &mut self,
+        group: &Group,
+        effective: &SyscallSet,
+        by_delegatee: &SyscallSet,
+    ) -> bool {
+        self.rules_mut(group).effective_by_delegatee = *by_delegatee;
         let checked = policy::checked(effective);
         // INVARIANT: the stores happen inside the write side.
         // SAFETY: The seqlock was initialised in `new` and lives with `group`.
@@ -272,6 +306,9 @@ impl Writer {
                 for (a, w) in group.denied_words().zip(checked.words) {
                     a.store(w, Ordering::Relaxed);
                 }
+                group
+                    .no_new_privs
+                    .store(!by_delegatee.is_empty(), Ordering::Relaxed);
                 group
                     .filtering_flag()
                     .swap(!effective.is_empty(), Ordering::Relaxed)

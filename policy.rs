@@ -9,6 +9,12 @@
 //! `EPERM` when the parent's effective set denies any of the calls, so a
 //! child can only ever restrict. Re-allowing at an ancestor reopens the
 //! descendants that did not deny the call themselves.
+//!
+//! A rule remembers whether a delegatee wrote it (an [`Author`] without
+//! `CAP_SYS_ADMIN`, on cgroup v2). Where the effective set holds a deny a
+//! delegatee wrote, an exec gains no privileges, as under `no_new_privs`:
+//! otherwise a delegatee could deny `setresuid` and have a set-user-ID root
+//! program fail to drop its privileges.
 
 use kernel::prelude::*;
 
@@ -24,24 +30,60 @@ pub(crate) enum Rule {
     Deny,
 }
 
-/// Applies a rule about the calls of `request` to a cgroup's own rules
-/// `own`.
+/// Who wrote a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Author {
+    /// A holder of `CAP_SYS_ADMIN` in the initial user namespace, both as
+    /// the writer and as the opener of the file.
+    Admin,
+    /// Anyone else that the file's owner and mode let write: a delegatee,
+    /// on cgroup v2.
+    Delegatee,
+}
+
+/// A cgroup's own rules.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OwnRules {
+    /// The calls it denies itself.
+    pub(crate) denied: SyscallSet,
+    /// Those of them whose deny a delegatee wrote.
+    pub(crate) by_delegatee: SyscallSet,
+}
+
+impl OwnRules {
+    /// No rules.
+    pub(crate) const EMPTY: OwnRules = OwnRules {
+        denied: SyscallSet::EMPTY,
+        by_delegatee: SyscallSet::EMPTY,
+    };
+}
+
+/// Applies a rule that `author` wrote about the calls of `request` to a
+/// cgroup's own rules `own`.
 ///
 /// `parent` is the parent's effective set, `None` for the root. On error
 /// `own` is left as it was.
 pub(crate) fn apply(
-    own: &mut SyscallSet,
+    own: &mut OwnRules,
     parent: Option<&SyscallSet>,
     rule: Rule,
+    author: Author,
     request: &SyscallSet,
 ) -> Result {
     match rule {
-        Rule::Deny => own.union_with(request),
+        Rule::Deny => {
+            own.denied.union_with(request);
+            match author {
+                Author::Delegatee => own.by_delegatee.union_with(request),
+                Author::Admin => own.by_delegatee.subtract(request),
+            }
+        }
         Rule::Allow => {
             if parent.is_some_and(|p| p.intersects(request)) {
                 return Err(EPERM);
             }
-            own.subtract(request);
+            own.denied.subtract(request);
+            own.by_delegatee.subtract(request);
         }
     }
     Ok(())

@@ -18,7 +18,7 @@ use kernel::{bindings, prelude::*, task::Task};
 
 use crate::controller;
 use crate::group::{self, Group, Writer};
-use crate::policy::Rule;
+use crate::policy::{Author, Rule};
 use crate::sync::{smp_mb, RcuGuard};
 
 /// `css_alloc`: allocates the group of a new cgroup.
@@ -163,13 +163,14 @@ unsafe fn write(
     rule: Rule,
 ) -> isize {
     let cap = bindings::CAP_SYS_ADMIN as c_int;
-    // Both the writer and the opener of the file need CAP_SYS_ADMIN in the
-    // initial user namespace. The opener counts: a file an unprivileged
-    // user opened and handed to a set-user-ID program (as its standard
-    // output, say) must not let that program's output change the rules.
+    // An administrator holds CAP_SYS_ADMIN in the initial user namespace
+    // both as the writer and as the opener of the file. The opener counts:
+    // a file an unprivileged user opened and handed to a set-user-ID
+    // program (as its standard output, say) must not make that program's
+    // output an administrator's rule.
     // SAFETY: `capable()` checks current's credentials; `of` is open, so
     // its file is alive; `init_user_ns` is never freed.
-    let permitted = unsafe {
+    let admin = unsafe {
         bindings::capable(cap)
             && bindings::file_ns_capable((*of).file, &raw mut bindings::init_user_ns, cap)
     };
@@ -180,7 +181,12 @@ unsafe fn write(
             core::slice::from_raw_parts(buf.cast::<u8>(), len),
         )
     };
-    match controller::write(group, rule, input, permitted) {
+    let author = if admin {
+        Author::Admin
+    } else {
+        Author::Delegatee
+    };
+    match controller::write(group, rule, input, author) {
         Ok(()) => len as isize,
         Err(e) => e.to_errno() as isize,
     }
@@ -244,8 +250,8 @@ type WriteFn = unsafe extern "C" fn(
     bindings::loff_t,
 ) -> isize;
 
-/// A file of every cgroup, `syscalls.NAME` on v1.
-const fn cftype(name: &str, show: ShowFn, write: WriteFn) -> bindings::cftype {
+/// A file `syscalls.NAME` of the cgroups `flags` says.
+const fn cftype(name: &str, flags: u32, show: ShowFn, write: WriteFn) -> bindings::cftype {
     // SAFETY: All-zero is a valid `cftype` (null pointers, no callbacks,
     // no flags): the form the core expects for unset fields.
     let mut cft: bindings::cftype = unsafe { MaybeUninit::zeroed().assume_init() };
@@ -255,6 +261,7 @@ const fn cftype(name: &str, show: ShowFn, write: WriteFn) -> bindings::cftype {
         cft.name[i] = bytes[i] as c_char;
         i += 1;
     }
+    cft.flags = flags;
     cft.seq_show = Some(show);
     cft.write = Some(write);
     cft
@@ -268,9 +275,24 @@ struct Files(UnsafeCell<[bindings::cftype; 3]>);
 // SAFETY: Only the cgroup core touches the entries, under its own locks.
 unsafe impl Sync for Files {}
 
-static FILES: Files = Files(UnsafeCell::new([
-    cftype("allow", allow_show, allow_write),
-    cftype("deny", deny_show, deny_write),
+/// The files on cgroup v1: in every cgroup, the root included.
+static V1_FILES: Files = Files(UnsafeCell::new([
+    cftype("allow", 0, allow_show, allow_write),
+    cftype("deny", 0, deny_show, deny_write),
+    // SAFETY: The zeroed entry terminates the array.
+    unsafe { MaybeUninit::zeroed().assume_init() },
+]));
+
+/// The files on cgroup v2: as v1 has them, but not in the root, as every
+/// v2 controller does.
+static V2_FILES: Files = Files(UnsafeCell::new([
+    cftype(
+        "allow",
+        bindings::CFTYPE_NOT_ON_ROOT,
+        allow_show,
+        allow_write,
+    ),
+    cftype("deny", bindings::CFTYPE_NOT_ON_ROOT, deny_show, deny_write),
     // SAFETY: The zeroed entry terminates the array.
     unsafe { MaybeUninit::zeroed().assume_init() },
 ]));
@@ -293,10 +315,35 @@ const fn subsys() -> bindings::cgroup_subsys {
     ss.css_free = Some(css_free);
     ss.attach = Some(attach);
     ss.fork = Some(fork);
-    // Files on cgroup v1 only: without `dfl_cftypes` the core keeps the
-    // controller off the unified hierarchy.
-    ss.legacy_cftypes = (&raw const FILES).cast::<bindings::cftype>().cast_mut();
+    ss.legacy_cftypes = (&raw const V1_FILES).cast::<bindings::cftype>().cast_mut();
+    ss.dfl_cftypes = (&raw const V2_FILES).cast::<bindings::cftype>().cast_mut();
+    // `threaded`, the third bit of the `early_init`, `implicit_on_dfl`,
+    // `threaded` bit-field (bindgen has no const setter): threads of one
+    // process may be in different cgroups of a threaded subtree. KUnit
+    // checks the bit through bindgen's getter.
+    ss._bitfield_1 = bindings::__BindgenBitfieldUnit::new([1 << 2]);
     ss
+}
+
+/// Whether the subsystem says it is threaded, as the cgroup core reads it.
+#[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
+pub(crate) fn is_threaded() -> bool {
+    // SAFETY: The core changes other fields of the subsystem, under its
+    // locks; the bit-field is set at build time and only read.
+    unsafe { (*syscalls_cgrp_subsys.0.get()).threaded() }
+}
+
+/// Whether an exec by current gains no privileges, as under
+/// `no_new_privs`, because a delegatee wrote a deny that applies to it.
+/// `check_unsafe_exec()` calls it.
+#[no_mangle]
+pub extern "C" fn syscalls_cgroup_no_new_privs() -> bool {
+    // SAFETY: `get_current()` has no preconditions and returns a live task;
+    // `Task` is transparent.
+    let task = unsafe { &*bindings::get_current().cast::<Task>() };
+    let _rcu = RcuGuard::new();
+    // SAFETY: `_rcu` keeps current's css alive while it is used here.
+    unsafe { Group::of_task(task) }.imposes_no_new_privs()
 }
 
 /// The `syscalls` cgroup subsystem.

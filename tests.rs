@@ -9,7 +9,7 @@ use crate::abi::{classify, Abi};
 use crate::grammar::{format_set, parse};
 use crate::kunit::{kunit_suite, Test};
 use crate::names;
-use crate::policy::{apply, checked, effective, Rule};
+use crate::policy::{apply, checked, effective, Author, OwnRules, Rule};
 use crate::set::SyscallSet;
 
 /// Shorthand: the number of `name` in `abi`, or a value past every table.
@@ -20,6 +20,14 @@ fn nr(abi: Abi, name: &str) -> usize {
 /// The index clamp of `classify` where nothing speculates: the index.
 fn no_clamp(index: usize, _size: usize) -> usize {
     index
+}
+
+/// Own rules that an administrator wrote: a deny of `text`.
+fn own_of(text: &str) -> OwnRules {
+    OwnRules {
+        denied: set_of(text),
+        by_delegatee: SyscallSet::EMPTY,
+    }
 }
 
 /// The set a write of `text` gives, or the empty set.
@@ -301,10 +309,16 @@ fn what_is_read_writes_back_the_same(t: &mut Test) {
 }
 
 fn deny_reaches_descendants(t: &mut Test) {
-    let mut parent_own = SyscallSet::EMPTY;
+    let mut parent_own = OwnRules::EMPTY;
     let child_own = SyscallSet::EMPTY;
-    let r = apply(&mut parent_own, None, Rule::Deny, &set_of("mkdir"));
-    let parent = effective(&parent_own, None);
+    let r = apply(
+        &mut parent_own,
+        None,
+        Rule::Deny,
+        Author::Admin,
+        &set_of("mkdir"),
+    );
+    let parent = effective(&parent_own.denied, None);
     let child = effective(&child_own, Some(&parent));
     let grandchild = effective(&SyscallSet::EMPTY, Some(&child));
     t.check(
@@ -315,22 +329,35 @@ fn deny_reaches_descendants(t: &mut Test) {
 
 fn allow_of_what_the_parent_denies_is_eperm(t: &mut Test) {
     let parent = set_of("mkdir");
-    let mut own = set_of("rmdir");
+    let mut own = own_of("rmdir");
     let before = own;
-    let r = apply(&mut own, Some(&parent), Rule::Allow, &set_of("mkdir,rmdir"));
+    let r = apply(
+        &mut own,
+        Some(&parent),
+        Rule::Allow,
+        Author::Admin,
+        &set_of("mkdir,rmdir"),
+    );
     t.check(r == Err(EPERM), format_args!("expected EPERM"));
     t.check(
         own == before,
         format_args!("a failed allow changes nothing"),
     );
-    let r = apply(&mut own, Some(&parent), Rule::Allow, &set_of("rmdir"));
+    let r = apply(
+        &mut own,
+        Some(&parent),
+        Rule::Allow,
+        Author::Delegatee,
+        &set_of("rmdir"),
+    );
     t.check(
-        r.is_ok() && own.is_empty(),
+        r.is_ok() && own == OwnRules::EMPTY,
         format_args!("an allow of what only the child denies works"),
     );
-    let mut root = set_of("mkdir");
+    let mut root = own_of("mkdir");
     t.check(
-        apply(&mut root, None, Rule::Allow, &set_of("all")).is_ok() && root.is_empty(),
+        apply(&mut root, None, Rule::Allow, Author::Admin, &set_of("all")).is_ok()
+            && root == OwnRules::EMPTY,
         format_args!("the root can allow anything"),
     );
 }
@@ -375,7 +402,9 @@ fn every_restart_takes_the_slow_path_where_anything_is_denied(t: &mut Test) {
         rest.subtract(&names::RESTART_SYSCALL);
         t.check(
             rest == eff,
-            format_args!("with '{text}' denied, the checked set must be the effective one plus restart_syscall"),
+            format_args!(
+                "with '{text}' denied, the checked set must be the effective one and restart"
+            ),
         );
     }
     t.check(
@@ -405,10 +434,16 @@ fn restart_syscall_is_known_in_every_abi(t: &mut Test) {
 }
 
 fn reallow_at_an_ancestor_reopens(t: &mut Test) {
-    let mut parent_own = set_of("mkdir,rmdir");
+    let mut parent_own = own_of("mkdir,rmdir");
     let child_own = set_of("rmdir");
-    let _ = apply(&mut parent_own, None, Rule::Allow, &set_of("mkdir,rmdir"));
-    let child = effective(&child_own, Some(&effective(&parent_own, None)));
+    let _ = apply(
+        &mut parent_own,
+        None,
+        Rule::Allow,
+        Author::Admin,
+        &set_of("mkdir,rmdir"),
+    );
+    let child = effective(&child_own, Some(&effective(&parent_own.denied, None)));
     t.check(
         !child.contains(Abi::X86_64, 83),
         format_args!("mkdir reopens in the child"),
@@ -416,6 +451,52 @@ fn reallow_at_an_ancestor_reopens(t: &mut Test) {
     t.check(
         child.contains(Abi::X86_64, 84),
         format_args!("rmdir stays denied where the child denied it"),
+    );
+}
+
+fn a_delegatee_deny_is_remembered_down_the_tree(t: &mut Test) {
+    let mut own = OwnRules::EMPTY;
+    let _ = apply(
+        &mut own,
+        None,
+        Rule::Deny,
+        Author::Delegatee,
+        &set_of("setresuid,mkdir"),
+    );
+    t.check(
+        own.by_delegatee == set_of("setresuid,mkdir") && own.denied == own.by_delegatee,
+        format_args!("a delegatee's deny must be marked as the delegatee's"),
+    );
+    let child = effective(
+        &SyscallSet::EMPTY,
+        Some(&effective(&own.by_delegatee, None)),
+    );
+    t.check(
+        child == own.by_delegatee,
+        format_args!("a child must inherit the marks of its parent"),
+    );
+    let _ = apply(&mut own, None, Rule::Deny, Author::Admin, &set_of("mkdir"));
+    t.check(
+        own.by_delegatee == set_of("setresuid") && own.denied == set_of("setresuid,mkdir"),
+        format_args!("an administrator's deny of the same call must take the mark away"),
+    );
+    let _ = apply(
+        &mut own,
+        None,
+        Rule::Allow,
+        Author::Delegatee,
+        &set_of("setresuid"),
+    );
+    t.check(
+        own.by_delegatee.is_empty() && own.denied == set_of("mkdir"),
+        format_args!("an allow must take the call and its mark away"),
+    );
+}
+
+fn the_controller_is_threaded(t: &mut Test) {
+    t.check(
+        crate::subsys::is_threaded(),
+        format_args!("the subsystem must say it is threaded"),
     );
 }
 
@@ -437,5 +518,7 @@ kunit_suite!(
         restart_syscall_is_in_no_rule,
         every_restart_takes_the_slow_path_where_anything_is_denied,
         restart_syscall_is_known_in_every_abi,
+        a_delegatee_deny_is_remembered_down_the_tree,
+        the_controller_is_threaded,
     ]
 );

@@ -24,7 +24,9 @@ for f in "${files[@]}"; do
 	sync "$f" "$dst/$f"
 done
 # The administrator's guide goes beside the other controllers' pages.
-sync "$ADMIN_GUIDE" "$KSRC/$ADMIN_GUIDE"
+for guide in "${ADMIN_GUIDES[@]}"; do
+	sync "$guide" "$KSRC/$guide"
+done
 # Files the repository no longer has (a renamed module) must go, too.
 ( cd "$dst" && find . -type f | sed 's|^\./||' ) | while read -r f; do
 	printf '%s\n' "${files[@]}" | grep -qxF "$f" || { rm -f "$dst/$f"; log "removed ${dst#"$KSRC"/}/$f"; }

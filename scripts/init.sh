@@ -3,7 +3,8 @@
 # /init of the test VM. Mounts /proc, /sys, /dev and a tmpfs /tmp (no cgroup
 # hierarchy), then runs /cmd with its output on the second serial port and
 # reports its exit status on the console, or, booted with
-# syscalls.interactive, gives a shell on the console.
+# syscalls.interactive, mounts cgroup2 with the controller enabled and gives
+# a shell on the console.
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin:/selftests
 mkdir -p /proc /sys /dev /tmp
@@ -13,13 +14,15 @@ mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 
 if grep -q syscalls.interactive /proc/cmdline; then
+	# cgroup v2 with the controller enabled below the root; v1 is one
+	# command away (the hint says which).
 	mkdir -p /sys/fs/cgroup
-	mount -t tmpfs cgroup_root /sys/fs/cgroup
-	mkdir /sys/fs/cgroup/syscalls
-	mount -t cgroup -o syscalls syscalls /sys/fs/cgroup/syscalls
+	mount -t cgroup2 none /sys/fs/cgroup
+	echo +syscalls > /sys/fs/cgroup/cgroup.subtree_control
 	cat <<'HINT'
-syscalls hierarchy: /sys/fs/cgroup/syscalls. Try: cd /sys/fs/cgroup/syscalls; mkdir box; echo $$ > box/tasks; echo mkdir > box/syscalls.deny; mkdir /tmp/x
-/selftests/demo.sh replays the classic session; exit (or Ctrl-A x) leaves the VM.
+cgroup2 is at /sys/fs/cgroup with syscalls enabled. Try: cd /sys/fs/cgroup; mkdir box; echo mkdir > box/syscalls.deny; echo $$ > box/cgroup.procs; mkdir /tmp/x
+For cgroup v1 instead: echo -syscalls > /sys/fs/cgroup/cgroup.subtree_control; mkdir /tmp/v1; mount -t cgroup -o syscalls none /tmp/v1
+/selftests/demo.sh replays the classic v1 session; exit (or Ctrl-A x) leaves the VM.
 HINT
 	setsid cttyhack sh -l
 else

@@ -24,9 +24,12 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 build_dir() { echo "$CACHE/build-$1"; }
 
 # Where the controller goes in the kernel tree, and its administrator's
-# guide (graft.sh copies them, series.sh adds them to the series).
+# guides, v1 first (graft.sh copies them, series.sh adds them to the
+# series with the patch that lists the first in its index).
 GRAFT_DIR=kernel/cgroup/syscalls
-ADMIN_GUIDE=Documentation/admin-guide/cgroup-v1/syscalls.rst
+ADMIN_GUIDES=(Documentation/admin-guide/cgroup-v1/syscalls.rst
+	Documentation/admin-guide/cgroup-v2-syscalls.rst)
+ADMIN_GUIDE=${ADMIN_GUIDES[0]}
 
 # controller_files: the controller's files, relative to the repository and
 # to $GRAFT_DIR alike. graft.sh and series.sh both take the list from here,

@@ -72,9 +72,13 @@ for p in "${patches[@]}"; do
 	while read -r f; do new[$f]=1; done < <(created "$p")
 	while read -r f; do
 		case $f in
-		"$GRAFT_DIR"/* | "$ADMIN_GUIDE")
+		"$GRAFT_DIR"/*)
 			die "$p touches $f, which series.sh adds from the repository" ;;
 		esac
+		for guide in "${ADMIN_GUIDES[@]}"; do
+			[ "$f" != "$guide" ] ||
+				die "$p touches $f, which series.sh adds from the repository"
+		done
 	done < <(changed "$p")
 done
 mapfile -t base_files < <(for p in "${patches[@]}"; do changed "$p"; done | sort -u |
@@ -162,8 +166,8 @@ for p in "${patches[@]}"; do
 		has_controller=1
 	fi
 	if grep -qxF "$(dirname "$ADMIN_GUIDE")/index.rst" <<< "$files"; then
-		add_files "$W" "" "$ADMIN_GUIDE"
-		log "$(basename "$p"): with the administrator's guide"
+		add_files "$W" "" "${ADMIN_GUIDES[@]}"
+		log "$(basename "$p"): with the administrator's guides"
 		has_guide=1
 	fi
 	{ printf '%s\n\n' "$subject"; cat "$W/.git/series-msg"; } > "$W/.git/series-commit-msg"

@@ -2,14 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # Counts the results of a test run and prints the closing line
 # "N passed, N failed, N skipped"; exits non-zero on any failure.
-#   summarize.sh CONSOLE_LOG TAP_FILE...
-# From the console: the KUnit test cases (KTAP), and one result for the
-# console itself, which fails on any kernel warning, BUG, lockdep report or
-# panic, whatever the tests said. From each TAP file: its ok/not ok lines.
+#   summarize.sh --console CONSOLE_LOG [--console CONSOLE_LOG...] TAP_FILE...
+# From each console (one per kernel booted): the KUnit test cases (KTAP),
+# and one result for the console itself, which fails on any kernel warning,
+# BUG, lockdep report or panic, whatever the tests said. From each TAP
+# file: its ok/not ok lines.
 set -uo pipefail
 
-console=$1
-shift
+consoles=()
+while [ "${1:-}" = --console ]; do
+	consoles+=("$2")
+	shift 2
+done
 
 pass=0 fail=0 skip=0
 count() { # reads TAP result lines on stdin
@@ -22,25 +26,26 @@ count() { # reads TAP result lines on stdin
 	done
 }
 
-# KUnit test cases are the results nested one level in the suite.
-kunit=$(grep -E '^    (not )?ok [0-9]+ ' "$console" | sed 's/^    //')
-if [ -z "$kunit" ]; then
-	kunit="not ok 1 kunit: no KUnit results on the console"
-fi
-count <<<"$kunit"
-
 for tap in "$@"; do
 	count < <(grep -E '^(not )?ok [0-9]+ ' "$tap")
 done
 
 bad='WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|Call Trace:|UBSAN|kernel BUG'
-if grep -Eq "$bad" "$console"; then
-	echo "FAIL: the kernel console reports trouble ($console):"
-	grep -En -B2 -A20 "$bad" "$console" | head -n 60
-	fail=$((fail + 1))
-else
-	pass=$((pass + 1))
-fi
+for console in "${consoles[@]}"; do
+	# KUnit test cases are the results nested one level in the suite.
+	kunit=$(grep -E '^    (not )?ok [0-9]+ ' "$console" | sed 's/^    //')
+	if [ -z "$kunit" ]; then
+		kunit="not ok 1 kunit: no KUnit results on the console $console"
+	fi
+	count <<<"$kunit"
+	if grep -Eq "$bad" "$console"; then
+		echo "FAIL: the kernel console reports trouble ($console):"
+		grep -En -B2 -A20 "$bad" "$console" | head -n 60
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+done
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

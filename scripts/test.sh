@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make test`: installs what is missing, builds the test kernel (with
 # clippy) and the initramfs, checks the harness, runs KUnit, the kselftests
-# and seccomp_bpf in the VM, and prints "N passed, N failed, N skipped".
+# and seccomp_bpf in the VM, then KUnit and the enforcement kselftests on
+# the PREEMPT_RT kernel, and prints "N passed, N failed, N skipped".
 source "$(dirname "$0")/lib.sh"
 S=$REPO/scripts
 start=$SECONDS
+# What runs on the PREEMPT_RT kernel: the programs that make system calls
+# in filtering cgroups.
+RT_PROGRAMS="test_enforce test_tasks test_abi test_abi32 test_security"
 
 "$S/setup.sh"
 "$S/fetch-kernel.sh"
@@ -66,5 +70,21 @@ log "running KUnit, the kselftests and seccomp_bpf in the VM"
 "$S/vm-run.sh" --timeout 2400 --console "$out/console.log" /selftests/run.sh |
 	tee "$out/selftests.tap" || true
 
+# The same controller on a PREEMPT_RT kernel (sleeping spinlocks,
+# preemptible RCU, lockdep on): KUnit and the enforcement kselftests. Its
+# results carry a "PREEMPT_RT:" prefix.
+log "building the PREEMPT_RT kernel"
+: > "$out/console-rt.log"
+: > "$out/selftests-rt.tap"
+if ("$S/build-kernel.sh" rt CLIPPY=1 >/dev/null); then
+	log "running KUnit and the enforcement kselftests on the PREEMPT_RT kernel"
+	"$S/vm-run.sh" --kind rt --timeout 1800 --console "$out/console-rt.log" \
+		"/selftests/run.sh $RT_PROGRAMS" |
+		sed -E 's/^((not )?ok [0-9]+ )/\1PREEMPT_RT: /' | tee "$out/selftests-rt.tap" || true
+else
+	result FAIL "PREEMPT_RT: the kernel builds"
+fi
+
 echo "# total time: $((SECONDS - start)) s"
-"$S/summarize.sh" "$out/console.log" "$tap" "$out/selftests.tap"
+"$S/summarize.sh" --console "$out/console.log" --console "$out/console-rt.log" \
+	"$tap" "$out/selftests.tap" "$out/selftests-rt.tap"
