@@ -321,7 +321,7 @@ static int trace_rewrite(const char *cg, unsigned long from, unsigned long to,
 {
 	struct tracee t = { from, path };
 	struct user_regs_struct regs;
-	int status, in_call = 0, armed = 0, done = 0, sig = 0;
+	int status = 0, in_call = 0, armed = 0, done = 0, sig = 0;
 	struct child c;
 
 	if (child_start(&c, tracee_main, &t))

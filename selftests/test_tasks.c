@@ -523,7 +523,7 @@ cleanup:
 static int child_clone_into_v1(void *arg)
 {
 	const char *dir = arg;
-	int fd, status, err;
+	int fd, status = 0, err;
 	pid_t pid;
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
