@@ -221,8 +221,6 @@ int cg_write_set(const char *cg, const char *file,
 bool expect_same_set(const struct syscall_set *got,
 		     const struct syscall_set *want, const char *what);
 void set_drop_always_allowed(struct syscall_set *set);
-/* Where a restartable call is in a set, restart_syscall joins it. */
-void set_add_restart_rule(struct syscall_set *set);
 
 /* ---- System calls ---- */
 
@@ -357,6 +355,12 @@ struct number_sweep {
 	unsigned long count;
 	long (*call)(unsigned long nr);
 	bool (*always_runs)(unsigned long nr);
+	/*
+	 * The ABI's restart_syscall, which follows the call it continues: with
+	 * nothing to continue it fails with EINTR, as on a kernel without the
+	 * controller, and with a call to continue, that call is denied too.
+	 */
+	unsigned long restart;
 };
 
 #define MAX_SWEEPS 3

@@ -251,10 +251,12 @@ static long int80_call(unsigned long nr)
 static int test_all_denies_every_number(void)
 {
 	const struct number_sweep sweeps[] = {
-		{ "x86_64", 600, x86_64_call, x86_64_always_runs },
+		{ "x86_64", 600, x86_64_call, x86_64_always_runs,
+		  SYS_restart_syscall },
 		{ "x32", x32_syscalls_work() ? 600 : 0, x32_call,
-		  x32_always_runs },
-		{ "ia32 (int $0x80)", 500, int80_call, ia32_always_runs },
+		  x32_always_runs, SYS_restart_syscall },
+		{ "ia32 (int $0x80)", 500, int80_call, ia32_always_runs,
+		  IA32_RESTART_SYSCALL },
 	};
 
 	return check_all_denies_every_number(CG_ABI, sweeps, ARRAY_SIZE(sweeps));

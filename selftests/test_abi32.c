@@ -349,8 +349,10 @@ static long int80_call(unsigned long nr)
 static int test_all_denies_every_ia32_number(void)
 {
 	static const struct number_sweep sweeps[] = {
-		{ "ia32 (glibc)", 500, glibc_call, ia32_always_runs },
-		{ "ia32 (int $0x80)", 500, int80_call, ia32_always_runs },
+		{ "ia32 (glibc)", 500, glibc_call, ia32_always_runs,
+		  SYS_restart_syscall },
+		{ "ia32 (int $0x80)", 500, int80_call, ia32_always_runs,
+		  SYS_restart_syscall },
 	};
 
 	return check_all_denies_every_number(CG32, sweeps, ARRAY_SIZE(sweeps));

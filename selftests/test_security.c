@@ -11,12 +11,14 @@
 #include <linux/futex.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 
-#include "enforce_util.h"
+#include "syscalls_cgroup_util.h"
 
-#define SEC_HELPER "/tmp/sec_setuid_helper"
+#define TEST_PREFIX "security_"
+#define SEC_HELPER "/tmp/security_setuid_helper"
 #define NOBODY 65534
 
 /* The legacy vsyscall page's entries (arch/x86/entry/vsyscall/). */
@@ -24,7 +26,6 @@
 #define VSYSCALL_TIME 0xffffffffff600400UL
 #define VSYSCALL_GETCPU 0xffffffffff600800UL
 
-#define IA32_RESTART_SYSCALL 0
 
 /* ---- Interrupted calls: what restart_syscall continues. ---- */
 
@@ -47,7 +48,7 @@ static long make_sleeping_call(const struct stopped_call *sc)
 
 	switch (sc->nr) {
 	case SYS_nanosleep:
-		return en_sys(SYS_nanosleep, (long)&ts, 0, 0);
+		return syscall3(SYS_nanosleep, (long)&ts, 0, 0);
 	case SYS_futex:
 		return syscall(SYS_futex, sc->futex_word, FUTEX_WAIT, 0, &ts,
 			       NULL, 0) ? -errno : 0;
@@ -56,7 +57,7 @@ static long make_sleeping_call(const struct stopped_call *sc)
 			return -errno;
 		pfd.fd = p[0];
 		pfd.events = POLLIN;
-		return en_sys(SYS_poll, (long)&pfd, 1, 1500);
+		return syscall3(SYS_poll, (long)&pfd, 1, 1500);
 	}
 	return -EINVAL;
 }
@@ -65,7 +66,7 @@ static int child_stopped_call(void *arg)
 {
 	const struct stopped_call *sc = arg;
 
-	return en_expect(sc->what, make_sleeping_call(sc), sc->want) ?
+	return expect_result(sc->what, make_sleeping_call(sc), sc->want) ?
 		       KSFT_PASS : KSFT_FAIL;
 }
 
@@ -78,7 +79,7 @@ static int stop_and_continue(const char *cg, const char *deny,
 			     const char *deny_meanwhile, struct stopped_call *sc)
 {
 	int ret = KSFT_FAIL, *word = NULL;
-	struct en_child c = { .pid = -1 };
+	struct child c = { .pid = -1 };
 
 	word = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -87,38 +88,38 @@ static int stop_and_continue(const char *cg, const char *deny,
 		goto cleanup;
 	}
 	sc->futex_word = word;
-	if (en_cg_make(cg, deny))
+	if (cg_create_denying(cg, deny))
 		goto cleanup;
-	if (en_child_start(&c, child_stopped_call, sc)) {
-		en_diag("fork: %s", strerror(errno));
-		goto cleanup;
-	}
-	if (sc_enter(cg, c.pid)) {
-		en_diag("moving child %d into %s failed", c.pid, cg);
+	if (child_start(&c, child_stopped_call, sc)) {
+		diag("fork: %s", strerror(errno));
 		goto cleanup;
 	}
-	en_child_go(&c);
+	if (cg_enter_process(cg, c.pid)) {
+		diag("moving child %d into %s failed", c.pid, cg);
+		goto cleanup;
+	}
+	child_go(&c);
 	usleep(300 * 1000);
 	if (kill(c.pid, SIGSTOP))
 		goto cleanup;
 	usleep(200 * 1000);
-	if (deny_meanwhile && !en_write(cg, "syscalls.deny", deny_meanwhile)) {
+	if (deny_meanwhile && !cg_write_expect(cg, "syscalls.deny", deny_meanwhile, 0)) {
 		kill(c.pid, SIGCONT);
 		goto cleanup;
 	}
 	if (kill(c.pid, SIGCONT))
 		goto cleanup;
-	ret = en_child_wait(&c);
+	ret = child_wait(&c);
 cleanup:
-	en_child_kill(&c);
+	child_kill(&c);
 	if (word)
 		munmap(word, 4096);
-	en_cg_remove(cg);
-	en_reset_root();
+	cg_destroy(cg);
+	cg_reset_root();
 	return ret;
 }
 
-#define CG_STOP "sec_stop"
+#define CG_STOP TEST_PREFIX "stop"
 
 static int test_stopped_sleep_resumes_where_ia32_is_denied(void)
 {
@@ -198,38 +199,38 @@ static int child_poll_then_restart_from_ia32(void *arg)
 	struct stopped_call sc = { .nr = SYS_poll };
 	int ok = 1;
 
-	ok &= en_expect("64-bit poll denied while stopped",
+	ok &= expect_result("64-bit poll denied while stopped",
 			make_sleeping_call(&sc), -ENOSYS);
-	ok &= en_expect("ia32 restart_syscall of the denied 64-bit poll",
+	ok &= expect_result("ia32 restart_syscall of the denied 64-bit poll",
 			int80_restart_syscall(), -ENOSYS);
 	return ok ? KSFT_PASS : KSFT_FAIL;
 }
 
 static int test_restart_is_judged_in_the_abi_of_the_interrupted_call(void)
 {
-	struct en_child c = { .pid = -1 };
+	struct child c = { .pid = -1 };
 	int ret = KSFT_FAIL;
 
-	if (en_cg_make(CG_STOP, "mkdir"))
+	if (cg_create_denying(CG_STOP, "mkdir"))
 		goto cleanup;
-	if (en_child_start(&c, child_poll_then_restart_from_ia32, NULL))
+	if (child_start(&c, child_poll_then_restart_from_ia32, NULL))
 		goto cleanup;
-	if (sc_enter(CG_STOP, c.pid))
+	if (cg_enter_process(CG_STOP, c.pid))
 		goto cleanup;
-	en_child_go(&c);
+	child_go(&c);
 	usleep(300 * 1000);
 	kill(c.pid, SIGSTOP);
 	usleep(200 * 1000);
-	if (!en_write(CG_STOP, "syscalls.deny", "x86_64:poll")) {
+	if (!cg_write_expect(CG_STOP, "syscalls.deny", "x86_64:poll", 0)) {
 		kill(c.pid, SIGCONT);
 		goto cleanup;
 	}
 	kill(c.pid, SIGCONT);
-	ret = en_child_wait(&c);
+	ret = child_wait(&c);
 cleanup:
-	en_child_kill(&c);
-	en_cg_remove(CG_STOP);
-	en_reset_root();
+	child_kill(&c);
+	cg_destroy(CG_STOP);
+	cg_reset_root();
 	return ret;
 }
 
@@ -247,8 +248,8 @@ static int child_restart_with_nothing_to_restart(void *arg)
 
 	if (sigaction(SIGUSR1, &sa, NULL) || raise(SIGUSR1))
 		return KSFT_FAIL;
-	return en_expect("restart_syscall with nothing to restart",
-			 en_sys(SYS_restart_syscall, 0, 0, 0), -EINTR) ?
+	return expect_result("restart_syscall with nothing to restart",
+			 syscall3(SYS_restart_syscall, 0, 0, 0), -EINTR) ?
 		       KSFT_PASS : KSFT_FAIL;
 }
 
@@ -256,21 +257,20 @@ static int test_restart_with_nothing_to_restart_fails_with_eintr(void)
 {
 	int ret = KSFT_FAIL;
 
-	if (en_cg_make(CG_STOP, "poll,nanosleep,futex,mkdir"))
+	if (cg_create_denying(CG_STOP, "poll,nanosleep,futex,mkdir"))
 		goto cleanup;
-	ret = en_run_in(CG_STOP, child_restart_with_nothing_to_restart, NULL);
-	if (ret == KSFT_PASS && !sc_reads(CG_STOP, "syscalls.deny",
-					  "7,35,83,202 ia32:39,ia32:162,ia32:168,ia32:240"))
+	ret = run_in_cgroup(CG_STOP, child_restart_with_nothing_to_restart, NULL);
+	if (ret == KSFT_PASS && !cg_denies(CG_STOP, "7,35,83,202 ia32:39,ia32:162,ia32:168,ia32:240"))
 		ret = KSFT_FAIL;
 cleanup:
-	en_cg_remove(CG_STOP);
-	en_reset_root();
+	cg_destroy(CG_STOP);
+	cg_reset_root();
 	return ret;
 }
 
 /* ---- A write is judged by who opened the file, too. ---- */
 
-#define CG_OPENER "sec_opener"
+#define CG_OPENER TEST_PREFIX "opener"
 
 /*
  * The set-user-ID helper: writes argv[2] to its standard output, which the
@@ -319,15 +319,15 @@ static int test_setuid_program_cannot_write_through_an_unprivileged_opener(void)
 	int ret = KSFT_FAIL, status;
 	pid_t pid = -1;
 
-	if (en_cg_make(CG_OPENER, "mkdir"))
+	if (cg_create_denying(CG_OPENER, "mkdir"))
 		goto cleanup;
-	sc_path(path, sizeof(path), CG_OPENER, "syscalls.allow");
+	cg_path(path, sizeof(path), CG_OPENER, "syscalls.allow");
 	if (chmod(path, 0666)) {
-		en_diag("chmod 0666 %s: %s", path, strerror(errno));
+		diag("chmod 0666 %s: %s", path, strerror(errno));
 		goto cleanup;
 	}
 	if (make_setuid_helper()) {
-		en_diag("making the set-user-ID helper: %s", strerror(errno));
+		diag("making the set-user-ID helper: %s", strerror(errno));
 		goto cleanup;
 	}
 	fflush(NULL);
@@ -351,18 +351,18 @@ static int test_setuid_program_cannot_write_through_an_unprivileged_opener(void)
 		goto cleanup;
 	pid = -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 1) {
-		en_diag("set-user-ID root program writing 'mkdir' to an allow file opened by uid %d: expected EPERM (exit 1), got status %#x (0: the write went through)",
+		diag("set-user-ID root program writing 'mkdir' to an allow file opened by uid %d: expected EPERM (exit 1), got status %#x (0: the write went through)",
 			NOBODY, status);
 		goto cleanup;
 	}
-	if (sc_reads(CG_OPENER, "syscalls.deny", "83 ia32:39"))
+	if (cg_denies(CG_OPENER, "83 ia32:39"))
 		ret = KSFT_PASS;
 cleanup:
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 	unlink(SEC_HELPER);
-	en_cg_remove(CG_OPENER);
-	en_reset_root();
+	cg_destroy(CG_OPENER);
+	cg_reset_root();
 	return ret;
 }
 
@@ -372,9 +372,9 @@ static int test_unprivileged_writer_cannot_use_a_root_opened_file(void)
 	int ret = KSFT_FAIL, status, fd = -1;
 	pid_t pid = -1;
 
-	if (en_cg_make(CG_OPENER, "mkdir"))
+	if (cg_create_denying(CG_OPENER, "mkdir"))
 		goto cleanup;
-	fd = open(sc_path(path, sizeof(path), CG_OPENER, "syscalls.allow"),
+	fd = open(cg_path(path, sizeof(path), CG_OPENER, "syscalls.allow"),
 		  O_WRONLY);
 	if (fd < 0)
 		goto cleanup;
@@ -394,25 +394,25 @@ static int test_unprivileged_writer_cannot_use_a_root_opened_file(void)
 		goto cleanup;
 	pid = -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 1) {
-		en_diag("uid %d writing 'mkdir' to an allow file root opened: expected EPERM (exit 1), got status %#x",
+		diag("uid %d writing 'mkdir' to an allow file root opened: expected EPERM (exit 1), got status %#x",
 			NOBODY, status);
 		goto cleanup;
 	}
-	if (sc_reads(CG_OPENER, "syscalls.deny", "83 ia32:39"))
+	if (cg_denies(CG_OPENER, "83 ia32:39"))
 		ret = KSFT_PASS;
 cleanup:
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 	if (fd >= 0)
 		close(fd);
-	en_cg_remove(CG_OPENER);
-	en_reset_root();
+	cg_destroy(CG_OPENER);
+	cg_reset_root();
 	return ret;
 }
 
 /* ---- Legacy vsyscalls are checked like system calls. ---- */
 
-#define CG_VSYSCALL "sec_vsyscall"
+#define CG_VSYSCALL TEST_PREFIX "vsyscall"
 
 /* Whether the vsyscall page is mapped (vsyscall=xonly or emulate). */
 static int have_vsyscall_page(void)
@@ -442,18 +442,18 @@ static int child_vsyscalls(void *arg)
 	int ok = 1;
 
 	t = ((vsyscall_time_fn)VSYSCALL_TIME)(NULL);
-	if (want != EN_ANY_OK) {
-		ok &= en_expect("vsyscall time", t, want);
+	if (want != ANY_SUCCESS) {
+		ok &= expect_result("vsyscall time", t, want);
 	} else if (t < 1000000000) {
-		en_diag("vsyscall time: expected the time, got %s", en_res(t));
+		diag("vsyscall time: expected the time, got %s", result_name(t));
 		ok = 0;
 	}
-	ok &= en_expect("vsyscall gettimeofday",
+	ok &= expect_result("vsyscall gettimeofday",
 			((vsyscall_gettimeofday_fn)VSYSCALL_GETTIMEOFDAY)(&tv, NULL),
-			want == EN_ANY_OK ? 0 : want);
-	ok &= en_expect("vsyscall getcpu",
+			want == ANY_SUCCESS ? 0 : want);
+	ok &= expect_result("vsyscall getcpu",
 			((vsyscall_getcpu_fn)VSYSCALL_GETCPU)(&cpu, &node, NULL),
-			want == EN_ANY_OK ? 0 : want);
+			want == ANY_SUCCESS ? 0 : want);
 	return ok ? KSFT_PASS : KSFT_FAIL;
 }
 
@@ -463,12 +463,12 @@ static int test_denied_vsyscall_fails_with_enosys(void)
 
 	if (!have_vsyscall_page())
 		return KSFT_SKIP;
-	if (en_cg_make(CG_VSYSCALL, "time,gettimeofday,getcpu"))
+	if (cg_create_denying(CG_VSYSCALL, "time,gettimeofday,getcpu"))
 		goto cleanup;
-	ret = en_run_in(CG_VSYSCALL, child_vsyscalls, (void *)(long)-ENOSYS);
+	ret = run_in_cgroup(CG_VSYSCALL, child_vsyscalls, (void *)(long)-ENOSYS);
 cleanup:
-	en_cg_remove(CG_VSYSCALL);
-	en_reset_root();
+	cg_destroy(CG_VSYSCALL);
+	cg_reset_root();
 	return ret;
 }
 
@@ -478,20 +478,16 @@ static int test_allowed_vsyscall_runs_in_a_filtering_cgroup(void)
 
 	if (!have_vsyscall_page())
 		return KSFT_SKIP;
-	if (en_cg_make(CG_VSYSCALL, "mkdir"))
+	if (cg_create_denying(CG_VSYSCALL, "mkdir"))
 		goto cleanup;
-	ret = en_run_in(CG_VSYSCALL, child_vsyscalls, (void *)EN_ANY_OK);
+	ret = run_in_cgroup(CG_VSYSCALL, child_vsyscalls, (void *)ANY_SUCCESS);
 cleanup:
-	en_cg_remove(CG_VSYSCALL);
-	en_reset_root();
+	cg_destroy(CG_VSYSCALL);
+	cg_reset_root();
 	return ret;
 }
 
-#define T(x) { x, #x }
-static struct security_test {
-	int (*fn)(void);
-	const char *name;
-} tests[] = {
+static const struct syscalls_test tests[] = {
 	T(test_stopped_sleep_resumes_where_ia32_is_denied),
 	T(test_stopped_sleep_resumes_where_64bit_poll_is_denied),
 	T(test_stopped_futex_wait_resumes_where_ia32_is_denied),
@@ -504,39 +500,19 @@ static struct security_test {
 	T(test_denied_vsyscall_fails_with_enosys),
 	T(test_allowed_vsyscall_runs_in_a_filtering_cgroup),
 };
-#undef T
 
 int main(int argc, char **argv)
 {
-	unsigned int i;
 	int err;
 
 	if (argc == 3 && !strcmp(argv[1], "--setuid-write"))
 		return setuid_helper(argv[2]);
 
 	ksft_print_header();
-	ksft_set_plan(ARRAY_SIZE(tests));
-	signal(SIGPIPE, SIG_IGN);
-	if (geteuid())
-		ksft_exit_skip("must run as root\n");
-	err = sc_mount();
+	err = cg_setup(TEST_PREFIX);
 	if (err)
-		ksft_exit_skip("cannot mount the syscalls hierarchy: %s\n",
+		ksft_exit_skip("no syscalls hierarchy to test (run as root): %s\n",
 			       strerror(-err));
-	en_reset_root();
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		switch (tests[i].fn()) {
-		case KSFT_PASS:
-			ksft_test_result_pass("%s\n", tests[i].name);
-			break;
-		case KSFT_SKIP:
-			ksft_test_result_skip("%s\n", tests[i].name);
-			break;
-		default:
-			ksft_test_result_fail("%s\n", tests[i].name);
-			break;
-		}
-		fflush(stdout);
-	}
-	ksft_finished();
+	ksft_set_plan(tests_selected(tests, ARRAY_SIZE(tests), argc, argv));
+	run_tests(tests, ARRAY_SIZE(tests), argc, argv);
 }
