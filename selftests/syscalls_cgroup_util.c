@@ -4,13 +4,16 @@
  * syscalls_cgroup_util.h. Built into every program, 64-bit and 32-bit.
  */
 #include <dirent.h>
+#include <grp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/vfs.h>
 #include <linux/futex.h>
+#include <linux/magic.h>
 
 #include "syscalls_cgroup_util.h"
 
@@ -120,11 +123,14 @@ double now_seconds(void)
 
 /* ---- The hierarchy ---- */
 
-struct cgroup_hierarchy cg_hierarchy = {
+static const struct cgroup_hierarchy v1_hierarchy = {
 	.root = "/sys/fs/cgroup/syscalls",
 	.threads_file = "tasks",
 	.root_has_files = true,
+	.v2 = false,
 };
+
+struct cgroup_hierarchy cg_hierarchy = v1_hierarchy;
 
 const char *cg_path(char *buf, size_t len, const char *cg, const char *file)
 {
@@ -141,29 +147,214 @@ bool cg_exists(const char *cg, const char *file)
 	return stat(cg_path(path, sizeof(path), cg, file), &st) == 0;
 }
 
-int cg_mount(void)
+static bool is_fs(const char *path, long type)
 {
-	const char *root = cg_hierarchy.root;
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && sf.f_type == type;
+}
+
+/*
+ * Makes directory dir to mount a hierarchy on. Its parent, /sys/fs/cgroup,
+ * may be sysfs's, which takes no new directory, or a cgroup2 mount, where
+ * a new directory is a cgroup: unless it is a tmpfs, a tmpfs goes there
+ * first.
+ */
+static int make_mount_point(const char *dir)
+{
 	char base[PATH_MAX], *slash;
 	struct stat st;
 
-	if (cg_exists("", "syscalls.deny"))
+	if (stat(dir, &st) == 0)
 		return 0;
-	/* Its parent, /sys/fs/cgroup, may need a tmpfs first. */
-	snprintf(base, sizeof(base), "%s", root);
+	snprintf(base, sizeof(base), "%s", dir);
 	slash = strrchr(base, '/');
 	if (slash && slash != base)
 		*slash = '\0';
 	mkdir(base, 0755);
-	if (stat(root, &st) != 0) {
-		if (mount("cgroup_root", base, "tmpfs", 0, NULL) && errno != EBUSY)
-			return -errno;
-		if (mkdir(root, 0755) && errno != EEXIST)
-			return -errno;
-	}
-	if (mount("syscalls", root, "cgroup", 0, "syscalls"))
+	if (!is_fs(base, TMPFS_MAGIC) &&
+	    mount("cgroup_root", base, "tmpfs", 0, NULL) && errno != EBUSY)
+		return -errno;
+	if (mkdir(dir, 0755) && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+int cg_mount(void)
+{
+	const char *root = cg_hierarchy.root;
+	int err, tries;
+
+	if (cg_exists("", "syscalls.deny"))
+		return 0;
+	err = make_mount_point(root);
+	if (err)
+		return err;
+	/*
+	 * Right after cg_leave_v2(), the controller's v2 cgroups may still be
+	 * on their way out, and the controller busy until they are gone.
+	 */
+	for (tries = 0; tries < 100; tries++) {
+		if (!mount("syscalls", root, "cgroup", 0, "syscalls"))
+			return 0;
+		if (errno != EBUSY)
+			break;
+		usleep(100 * 1000);
+	}
+	return -errno;
+}
+
+/* ---- cgroup v2 ---- */
+
+/* What cg_use_v2() did, for cg_leave_v2() to undo. */
+static struct {
+	char root[PATH_MAX];
+	bool mounted;
+	bool enabled;
+	/* The process that leaves v2 when it exits: cg_setup()'s caller. */
+	pid_t leaver;
+} v2_state;
+
+bool cg_v2_requested(void)
+{
+	const char *v = getenv(CG_V2_ENV);
+
+	return v && !strcmp(v, "1");
+}
+
+static bool is_cgroup2(const char *path)
+{
+	return is_fs(path, CGROUP2_SUPER_MAGIC);
+}
+
+/* Whether a cgroup's cgroup.subtree_control enables the controller. */
+static bool subtree_has_syscalls(const char *cg)
+{
+	char buf[512], *word, *save;
+
+	if (cg_read(cg, "cgroup.subtree_control", buf, sizeof(buf)) < 0)
+		return false;
+	for (word = strtok_r(buf, " ", &save); word;
+	     word = strtok_r(NULL, " ", &save))
+		if (!strcmp(word, "syscalls"))
+			return true;
+	return false;
+}
+
+int cg_use_v2(void)
+{
+	const char *root = CG2_ROOT;
+	int err;
+
+	if (cg_hierarchy.v2)
+		return 0;
+	memset(&v2_state, 0, sizeof(v2_state));
+	if (is_cgroup2("/sys/fs/cgroup"))
+		root = "/sys/fs/cgroup";
+	snprintf(v2_state.root, sizeof(v2_state.root), "%s", root);
+	if (is_cgroup2(root)) {
+		/* Someone else's mount: nsdelegate on, the rest as it is. */
+		if (mount(NULL, root, NULL, MS_REMOUNT, "nsdelegate")) {
+			err = -errno;
+			diag("remount of cgroup2 at %s with nsdelegate: expected success, got %s",
+			     root, result_name(err));
+			return err;
+		}
+	} else {
+		err = make_mount_point(root);
+		if (!err && mount("cgroup2", root, "cgroup2", 0, "nsdelegate"))
+			err = -errno;
+		if (err) {
+			diag("mount of cgroup2 at %s: expected success, got %s",
+			     root, result_name(err));
+			return err;
+		}
+		v2_state.mounted = true;
+	}
+	cg_hierarchy.root = v2_state.root;
+	cg_hierarchy.threads_file = "cgroup.threads";
+	cg_hierarchy.root_has_files = false;
+	cg_hierarchy.v2 = true;
+	if (subtree_has_syscalls(""))
+		return 0;
+	err = cg_write("", "cgroup.subtree_control", "+syscalls");
+	if (err) {
+		diag("+syscalls to %s/cgroup.subtree_control: expected success, got %s%s",
+		     root, result_name(err),
+		     err == -ENOENT ? " (a v1 hierarchy holds the controller)" : "");
+		cg_leave_v2();
+		return err;
+	}
+	v2_state.enabled = true;
+	return 0;
+}
+
+/* Disables the controller below cg and in cg, the deepest first. */
+static void disable_below(const char *cg)
+{
+	char path[PATH_MAX], sub[PATH_MAX];
+	struct dirent *e;
+	DIR *dir;
+	int err;
+
+	dir = opendir(cg_path(path, sizeof(path), cg, NULL));
+	if (!dir)
+		return;
+	while ((e = readdir(dir))) {
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") ||
+		    !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%s%s%s", cg, *cg ? "/" : "",
+			 e->d_name);
+		disable_below(sub);
+	}
+	closedir(dir);
+	if (!subtree_has_syscalls(cg))
+		return;
+	err = cg_write(cg, "cgroup.subtree_control", "-syscalls");
+	if (err)
+		diag("leaving v2: -syscalls to %s/cgroup.subtree_control: expected success, got %s",
+		     cg_name(cg), result_name(err));
+}
+
+void cg_leave_v2(void)
+{
+	if (!cg_hierarchy.v2)
+		return;
+	if (v2_state.enabled)
+		disable_below("");
+	if (v2_state.mounted && umount2(v2_state.root, 0))
+		diag("leaving v2: umount %s: expected success, got %s",
+		     v2_state.root, strerror(errno));
+	memset(&v2_state, 0, sizeof(v2_state));
+	cg_hierarchy = v1_hierarchy;
+}
+
+static void leave_v2_at_exit(void)
+{
+	if (getpid() == v2_state.leaver)
+		cg_leave_v2();
+}
+
+int cg_make_threaded(const char *cg)
+{
+	int err;
+
+	if (!cg_hierarchy.v2)
+		return 0;
+	err = cg_write(cg, "cgroup.type", "threaded");
+	if (err)
+		diag("threaded to %s/cgroup.type: expected success, got %s",
+		     cg_name(cg), result_name(err));
+	return err;
+}
+
+bool skip_on_v2(const char *why)
+{
+	if (!cg_hierarchy.v2)
+		return false;
+	diag("not on cgroup v2: %s", why);
+	return true;
 }
 
 int cg_write(const char *cg, const char *file, const char *text)
@@ -213,16 +404,31 @@ ssize_t cg_read(const char *cg, const char *file, char *buf, size_t len)
 
 int cg_create(const char *cg)
 {
-	char path[PATH_MAX];
+	const char *slash = strrchr(cg, '/');
+	char path[PATH_MAX], parent[PATH_MAX], type[64];
+	int err;
 
+	/* On v2, the files of a cgroup below another: see the header. */
+	if (cg_hierarchy.v2 && slash) {
+		snprintf(parent, sizeof(parent), "%.*s", (int)(slash - cg), cg);
+		err = cg_write(parent, "cgroup.subtree_control", "+syscalls");
+		if (err) {
+			diag("+syscalls to %s/cgroup.subtree_control: expected success, got %s",
+			     parent, result_name(err));
+			return err;
+		}
+	}
 	if (mkdir(cg_path(path, sizeof(path), cg, NULL), 0755) &&
 	    errno != EEXIST) {
-		int err = -errno;
-
+		err = -errno;
 		diag("mkdir of cgroup %s: expected success, got %s", cg,
 		     result_name(err));
 		return err;
 	}
+	if (cg_hierarchy.v2 && slash &&
+	    cg_read(parent, "cgroup.type", type, sizeof(type)) > 0 &&
+	    !strcmp(type, "threaded"))
+		return cg_make_threaded(cg);
 	return 0;
 }
 
@@ -294,7 +500,13 @@ int cg_count_threads(const char *cg)
 
 int cg_empty(const char *cg)
 {
-	char buf[65536], *p, *end;
+	/*
+	 * On v2 a thread of a domain cgroup cannot move alone: its process
+	 * goes, through the root's cgroup.procs.
+	 */
+	const char *to = cg_hierarchy.v2 ? "cgroup.procs" :
+					   cg_hierarchy.threads_file;
+	char buf[65536], *p, *end, text[32];
 	int pass, left = 0;
 
 	for (pass = 0; pass < 5; pass++) {
@@ -307,7 +519,8 @@ int cg_empty(const char *cg)
 			if (end == p)
 				break;
 			left++;
-			cg_enter_thread("", tid);
+			snprintf(text, sizeof(text), "%ld", tid);
+			cg_write("", to, text);
 		}
 		if (!left)
 			return 0;
@@ -345,6 +558,7 @@ int cg_list_children(const char *cg, char *buf, size_t len)
 
 int cg_of_task(pid_t pid, char *buf, size_t len)
 {
+	const char *tag = cg_hierarchy.v2 ? "0::" : ":syscalls:";
 	char path[64], line[512];
 	FILE *f;
 	int ret = -ENOENT;
@@ -357,11 +571,11 @@ int cg_of_task(pid_t pid, char *buf, size_t len)
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, ":syscalls:");
+		char *p = strstr(line, tag);
 
-		if (!p)
+		if (!p || (cg_hierarchy.v2 && p != line))
 			continue;
-		p += strlen(":syscalls:");
+		p += strlen(tag);
 		p[strcspn(p, "\n")] = '\0';
 		snprintf(buf, len, "%s", p);
 		ret = 0;
@@ -435,7 +649,15 @@ int cg_setup(const char *prefix)
 		return -EPERM;
 	/* A child that died early must not take the test down with it. */
 	signal(SIGPIPE, SIG_IGN);
-	err = cg_mount();
+	if (cg_v2_requested()) {
+		err = cg_use_v2();
+		if (!err) {
+			v2_state.leaver = getpid();
+			atexit(leave_v2_at_exit);
+		}
+	} else {
+		err = cg_mount();
+	}
 	if (err)
 		return err;
 	cg_remove_leftovers(prefix);
@@ -479,6 +701,11 @@ bool cg_denies(const char *cg, const char *want)
 	return cg_read_expect(cg, "syscalls.deny", want);
 }
 
+bool root_denies_nothing(void)
+{
+	return !cg_hierarchy.root_has_files || cg_denies("", "");
+}
+
 bool expect_in_cgroup(pid_t pid, const char *cg)
 {
 	char got[256], want[256];
@@ -487,8 +714,9 @@ bool expect_in_cgroup(pid_t pid, const char *cg)
 	snprintf(want, sizeof(want), "/%s", cg);
 	err = cg_of_task(pid, got, sizeof(got));
 	if (err) {
-		diag("task %d: expected a syscalls line in /proc/%d/cgroup, got %s",
-		     pid, pid, result_name(err));
+		diag("task %d: expected a %s line in /proc/%d/cgroup, got %s",
+		     pid, cg_hierarchy.v2 ? "0::" : "syscalls", pid,
+		     result_name(err));
 		return false;
 	}
 	if (strcmp(got, want)) {
@@ -900,6 +1128,48 @@ void store_and_wake(int *word, int value)
 {
 	__atomic_store_n(word, value, __ATOMIC_SEQ_CST);
 	futex_op(word, FUTEX_WAKE, INT_MAX, NULL);
+}
+
+/* ---- Privileges ---- */
+
+int become_nobody(void)
+{
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY))
+		return -errno;
+	return 0;
+}
+
+int make_setuid_copy(const char *path)
+{
+	char buf[65536];
+	int in, out = -1, err = 0;
+	ssize_t n;
+
+	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	unlink(path);
+	out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+	if (out < 0) {
+		err = -errno;
+		goto out;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (write(out, buf, n) != n) {
+			err = -EIO;
+			goto out;
+		}
+	}
+	if (n < 0 || fchown(out, 0, 0) || fchmod(out, 04755))
+		err = -errno;
+out:
+	if (out >= 0)
+		close(out);
+	close(in);
+	if (err)
+		unlink(path);
+	return err;
 }
 
 /* ---- Children ---- */

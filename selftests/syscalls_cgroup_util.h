@@ -94,15 +94,18 @@ double now_seconds(void);
 
 /*
  * Where the tests work. A runtime value, so that the same tests can run on
- * another hierarchy: the v1 mount at /sys/fs/cgroup/syscalls by default.
+ * either hierarchy: the v1 mount at /sys/fs/cgroup/syscalls by default,
+ * cgroup v2 at CG2_ROOT after cg_use_v2().
  */
 struct cgroup_hierarchy {
 	/* The directory of the root cgroup. */
 	const char *root;
-	/* The file that moves one thread: "tasks" on v1. */
+	/* The file that moves one thread: "tasks" on v1, "cgroup.threads". */
 	const char *threads_file;
 	/* Whether the root cgroup has syscalls.deny and syscalls.allow. */
 	bool root_has_files;
+	/* Whether it is the unified hierarchy, cgroup v2. */
+	bool v2;
 };
 
 extern struct cgroup_hierarchy cg_hierarchy;
@@ -111,10 +114,57 @@ extern struct cgroup_hierarchy cg_hierarchy;
 int cg_mount(void);
 
 /*
- * Mounts the hierarchy as root, removes the cgroups named PREFIX* that an
- * earlier run left, allows everything at the root and finds the table
- * sizes; ignores SIGPIPE. What every program but test_interface does
- * first.
+ * cgroup v2 mode. With SYSCALLS_CGROUP_V2=1 in its environment, a program
+ * runs its tests on cgroup v2: cg_setup() calls cg_use_v2() instead of
+ * cg_mount(), leaves v2 as it found it when the program exits, and the
+ * TAP names start with "v2: ". The same tests then see these differences:
+ *
+ * - the root cgroup has no syscalls.* files (cg_reset_root() does
+ *   nothing), so no rule can apply to the root's tasks;
+ * - cg_create() of a cgroup below another enables the controller in the
+ *   parent's cgroup.subtree_control, so that every cgroup the tests make
+ *   has the files, as on v1; below a threaded cgroup, the new one is made
+ *   threaded (a domain there could hold no task);
+ * - one thread moves alone (cg_enter_thread(), through cgroup.threads)
+ *   only inside a threaded subtree: cg_make_threaded() a cgroup that takes
+ *   single threads of a process of the root;
+ * - a cgroup with tasks may not have populated children unless they are
+ *   threaded (the no internal process rule of domain cgroups).
+ */
+#define CG_V2_ENV "SYSCALLS_CGROUP_V2"
+/* Where cg_use_v2() mounts cgroup2 when /sys/fs/cgroup is not cgroup2. */
+#define CG2_ROOT "/sys/fs/cgroup/unified"
+
+/* Whether the environment asks for cgroup v2. */
+bool cg_v2_requested(void);
+/*
+ * Mounts cgroup2 with nsdelegate at CG2_ROOT (or takes /sys/fs/cgroup if
+ * cgroup2 is there, setting nsdelegate), enables the controller in the
+ * root's cgroup.subtree_control, and points cg_hierarchy at it. Fails
+ * with -ENOENT while a v1 hierarchy holds the controller.
+ */
+int cg_use_v2(void);
+/*
+ * Undoes what cg_use_v2() did: disables the controller in every
+ * cgroup.subtree_control, the root's last, if cg_use_v2() enabled it, and
+ * unmounts what it mounted; points cg_hierarchy back at v1. Then a v1
+ * hierarchy can take the controller (cg_mount() retries while the v2
+ * cgroups are still going away).
+ */
+void cg_leave_v2(void);
+/* Makes a cgroup threaded (v2); on v1, where any cgroup is, nothing. */
+int cg_make_threaded(const char *cg);
+/*
+ * For a test that cannot apply on v2: there, says why and returns true,
+ * and the test returns KSFT_SKIP.
+ */
+bool skip_on_v2(const char *why);
+
+/*
+ * Mounts the hierarchy as root (v1, or v2 as cg_v2_requested() says),
+ * removes the cgroups named PREFIX* that an earlier run left, allows
+ * everything at the root and finds the table sizes; ignores SIGPIPE. What
+ * every program but test_interface does first.
  */
 int cg_setup(const char *prefix);
 
@@ -129,7 +179,10 @@ ssize_t cg_read_raw(const char *cg, const char *file, char *buf, size_t len);
 /* Reads a file without its final newline. */
 ssize_t cg_read(const char *cg, const char *file, char *buf, size_t len);
 
-/* Creates a cgroup whose parent exists (one that exists is fine). */
+/*
+ * Creates a cgroup whose parent exists (one that exists is fine); on v2
+ * with the files, as said above.
+ */
 int cg_create(const char *cg);
 /* Creates a cgroup and writes rules (unless NULL) to its syscalls.deny. */
 int cg_create_denying(const char *cg, const char *rules);
@@ -141,7 +194,7 @@ int cg_remove(const char *cg);
 
 /* Moves a whole process (every thread) into a cgroup. */
 int cg_enter_process(const char *cg, pid_t pid);
-/* Moves one thread into a cgroup. */
+/* Moves one thread into a cgroup (on v2 inside a threaded subtree). */
 int cg_enter_thread(const char *cg, pid_t tid);
 /* The threads in a cgroup, or -errno. */
 int cg_count_threads(const char *cg);
@@ -151,13 +204,16 @@ int cg_empty(const char *cg);
 int cg_list_children(const char *cg, char *buf, size_t len);
 /*
  * The cgroup of task pid (0: the caller) as /proc/PID/cgroup shows it,
- * "/" for the root.
+ * "/" for the root: the syscalls line on v1, the 0:: line on v2.
  */
 int cg_of_task(pid_t pid, char *buf, size_t len);
 
 /* Cleanup: empties and removes a cgroup and all below it, if it exists. */
 void cg_destroy(const char *cg);
-/* Cleanup: allows everything at the root, as every test leaves it. */
+/*
+ * Cleanup: allows everything at the root, as every test leaves it (on v2,
+ * where the root has no files, nothing).
+ */
 void cg_reset_root(void);
 /* Destroys the cgroups below the root whose names start with prefix. */
 void cg_remove_leftovers(const char *prefix);
@@ -169,6 +225,8 @@ bool cg_write_expect(const char *cg, const char *file, const char *text,
 bool cg_read_expect(const char *cg, const char *file, const char *want);
 /* A cgroup's syscalls.deny reads exactly want. */
 bool cg_denies(const char *cg, const char *want);
+/* The root denies nothing (on v2 it has no files: it cannot deny). */
+bool root_denies_nothing(void);
 /* Task pid (0: the caller) is in cgroup cg. */
 bool expect_in_cgroup(pid_t pid, const char *cg);
 
@@ -251,6 +309,19 @@ long futex_op(int *uaddr, int op, int val, const struct timespec *timeout);
 /* Waits until *word >= target, for at most seconds; 0 or -1. */
 int wait_at_least(int *word, int target, double seconds);
 void store_and_wake(int *word, int value);
+
+/* ---- Privileges ---- */
+
+/* The user that unprivileged work runs as. */
+#define NOBODY 65534
+
+/* Drops root: no supplementary groups, gid and uid NOBODY. 0 or -errno. */
+int become_nobody(void);
+/*
+ * Copies this program to path, owned by root and set-user-ID (mode 04755),
+ * for a test to exec as NOBODY with a helper mode in argv. 0 or -errno.
+ */
+int make_setuid_copy(const char *path);
 
 /* ---- Children ---- */
 
@@ -393,16 +464,18 @@ static inline void run_test(const struct syscalls_test *test)
 	double start = now_seconds();
 	int ret = test->fn();
 
-	diag("%s: %.2f s", test->name, now_seconds() - start);
+	const char *v2 = cg_hierarchy.v2 ? "v2: " : "";
+
+	diag("%s%s: %.2f s", v2, test->name, now_seconds() - start);
 	switch (ret) {
 	case KSFT_PASS:
-		ksft_test_result_pass("%s\n", test->name);
+		ksft_test_result_pass("%s%s\n", v2, test->name);
 		break;
 	case KSFT_SKIP:
-		ksft_test_result_skip("%s\n", test->name);
+		ksft_test_result_skip("%s%s\n", v2, test->name);
 		break;
 	default:
-		ksft_test_result_fail("%s\n", test->name);
+		ksft_test_result_fail("%s%s\n", v2, test->name);
 		break;
 	}
 }
