@@ -329,7 +329,7 @@ static int test_concurrent_writers_and_mkdir_rmdir(void)
 		if (!cg_denies(cg, want))
 			goto cleanup;
 	}
-	if (!cg_denies("", ""))
+	if (!root_denies_nothing())
 		goto cleanup;
 	ret = KSFT_PASS;
 cleanup:
@@ -702,7 +702,11 @@ static int test_race_deny_never_leaks(void)
 		race = NULL;
 		goto cleanup;
 	}
-	if (cg_create(RACE_P) || cg_create(RACE_C))
+	/*
+	 * Tasks in both, single threads moving: on v2 a threaded subtree (the
+	 * churned cgroups below are threaded too, as cg_create() makes them).
+	 */
+	if (cg_create(RACE_P) || cg_make_threaded(RACE_P) || cg_create(RACE_C))
 		goto cleanup;
 	fflush(NULL);
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
