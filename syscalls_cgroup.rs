@@ -36,6 +36,8 @@ mod group;
 mod kunit;
 mod names;
 mod policy;
+#[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
+mod policy_tests;
 mod set;
 pub mod subsys;
 mod sync;
