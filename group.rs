@@ -164,13 +164,21 @@ impl Group {
         unsafe { AtomicBool::from_ptr(&raw mut (*self.state.get()).filtering) }
     }
 
-    fn denied_words(&self) -> impl Iterator<Item = &AtomicU64> {
+    /// Word `i` of the `denied` bitmap; `None` past its end.
+    fn denied_word(&self, i: usize) -> Option<&AtomicU64> {
+        if i >= WORDS {
+            return None;
+        }
         // SAFETY: `denied` is an array of `WORDS` aligned 64-bit words (the
-        // assertions above) that lives as long as `self`; writers store to
-        // them atomically (type invariant).
-        let first = unsafe { (&raw mut (*self.state.get()).denied).cast::<u64>() };
-        // SAFETY: As above, for each word of the array.
-        (0..WORDS).map(move |i| unsafe { AtomicU64::from_ptr(first.add(i)) })
+        // assertions above) that lives as long as `self`, and `i` is below
+        // `WORDS`; writers store to them atomically (type invariant).
+        Some(unsafe {
+            AtomicU64::from_ptr((&raw mut (*self.state.get()).denied).cast::<u64>().add(i))
+        })
+    }
+
+    fn denied_words(&self) -> impl Iterator<Item = &AtomicU64> {
+        (0..WORDS).filter_map(|i| self.denied_word(i))
     }
 
     /// The group's effective set, consistent.
@@ -221,7 +229,7 @@ impl Group {
         // SAFETY: As in `effective`.
         unsafe {
             seqlock_read(self.seqlock(), || {
-                let word = self.denied_words().nth(bit / 64);
+                let word = self.denied_word(bit / 64);
                 (
                     self.filtering_flag().load(Ordering::Relaxed),
                     word.is_some_and(|w| w.load(Ordering::Relaxed) & (1 << (bit % 64)) != 0),
