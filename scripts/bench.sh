@@ -5,6 +5,9 @@
 # advances one nanosecond per instruction executed, runs
 # selftests/syscalls_bench in it and prints its table: instructions (not
 # cycles) per system call and per policy write, the same from run to run.
+# Then it boots the same kernel again and runs the benchmark on cgroup v2
+# (SYSCALLS_CGROUP_V2=1), with the same expectations and one more: a task
+# where the controller was disabled costs what the root's tasks cost.
 #
 #   bench.sh [--baseline] [--no-build] [--update-doc]
 #
@@ -39,10 +42,13 @@ done
 
 out=$CACHE/bench
 mkdir -p "$out"
-rm -f "$out"/{bench,baseline}.out "$out"/results.{json,csv} "$out/table.txt"
+rm -f "$out"/{bench,bench-v2,baseline}.out "$out"/results.{json,csv} "$out/table.txt"
 rm -rf "$out/overlay"
 kinds=(bench)
 [ $baseline -eq 0 ] || kinds+=(baseline)
+# The runs, each named for its output: the bench kernel on v1 and on v2.
+runs=(bench bench-v2)
+[ $baseline -eq 0 ] || runs+=(baseline)
 
 if [ $build -eq 1 ]; then
 	"$S/setup.sh"
@@ -68,16 +74,30 @@ else
 fi
 log "built in $((SECONDS - start)) s"
 
-# run KIND: boots kernel KIND and runs the benchmark; its output goes to
-# $out/KIND.out. Returns the program's exit status.
+# run NAME KIND [ENV]: boots kernel KIND and runs the benchmark, with
+# ENV (VAR=VALUE) in its environment if given; its output goes to
+# $out/NAME.out. Returns the program's exit status.
 run() {
-	local kind=$1 rc=0 t=$SECONDS
-	log "running the benchmark on the $kind kernel (TCG, -icount shift=0,sleep=off)"
+	local name=$1 kind=$2 env=${3:-} rc=0 t=$SECONDS
+	log "running the benchmark on the $kind kernel${env:+ with $env} (TCG, -icount shift=0,sleep=off)"
 	"$S/vm-run.sh" --kind "$kind" --icount --timeout 1800 \
-		--console "$out/console-$kind.log" "${overlay[@]}" "$prog" \
-		> "$out/$kind.out" || rc=$?
-	log "the $kind run took $((SECONDS - t)) s"
+		--console "$out/console-$name.log" "${overlay[@]}" "${env:+$env }$prog" \
+		> "$out/$name.out" || rc=$?
+	log "the $name run took $((SECONDS - t)) s"
 	return $rc
+}
+
+# table NAME: prints a run's table (the machine-readable lines go to
+# results.json) and adds it to table.txt; returns 1 if the run failed.
+table() {
+	local name=$1 rc=$2
+	grep -v -e '^# bench: ' -e '^# bench-info: denied_400 ' "$out/$name.out" |
+		sed 's/[[:space:]]*$//' | tee -a "$out/table.txt"
+	[ $rc -eq 0 ] || [ ! -s "$out/$name.out" ] ||
+		echo "# the benchmark exited with status $rc" | tee -a "$out/table.txt"
+	[ -s "$out/$name.out" ] || echo "# no output from the $name run: see $out/console-$name.log" |
+		tee -a "$out/table.txt"
+	[ $rc -eq 0 ]
 }
 
 # figure FILE KEY: a "# bench: KEY VALUE" figure of a run's output.
@@ -86,21 +106,19 @@ figure() {
 }
 
 status=0
+: > "$out/table.txt"
 rc=0
-run bench || rc=$?
-[ $rc -eq 0 ] || status=1
-bench_rc=$rc
-# The table as printed: the machine-readable lines go to results.json.
-grep -v -e '^# bench: ' -e '^# bench-info: denied_400 ' "$out/bench.out" |
-	sed 's/[[:space:]]*$//' | tee "$out/table.txt"
-[ $bench_rc -eq 0 ] || [ ! -s "$out/bench.out" ] ||
-	echo "# the benchmark exited with status $bench_rc" | tee -a "$out/table.txt"
-[ -s "$out/bench.out" ] || echo "# no output from the bench kernel: see $out/console-bench.log" |
+run bench bench || rc=$?
+table bench $rc || status=1
+rc=0
+run bench-v2 bench SYSCALLS_CGROUP_V2=1 || rc=$?
+printf '%s\n' "#" "# The same kernel booted again, the benchmark on cgroup v2 (SYSCALLS_CGROUP_V2=1):" |
 	tee -a "$out/table.txt"
+table bench-v2 $rc || status=1
 
 if [ $baseline -eq 1 ]; then
 	rc=0
-	run baseline || rc=$?
+	run baseline baseline || rc=$?
 	# Status 4 is kselftest's skip: no controller, the root figure only.
 	[ $rc -eq 0 ] || [ $rc -eq 4 ] || status=1
 	with=$(figure "$out/bench.out" root)
@@ -135,9 +153,9 @@ date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 elapsed=$((SECONDS - start))
 {
 	echo "kernel,key,value"
-	for kind in "${kinds[@]}"; do
-		[ -f "$out/$kind.out" ] || continue
-		sed -n "s/^# bench: \([^ ]*\) \(.*\)\$/$kind,\1,\2/p" "$out/$kind.out"
+	for name in "${runs[@]}"; do
+		[ -f "$out/$name.out" ] || continue
+		sed -n "s/^# bench: \([^ ]*\) \(.*\)\$/$name,\1,\2/p" "$out/$name.out"
 	done
 } > "$out/results.csv"
 awk -v date="$date" -v cmd="$cmdline" -v commit="$commit" -v secs="$elapsed" '
@@ -163,7 +181,7 @@ END {
 		printf "      \"info\": {%s\n      },\n      \"figures\": {%s\n      }\n    }", info[k], fig[k]
 	}
 	printf "\n  }\n}\n"
-}' $(for kind in "${kinds[@]}"; do [ -f "$out/$kind.out" ] && echo "$out/$kind.out"; done) \
+}' $(for name in "${runs[@]}"; do [ -f "$out/$name.out" ] && echo "$out/$name.out"; done) \
 	> "$out/results.json"
 
 echo "# figures: $out/results.json (and results.csv); table: $out/table.txt"
@@ -172,7 +190,7 @@ echo "# the suite took $elapsed s of wall time (TCG)"
 if [ $update_doc -eq 1 ]; then
 	# BENCHMARKS.md keeps its own prose; a run replaces only what lies
 	# between its "begin run"/"end run" and "begin results"/"end results"
-	# markers: the facts of the run and its table.
+	# markers: the facts of the run and its tables, v1's and v2's.
 	kernel=$(sed -n 's/^# bench-info: kernel //p' "$out/bench.out" | head -n 1)
 	{
 		echo "- Date: $date"
@@ -180,7 +198,7 @@ if [ $update_doc -eq 1 ]; then
 		echo "- Wall time: $elapsed s under TCG$([ $build -eq 1 ] && echo ', builds included')"
 		echo "- Commit: $commit"
 		echo "- Kernel: $kernel, \`config/base.config\` + \`config/bench.config\`"
-		echo "- Machine: QEMU TCG, 2 vCPUs, \`-icount shift=0,sleep=off\`"
+		echo "- Machine: QEMU TCG, 2 vCPUs, \`-icount shift=0,sleep=off\`; the bench kernel booted twice, for cgroup v1 and for cgroup v2"
 	} > "$out/run.md"
 	{ echo '```'; cat "$out/table.txt"; echo '```'; } > "$out/results.md"
 	awk -v run="$out/run.md" -v results="$out/results.md" '

@@ -7,6 +7,12 @@
  * cache serves and with one it cannot cache, and what one deny write costs
  * over N cgroups holding N tasks. The expectations are TAP results.
  *
+ * With SYSCALLS_CGROUP_V2=1 it runs the same cases on cgroup v2 (the
+ * root-cgroup case is then v2's root), and one more: a task in a cgroup
+ * whose controller was disabled (-syscalls in its parent's
+ * cgroup.subtree_control) after it was filtered there, which must cost
+ * what a task of the root costs.
+ *
  * It is meant to run under QEMU with -icount shift=0,sleep=off, where the
  * guest clock advances one nanosecond per instruction executed: every
  * figure is then a count of instructions (not cycles), and repeats exactly
@@ -242,10 +248,12 @@ static void sample_call(long nr, struct sample *s)
  * Measures system call @nr in a child moved into cgroup @cg ("" is the
  * root, NULL leaves it where it is), under seccomp filter @filter if not
  * NULL: a filter cannot be removed, and a child keeps the parent clean.
+ * If @disable is not NULL, the controller is disabled in that cgroup's
+ * cgroup.subtree_control once the child is in @cg, before it measures.
  * 0 or -errno.
  */
 static int measure(const char *cg, const struct sock_fprog *filter, long nr,
-		   struct sample *s)
+		   const char *disable, struct sample *s)
 {
 	int go[2], res[2], status, err = 0;
 	ssize_t n;
@@ -288,6 +296,8 @@ static int measure(const char *cg, const struct sock_fprog *filter, long nr,
 	res[1] = -1;
 	if (cg)
 		err = cg_enter_process(cg, pid);
+	if (!err && disable)
+		err = cg_write(disable, "cgroup.subtree_control", "-syscalls");
 	/* A child that was not moved must not measure: EOF stops it. */
 	if (!err && write(go[1], "g", 1) != 1)
 		err = -errno;
@@ -426,6 +436,7 @@ enum {
 	NOSYS,
 	SECCOMP_CACHED,
 	SECCOMP_FULL,
+	DISABLED,
 	NR_CASES
 };
 
@@ -435,6 +446,8 @@ struct bench_case {
 	const char *cg;
 	long nr;
 	const struct sock_fprog *filter;
+	/* Where the controller is disabled once the task is in cg (v2). */
+	const char *disable;
 };
 
 /*
@@ -487,7 +500,15 @@ static struct bench_case cases[NR_CASES] = {
 	[SECCOMP_FULL] = { "seccomp_full",
 			   "seccomp, 1 filter, not cacheable", NULL,
 			   SYS_getpid, &full_filter },
+	[DISABLED] = { "disabled", "controller disabled (-syscalls)",
+		       "bench_off/child", SYS_getpid, NULL, "bench_off" },
 };
+
+/* Whether a case is measured: the disabled controller is v2's alone. */
+static bool measured(int i)
+{
+	return !cases[i].disable || cg_hierarchy.v2;
+}
 
 static struct sample results[NR_CASES];
 
@@ -573,6 +594,16 @@ static int setup_cgroups(void)
 	many_denied(many, sizeof(many));
 	err = cg_create("bench_many");
 	err = err ?: cg_write("bench_many", "syscalls.deny", many);
+	if (err || !cg_hierarchy.v2)
+		return err;
+
+	/*
+	 * The child denies a call: a task moved there is filtered, until
+	 * -syscalls in bench_off takes the child's rules away.
+	 */
+	err = cg_create("bench_off");
+	err = err ?: cg_create("bench_off/child");
+	err = err ?: cg_write("bench_off/child", "syscalls.deny", "mkdir");
 	return err;
 }
 
@@ -766,6 +797,12 @@ static bool within(double a, double b, double pct)
 	return d <= b * pct / 100.0;
 }
 
+/* "v2: " before the TAP descriptions of a run on cgroup v2. */
+static const char *v2_prefix(void)
+{
+	return cg_hierarchy.v2 ? "v2: " : "";
+}
+
 static void check_calls(void)
 {
 	double root = results[ROOT].call;
@@ -773,19 +810,24 @@ static void check_calls(void)
 	double d1 = results[DEPTH1].call, d32 = results[DEPTH32].call;
 	double many = results[MANY].call;
 	double filt = d1 - root, secc = results[SECCOMP_CACHED].call - root;
+	const char *v2 = v2_prefix();
 
 	ksft_test_result(within(none, root, 0.5),
-			 "a child that denies nothing costs the root's (%.1f vs %.1f, within 0.5 %%)\n",
-			 none, root);
+			 "%sa child that denies nothing costs the root's (%.1f vs %.1f, within 0.5 %%)\n",
+			 v2, none, root);
 	ksft_test_result(filt <= secc / 2,
-			 "an allowed call in a filtering cgroup costs at most half of seccomp's cached filter (+%.1f vs +%.1f, at most +%.1f)\n",
-			 filt, secc, secc / 2);
+			 "%san allowed call in a filtering cgroup costs at most half of seccomp's cached filter (+%.1f vs +%.1f, at most +%.1f)\n",
+			 v2, filt, secc, secc / 2);
 	ksft_test_result(within(d32, d1, 1.0),
-			 "depth 32 costs depth 1's (%.1f vs %.1f, within 1 %%)\n",
-			 d32, d1);
+			 "%sdepth 32 costs depth 1's (%.1f vs %.1f, within 1 %%)\n",
+			 v2, d32, d1);
 	ksft_test_result(within(many, d1, 1.0),
-			 "400 denied calls cost 1's (%.1f vs %.1f, within 1 %%)\n",
-			 many, d1);
+			 "%s400 denied calls cost 1's (%.1f vs %.1f, within 1 %%)\n",
+			 v2, many, d1);
+	if (measured(DISABLED))
+		ksft_test_result(within(results[DISABLED].call, root, 0.5),
+				 "%sa task where the controller was disabled (-syscalls) costs the root's (%.1f vs %.1f, within 0.5 %%)\n",
+				 v2, results[DISABLED].call, root);
 }
 
 /*
@@ -807,11 +849,11 @@ static void check_writes(const struct write_cost *c)
 	double m2 = (double)(c[2].deny - c[1].deny) / (tree_sizes[2] - tree_sizes[1]);
 
 	ksft_test_result(ratio >= 5 && ratio <= 20,
-			 "a deny over 1000 cgroups costs 5 to 20 times one over 100 (%.2f times)\n",
-			 ratio);
+			 "%sa deny over 1000 cgroups costs 5 to 20 times one over 100 (%.2f times)\n",
+			 v2_prefix(), ratio);
 	ksft_test_result(m1 > 0 && m2 >= m1 / 2 && m2 <= m1 * 2,
-			 "a deny costs the same per cgroup from 100 to 1000 as from 10 to 100 (%.0f vs %.0f, within 2 times)\n",
-			 m2, m1);
+			 "%sa deny costs the same per cgroup from 100 to 1000 as from 10 to 100 (%.0f vs %.0f, within 2 times)\n",
+			 v2_prefix(), m2, m1);
 }
 
 int main(int argc, char **argv)
@@ -830,7 +872,7 @@ int main(int argc, char **argv)
 	 * The root first, before the hierarchy is mounted, and the same way
 	 * on a kernel without the controller, so the two compare.
 	 */
-	err = measure(NULL, NULL, SYS_getpid, &results[ROOT]);
+	err = measure(NULL, NULL, SYS_getpid, NULL, &results[ROOT]);
 	if (err)
 		ksft_exit_fail_msg("measuring in the root: %s\n", strerror(-err));
 	if (results[ROOT].ret <= 0)
@@ -845,22 +887,27 @@ int main(int argc, char **argv)
 		ksft_exit_skip("no syscalls controller in this kernel: the root figure only\n");
 	}
 
-	err = cg_mount();
+	err = cg_v2_requested() ? cg_use_v2() : cg_mount();
 	if (err)
 		ksft_exit_fail_msg("mounting the syscalls hierarchy: %s\n",
 				   strerror(-err));
+	diag("bench-info: hierarchy %s at %s",
+	     cg_hierarchy.v2 ? "cgroup v2" : "cgroup v1", cg_hierarchy.root);
 	err = setup_cgroups();
 	if (err)
 		ksft_exit_fail_msg("setting up the cgroups: %s\n", strerror(-err));
 	many_denied(many, sizeof(many));
 	diag("bench-info: denied_400 %s", many);
 
-	ksft_set_plan(6);
+	ksft_set_plan(measured(DISABLED) ? 7 : 6);
 
 	for (i = 1; i < NR_CASES; i++) {
 		struct sample *s = &results[i];
 
-		err = measure(cases[i].cg, cases[i].filter, cases[i].nr, s);
+		if (!measured(i))
+			continue;
+		err = measure(cases[i].cg, cases[i].filter, cases[i].nr,
+			      cases[i].disable, s);
 		if (err)
 			ksft_exit_fail_msg("measuring '%s': %s\n", cases[i].label,
 					   strerror(-err));
@@ -870,7 +917,7 @@ int main(int argc, char **argv)
 					   cases[i].label, s->ret, s->err);
 	}
 	for (i = 0; i < NR_CASES; i++)
-		if (results[i].clean < clean)
+		if (measured(i) && results[i].clean < clean)
 			clean = results[i].clean;
 
 	err = measure_writes(wc);
@@ -884,7 +931,8 @@ int main(int argc, char **argv)
 	diag("  %-34s %9s %20s %6s %6s", "getpid() unless said",
 	     "instr", "vs root", "N", "clean");
 	for (i = 0; i < NR_CASES; i++)
-		print_case(i);
+		if (measured(i))
+			print_case(i);
 	diag("  (the loop and glibc's wrapper, %.1f per call, and a run's clock reads, %.0f, are subtracted)",
 	     results[ROOT].loop, results[ROOT].fixed);
 	diag("  controller overhead, allowed call: %.1f = %.2f of seccomp's cached filter (%.1f), %.2f of its uncached one (%.1f)",
@@ -921,7 +969,8 @@ int main(int argc, char **argv)
 	diag("%s", "");
 
 	for (i = 0; i < NR_CASES; i++)
-		print_bench(cases[i].key, results[i].call);
+		if (measured(i))
+			print_bench(cases[i].key, results[i].call);
 	print_bench("loop", results[ROOT].loop);
 	print_bench("clock", results[ROOT].fixed);
 	for (i = 0; i < NR_SIZES; i++) {
