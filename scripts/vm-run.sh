@@ -3,20 +3,23 @@
 # Boots a built kernel with the initramfs under QEMU (TCG, 2 vCPUs) and runs
 # a shell command in it as root.
 #
-#   vm-run.sh [--kind test|bench|baseline] [--overlay DIR] [--icount]
-#             [--timeout SECONDS] [--console FILE] [--interactive] [CMD]
+#   vm-run.sh [--kind test|bench|baseline] [--kernel BZIMAGE] [--overlay DIR]
+#             [--icount] [--timeout SECONDS] [--console FILE] [--interactive]
+#             [CMD]
 #
 # CMD's output reaches standard output and its exit status is ours; the
 # kernel console goes to FILE (default $CACHE/console-KIND.log). The content
 # of DIR is at /overlay. --icount makes the guest clock count instructions
-# (-icount shift=0,sleep=off). 124 means the time ran out, 125 that the
-# guest died before reporting a status.
+# (-icount shift=0,sleep=off). --kernel boots BZIMAGE instead of the
+# kind's (e.g. a copy that a concurrent rebuild cannot change). 124 means
+# the time ran out, 125 that the guest died before reporting a status.
 source "$(dirname "$0")/lib.sh"
 
-kind=test overlay= icount=0 timeout=600 console= interactive=0
+kind=test kernel= overlay= icount=0 timeout=600 console= interactive=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kind) kind=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
 	--overlay) overlay=$2; shift 2 ;;
 	--icount) icount=1; shift ;;
 	--timeout) timeout=$2; shift 2 ;;
@@ -28,7 +31,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 cmd=${1:-true}
-kernel=$(build_dir "$kind")/arch/x86/boot/bzImage
+kernel=${kernel:-$(build_dir "$kind")/arch/x86/boot/bzImage}
 base=$CACHE/initramfs.cpio
 [ -f "$kernel" ] || die "no $kind kernel: run 'make kernel' first"
 [ -f "$base" ] || die "no initramfs: run 'make kernel' first"

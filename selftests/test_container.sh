@@ -1,0 +1,171 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# A real container runtime on cgroup v2: Debian's crun runs an OCI bundle
+# with a busybox rootfs in the cgroup /box/ctr; while the container runs, the
+# controller denies mkdir in its cgroup and the container's next mkdir fails
+# with ENOSYS; allowed again, its mkdir works, and the container never
+# restarted. Prints TAP, and between the results "# " lines that tell the
+# story (`make demo-container` shows them).
+#
+# Runs in the VM as root with the overlay of scripts/container.sh at
+# /overlay: crun and its libraries in /overlay/crun, the bundle in
+# /overlay/bundle. The container's process prints one numbered line per
+# mkdir attempt ("N mkdir ok" or "N mkdir failed: ERROR"), every 0.2 s.
+# Leaves the system as it found it: no container, no cgroup, no mount.
+
+O=${CONTAINER_OVERLAY:-/overlay}
+MNT=/sys/fs/cgroup
+CG=$MNT/box/ctr
+ID=ctr
+LOG=/tmp/container.log
+WAIT=60 # seconds a step may take, for TCG
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+check() { # check DESCRIPTION CMD...: one result, CMD's status
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else nok "$d"; fi
+}
+say() { printf '# %s\n' "$*"; }
+run() { # run CMD...: prints "$ CMD" and its output, returns its status
+	printf '# $ %s\n' "$*"
+	"$@" > /tmp/container.out 2>&1
+	rc=$?
+	sed 's/^/#   /' /tmp/container.out
+	return $rc
+}
+
+# control deny|allow CALL: the one step that changes the policy of the
+# container's cgroup (syscallsctl can take its place).
+control() {
+	printf '# $ echo %s > %s\n' "$2" "$CG/syscalls.$1"
+	echo "$2" > "$CG/syscalls.$1"
+}
+
+crun() {
+	"$O/crun/bin/crun" --root /run/crun --cgroup-manager=cgroupfs "$@"
+}
+
+# last: the number of the container's last attempt (0 if none yet).
+last() {
+	l=$(sed -n 's/^\([0-9][0-9]*\) mkdir.*/\1/p' "$LOG" | tail -n 1)
+	echo "${l:-0}"
+}
+
+# attempt N: waits for the container's attempt N and prints its line.
+attempt() {
+	t=0
+	while [ "$(last)" -lt "$1" ]; do
+		t=$((t + 1))
+		[ $t -le $((WAIT * 5)) ] || return 1
+		sleep 0.2
+	done
+	grep "^$1 mkdir" "$LOG"
+}
+
+# after: the line of the first attempt that began after now.
+after() {
+	a=$(($(last) + 2))
+	line=$(attempt $a) || return 1
+	printf '#   container: %s\n' "$line"
+	echo "$line" > /tmp/container.line
+}
+
+state() { # state FIELD: the field of crun state, e.g. pid or status
+	crun state "$ID" 2>/dev/null |
+		sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p"
+}
+
+# The C library of crun, where its loader looks for it.
+mkdir -p /lib64 /lib
+ln -sfn "$O/crun/lib/ld-linux-x86-64.so.2" /lib64/ld-linux-x86-64.so.2
+ln -sfn "$O/crun/lib" /lib/x86_64-linux-gnu
+mounted_run=0
+if ! grep -q ' /run ' /proc/mounts; then
+	mkdir -p /run
+	mount -t tmpfs run /run && mounted_run=1
+fi
+
+say "Debian's $(crun --version | head -n 1), on cgroup v2"
+mounted=0
+if ! grep -q " $MNT cgroup2 " /proc/mounts; then
+	mkdir -p $MNT
+	mount -t cgroup2 none $MNT && mounted=1
+fi
+run cat $MNT/cgroup.controllers
+run sh -c "echo +syscalls > $MNT/cgroup.subtree_control"
+
+say "Run the bundle detached in the cgroup /box/ctr (crun creates it)."
+rm -f "$LOG"
+printf '# $ crun run --no-pivot -d --bundle %s %s\n' "$O/bundle" "$ID"
+crun run --no-pivot -d --bundle "$O/bundle" "$ID" > "$LOG" 2>&1
+rc=$?
+pid=$(state pid)
+run crun list
+check "crun runs the bundle (status running, init pid ${pid:-none})" \
+	[ $rc -eq 0 ] -a "$(state status)" = running -a -n "$pid"
+if grep -qx "${pid:-none}" $CG/cgroup.procs && [ -f $CG/syscalls.deny ]; then
+	ok "the container is in $CG, where the controller is enabled"
+else
+	nok "the container is in $CG, where the controller is enabled"
+fi
+run cat /proc/"$pid"/cgroup $CG/syscalls.deny
+
+say "The container's mkdir works."
+if after && grep -q 'mkdir ok$' /tmp/container.line; then
+	ok "the container's mkdir works"
+else
+	nok "the container's mkdir works: $(cat /tmp/container.line 2>/dev/null)"
+fi
+
+say "Deny mkdir in the container's cgroup: its next mkdir fails with ENOSYS."
+control deny mkdir
+run cat $CG/syscalls.deny
+if after && grep -q 'mkdir failed: .*Function not implemented' /tmp/container.line; then
+	ok "after the deny, the container's next mkdir fails with ENOSYS"
+else
+	nok "after the deny, the container's next mkdir fails with ENOSYS: $(cat /tmp/container.line 2>/dev/null)"
+fi
+
+say "Allow it again: the same container's mkdir works at once."
+control allow mkdir
+run cat $CG/syscalls.deny
+if after && grep -q 'mkdir ok$' /tmp/container.line; then
+	ok "after the allow, the container's mkdir works again"
+else
+	nok "after the allow, the container's mkdir works again: $(cat /tmp/container.line 2>/dev/null)"
+fi
+
+now=$(state pid)
+starts=$(grep -c '^container: pid' "$LOG")
+check "the container's init (pid ${pid:-none}) never restarted" \
+	[ -n "$pid" ] -a "$now" = "$pid" -a "$starts" -eq 1 -a "$(state status)" = running
+
+say "Stop and delete the container, then the cgroups."
+run crun kill "$ID" KILL
+t=0
+while [ "$(state status)" = running ] && [ $t -lt $((WAIT * 5)) ]; do
+	t=$((t + 1))
+	sleep 0.2
+done
+run crun delete "$ID"
+gone=1
+[ ! -d $CG ] || gone=0
+rmdir $MNT/box 2>/dev/null
+[ ! -d $MNT/box ] || gone=0
+run sh -c "echo -syscalls > $MNT/cgroup.subtree_control"
+check "cleanup leaves no container and no cgroup behind" \
+	[ $gone -eq 1 ] -a -z "$(crun list -q 2>/dev/null)" -a \
+	"$(ls -d $MNT/*/ 2>/dev/null)" = ""
+if [ $failed -ne 0 ]; then
+	say "the container's output:"
+	sed 's/^/#   /' "$LOG"
+fi
+[ $mounted -eq 0 ] || umount $MNT
+[ $mounted_run -eq 0 ] || umount /run
+rm -f /tmp/container.out /tmp/container.line
+[ $failed -eq 0 ]
