@@ -97,7 +97,10 @@ if ! grep -q " $MNT cgroup2 " /proc/mounts; then
 	mount -t cgroup2 none $MNT && mounted=1
 fi
 run cat $MNT/cgroup.controllers
+say "Enable the controller for the children of /box, the container's parent."
 run sh -c "echo +syscalls > $MNT/cgroup.subtree_control"
+run mkdir $MNT/box
+run sh -c "echo +syscalls > $MNT/box/cgroup.subtree_control"
 
 say "Run the bundle detached in the cgroup /box/ctr (crun creates it)."
 rm -f "$LOG"
@@ -107,7 +110,7 @@ rc=$?
 pid=$(state pid)
 run crun list
 check "crun runs the bundle (status running, init pid ${pid:-none})" \
-	[ $rc -eq 0 ] -a "$(state status)" = running -a -n "$pid"
+	[ $rc -eq 0 -a "$(state status)" = running -a -n "$pid" ]
 if grep -qx "${pid:-none}" $CG/cgroup.procs && [ -f $CG/syscalls.deny ]; then
 	ok "the container is in $CG, where the controller is enabled"
 else
@@ -143,7 +146,7 @@ fi
 now=$(state pid)
 starts=$(grep -c '^container: pid' "$LOG")
 check "the container's init (pid ${pid:-none}) never restarted" \
-	[ -n "$pid" ] -a "$now" = "$pid" -a "$starts" -eq 1 -a "$(state status)" = running
+	[ -n "$pid" -a "$now" = "$pid" -a "$starts" -eq 1 -a "$(state status)" = running ]
 
 say "Stop and delete the container, then the cgroups."
 run crun kill "$ID" KILL
@@ -159,8 +162,8 @@ rmdir $MNT/box 2>/dev/null
 [ ! -d $MNT/box ] || gone=0
 run sh -c "echo -syscalls > $MNT/cgroup.subtree_control"
 check "cleanup leaves no container and no cgroup behind" \
-	[ $gone -eq 1 ] -a -z "$(crun list -q 2>/dev/null)" -a \
-	"$(ls -d $MNT/*/ 2>/dev/null)" = ""
+	[ $gone -eq 1 -a -z "$(crun list -q 2>/dev/null)" -a \
+	-z "$(ls -d $MNT/*/ 2>/dev/null)" ]
 if [ $failed -ne 0 ]; then
 	say "the container's output:"
 	sed 's/^/#   /' "$LOG"
