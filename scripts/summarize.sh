@@ -2,17 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 # Counts the results of a test run and prints the closing line
 # "N passed, N failed, N skipped"; exits non-zero on any failure.
-#   summarize.sh --console CONSOLE_LOG [--console CONSOLE_LOG...] TAP_FILE...
+#   summarize.sh --console CONSOLE_LOG [--console CONSOLE_LOG...]
+#                [--check-console CONSOLE_LOG...] TAP_FILE...
 # From each console (one per kernel booted): the KUnit test cases (KTAP),
 # and one result for the console itself, which fails on any kernel warning,
-# BUG, lockdep report or panic, whatever the tests said. From each TAP
-# file: its ok/not ok lines.
+# BUG, lockdep report or panic, whatever the tests said. From each
+# --check-console (another boot of a kernel whose KUnit results are counted
+# already): only that one result. From each TAP file: its ok/not ok lines.
 set -uo pipefail
 
-consoles=()
-while [ "${1:-}" = --console ]; do
-	consoles+=("$2")
-	shift 2
+consoles=() checked=()
+while :; do
+	case ${1:-} in
+	--console) consoles+=("$2"); shift 2 ;;
+	--check-console) checked+=("$2"); shift 2 ;;
+	*) break ;;
+	esac
 done
 
 pass=0 fail=0 skip=0
@@ -31,6 +36,15 @@ for tap in "$@"; do
 done
 
 bad='WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|Call Trace:|UBSAN|kernel BUG'
+trouble() { # trouble CONSOLE: one result, the console's
+	if grep -Eq "$bad" "$1"; then
+		echo "FAIL: the kernel console reports trouble ($1):"
+		grep -En -B2 -A20 "$bad" "$1" | head -n 60
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+}
 for console in "${consoles[@]}"; do
 	# KUnit test cases are the results nested one level in the suite.
 	kunit=$(grep -E '^    (not )?ok [0-9]+ ' "$console" | sed 's/^    //')
@@ -38,13 +52,10 @@ for console in "${consoles[@]}"; do
 		kunit="not ok 1 kunit: no KUnit results on the console $console"
 	fi
 	count <<<"$kunit"
-	if grep -Eq "$bad" "$console"; then
-		echo "FAIL: the kernel console reports trouble ($console):"
-		grep -En -B2 -A20 "$bad" "$console" | head -n 60
-		fail=$((fail + 1))
-	else
-		pass=$((pass + 1))
-	fi
+	trouble "$console"
+done
+for console in "${checked[@]}"; do
+	trouble "$console"
 done
 
 echo "$pass passed, $fail failed, $skip skipped"

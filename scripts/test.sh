@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make test`: installs what is missing, builds the test kernel (with
 # clippy) and the initramfs, checks the harness, runs KUnit, the kselftests
-# and seccomp_bpf in the VM, then KUnit and the enforcement kselftests on
-# the PREEMPT_RT kernel, and prints "N passed, N failed, N skipped".
+# and seccomp_bpf in the VM, then the container test (crun on cgroup v2),
+# then KUnit and the enforcement kselftests on the PREEMPT_RT kernel, and
+# prints "N passed, N failed, N skipped".
 source "$(dirname "$0")/lib.sh"
 S=$REPO/scripts
 start=$SECONDS
@@ -70,6 +71,27 @@ log "running KUnit, the kselftests and seccomp_bpf in the VM"
 "$S/vm-run.sh" --timeout 2400 --console "$out/console.log" /selftests/run.sh |
 	tee "$out/selftests.tap" || true
 
+# A real runtime: Debian's crun runs a container on cgroup v2 whose
+# policy changes while it runs (selftests/test_container.sh, one boot). Its
+# results carry a "container:" prefix.
+log "running the container test (crun on cgroup v2) in the VM"
+: > "$out/console-container.log"
+: > "$out/container.tap"
+if overlay=$("$S/container.sh" 2> "$out/container-prepare.log"); then
+	rc=0
+	"$S/vm-run.sh" --timeout 900 --overlay "$overlay" \
+		--console "$out/console-container.log" 'sh /overlay/test_container.sh' \
+		> "$out/container.out" || rc=$?
+	sed -E 's/^((not )?ok [0-9]+ )/\1container: /' "$out/container.out" |
+		tee "$out/container.tap"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out/container.tap"; then
+		result FAIL "container: the test exited with status $rc and no failure reported"
+	fi
+else
+	cat "$out/container-prepare.log"
+	result FAIL "container: crun and the OCI bundle are prepared (scripts/container.sh)"
+fi
+
 # The same controller on a PREEMPT_RT kernel (sleeping spinlocks,
 # preemptible RCU, lockdep on): KUnit and the enforcement kselftests. Its
 # results carry a "PREEMPT_RT:" prefix.
@@ -87,4 +109,5 @@ fi
 
 echo "# total time: $((SECONDS - start)) s"
 "$S/summarize.sh" --console "$out/console.log" --console "$out/console-rt.log" \
-	"$tap" "$out/selftests.tap" "$out/selftests-rt.tap"
+	--check-console "$out/console-container.log" \
+	"$tap" "$out/selftests.tap" "$out/container.tap" "$out/selftests-rt.tap"

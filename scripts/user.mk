@@ -11,12 +11,13 @@ TIMEOUT ?= 600
 VMFLAGS := --timeout $(TIMEOUT) $(if $(OVERLAY),--overlay $(OVERLAY)) \
 	   $(if $(filter 1,$(ICOUNT)),--icount)
 
-.PHONY: help kernel run demo test bench vm-run lint series clean distclean
+.PHONY: help kernel run demo demo-container test bench vm-run lint series clean distclean
 
 help:
 	@echo "make run      build what is missing, boot into a shell (the demo without a terminal)"
 	@echo "make test     build, boot, run KUnit, the kselftests and seccomp_bpf: 'N passed, N failed'"
 	@echo "make demo     replay the classic session in the VM"
+	@echo "make demo-container  crun runs a container on cgroup v2; deny and allow mkdir while it runs"
 	@echo "make bench    the benchmark under -icount (BASELINE=1 adds a kernel without the controller)"
 	@echo "make vm-run CMD='<shell command>' [OVERLAY=<dir>] [ICOUNT=1] [TIMEOUT=<s>]"
 	@echo "make kernel   just build the test kernel and the initramfs"
@@ -37,6 +38,11 @@ run: kernel
 
 demo: kernel
 	@$(S)/vm-run.sh --timeout $(TIMEOUT) /selftests/demo.sh
+
+demo-container: kernel
+	@overlay=$$($(S)/container.sh) && \
+	$(S)/vm-run.sh --timeout $(TIMEOUT) --overlay "$$overlay" \
+		'sh /overlay/test_container.sh --demo'
 
 vm-run: kernel
 	@$(S)/vm-run.sh $(VMFLAGS) -- '$(subst ','\'',$(CMD))'

@@ -6,7 +6,8 @@
 # controller denies mkdir in its cgroup and the container's next mkdir fails
 # with ENOSYS; allowed again, its mkdir works, and the container never
 # restarted. Prints TAP, and between the results "# " lines that tell the
-# story (`make demo-container` shows them).
+# story; with the argument --demo (`make demo-container`) these lines go
+# without the "# ".
 #
 # Runs in the VM as root with the overlay of scripts/container.sh at
 # /overlay: crun and its libraries in /overlay/crun, the bundle in
@@ -22,6 +23,8 @@ LOG=/tmp/container.log
 WAIT=60 # seconds a step may take, for TCG
 n=0
 failed=0
+P='# '
+[ "${1-}" != --demo ] || P=
 
 ok() { n=$((n + 1)); echo "ok $n $*"; }
 nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
@@ -30,20 +33,27 @@ check() { # check DESCRIPTION CMD...: one result, CMD's status
 	shift
 	if "$@"; then ok "$d"; else nok "$d"; fi
 }
-say() { printf '# %s\n' "$*"; }
+say() { printf '\n%s%s\n' "$P" "$*"; }
+show() { sed "s/^/$P  /" "$@"; }
 run() { # run CMD...: prints "$ CMD" and its output, returns its status
-	printf '# $ %s\n' "$*"
+	printf '%s$ %s\n' "$P" "$*"
 	"$@" > /tmp/container.out 2>&1
 	rc=$?
-	sed 's/^/#   /' /tmp/container.out
+	show /tmp/container.out
+	return $rc
+}
+runsh() { # runsh 'SHELL COMMAND': the same for a command with redirections
+	printf '%s$ %s\n' "$P" "$1"
+	eval "$1" > /tmp/container.out 2>&1
+	rc=$?
+	show /tmp/container.out
 	return $rc
 }
 
 # control deny|allow CALL: the one step that changes the policy of the
 # container's cgroup (syscallsctl can take its place).
 control() {
-	printf '# $ echo %s > %s\n' "$2" "$CG/syscalls.$1"
-	echo "$2" > "$CG/syscalls.$1"
+	runsh "echo $2 > $CG/syscalls.$1"
 }
 
 crun() {
@@ -67,12 +77,16 @@ attempt() {
 	grep "^$1 mkdir" "$LOG"
 }
 
-# after: the line of the first attempt that began after now.
+# after: the line of the first attempt that began after now (the one
+# after the attempt that may be under way), in /tmp/container.line; shows
+# the container's lines up to it.
 after() {
-	a=$(($(last) + 2))
+	b=$(($(last) + 1))
+	a=$((b + 1))
+	rm -f /tmp/container.line
 	line=$(attempt $a) || return 1
-	printf '#   container: %s\n' "$line"
 	echo "$line" > /tmp/container.line
+	sed -n "/^$b mkdir/,/^$a mkdir/p" "$LOG" | sed "s/^/${P}container> /"
 }
 
 state() { # state FIELD: the field of crun state, e.g. pid or status
@@ -98,13 +112,13 @@ if ! grep -q " $MNT cgroup2 " /proc/mounts; then
 fi
 run cat $MNT/cgroup.controllers
 say "Enable the controller for the children of /box, the container's parent."
-run sh -c "echo +syscalls > $MNT/cgroup.subtree_control"
+runsh "echo +syscalls > $MNT/cgroup.subtree_control"
 run mkdir $MNT/box
-run sh -c "echo +syscalls > $MNT/box/cgroup.subtree_control"
+runsh "echo +syscalls > $MNT/box/cgroup.subtree_control"
 
 say "Run the bundle detached in the cgroup /box/ctr (crun creates it)."
 rm -f "$LOG"
-printf '# $ crun run --no-pivot -d --bundle %s %s\n' "$O/bundle" "$ID"
+printf '%s$ crun run --no-pivot -d --bundle %s %s\n' "$P" "$O/bundle" "$ID"
 crun run --no-pivot -d --bundle "$O/bundle" "$ID" > "$LOG" 2>&1
 rc=$?
 pid=$(state pid)
@@ -116,7 +130,8 @@ if grep -qx "${pid:-none}" $CG/cgroup.procs && [ -f $CG/syscalls.deny ]; then
 else
 	nok "the container is in $CG, where the controller is enabled"
 fi
-run cat /proc/"$pid"/cgroup $CG/syscalls.deny
+run cat /proc/"$pid"/cgroup
+run cat $CG/syscalls.deny
 
 say "The container's mkdir works."
 if after && grep -q 'mkdir ok$' /tmp/container.line; then
@@ -143,6 +158,7 @@ else
 	nok "after the allow, the container's mkdir works again: $(cat /tmp/container.line 2>/dev/null)"
 fi
 
+run crun list
 now=$(state pid)
 starts=$(grep -c '^container: pid' "$LOG")
 check "the container's init (pid ${pid:-none}) never restarted" \
@@ -160,13 +176,13 @@ gone=1
 [ ! -d $CG ] || gone=0
 rmdir $MNT/box 2>/dev/null
 [ ! -d $MNT/box ] || gone=0
-run sh -c "echo -syscalls > $MNT/cgroup.subtree_control"
+runsh "echo -syscalls > $MNT/cgroup.subtree_control"
 check "cleanup leaves no container and no cgroup behind" \
 	[ $gone -eq 1 -a -z "$(crun list -q 2>/dev/null)" -a \
 	-z "$(ls -d $MNT/*/ 2>/dev/null)" ]
 if [ $failed -ne 0 ]; then
 	say "the container's output:"
-	sed 's/^/#   /' "$LOG"
+	show "$LOG"
 fi
 [ $mounted -eq 0 ] || umount $MNT
 [ $mounted_run -eq 0 ] || umount /run
