@@ -79,7 +79,7 @@ log "running the container test (crun on cgroup v2) in the VM"
 : > "$out/container.tap"
 if overlay=$("$S/container.sh" 2> "$out/container-prepare.log"); then
 	rc=0
-	"$S/vm-run.sh" --timeout 900 --overlay "$overlay" \
+	"$S/vm-run.sh" --timeout 600 --overlay "$overlay" \
 		--console "$out/console-container.log" 'sh /overlay/test_container.sh' \
 		> "$out/container.out" || rc=$?
 	sed -E 's/^((not )?ok [0-9]+ )/\1container: /' "$out/container.out" |

@@ -57,7 +57,7 @@ control() {
 }
 
 crun() {
-	"$O/crun/bin/crun" --root /run/crun --cgroup-manager=cgroupfs "$@"
+	LD_LIBRARY_PATH=$O/crun/lib "$O/crun/bin/crun" --root /run/crun --cgroup-manager=cgroupfs "$@"
 }
 
 # last: the number of the container's last attempt (0 if none yet).
@@ -94,10 +94,15 @@ state() { # state FIELD: the field of crun state, e.g. pid or status
 		sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p"
 }
 
-# The C library of crun, where its loader looks for it.
-mkdir -p /lib64 /lib
-ln -sfn "$O/crun/lib/ld-linux-x86-64.so.2" /lib64/ld-linux-x86-64.so.2
-ln -sfn "$O/crun/lib" /lib/x86_64-linux-gnu
+# The C library of crun, where its loader looks for it (unless the
+# system has one).
+links=
+if [ ! -e /lib64/ld-linux-x86-64.so.2 ]; then
+	mkdir -p /lib64 /lib
+	ln -sfn "$O/crun/lib/ld-linux-x86-64.so.2" /lib64/ld-linux-x86-64.so.2
+	ln -sfn "$O/crun/lib" /lib/x86_64-linux-gnu
+	links="/lib64/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu"
+fi
 mounted_run=0
 if ! grep -q ' /run ' /proc/mounts; then
 	mkdir -p /run
@@ -186,5 +191,6 @@ if [ $failed -ne 0 ]; then
 fi
 [ $mounted -eq 0 ] || umount $MNT
 [ $mounted_run -eq 0 ] || umount /run
+[ -z "$links" ] || rm -f $links
 rm -f /tmp/container.out /tmp/container.line
 [ $failed -eq 0 ]
