@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! syscallsctl: the command-line tool of the syscalls cgroup controller.
+
+mod cgroup;
+mod error;
+#[cfg(test)]
+mod fake;
+mod groups;
+mod set;
+mod table;
+
+fn main() {}
