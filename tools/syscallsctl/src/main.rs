@@ -7,6 +7,7 @@ mod error;
 #[cfg(test)]
 mod fake;
 mod groups;
+mod profile;
 mod set;
 mod table;
 
