@@ -2,6 +2,7 @@
 
 //! syscallsctl: the command-line tool of the syscalls cgroup controller.
 
+mod apply;
 mod cgroup;
 mod error;
 #[cfg(test)]

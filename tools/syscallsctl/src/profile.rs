@@ -185,7 +185,7 @@ fn abis(p: &Profile, notes: &mut Vec<String>) -> Vec<Abi> {
     }
     let mut abis = Vec::new();
     if arches.is_empty() {
-        notes.push("no architectures: the native one only (x86_64); every ia32 call stays denied".to_string());
+        notes.push("no architectures: the native one only (x86_64)".to_string());
         return vec![Abi::X86_64];
     }
     if arches.iter().any(|a| a == "SCMP_ARCH_X86_64" || a == "SCMP_ARCH_X32") {
@@ -356,6 +356,17 @@ pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
         }
         Kind::Deny(a) => (SyscallSet::all().minus(&allowed.minus(&all_denied)), a, false),
     };
+    let mut set = set;
+    for abi in Abi::ALL {
+        if !abis.contains(&abi) {
+            notes.push(format!(
+                "the profile does not cover the {} ABI: every {} call is denied, as seccomp refuses calls of other architectures",
+                abi.prefix(),
+                abi.prefix()
+            ));
+            (0..abi.size()).for_each(|nr| set.insert(abi, nr));
+        }
+    }
     for (a, s) in &denied {
         if *a != action && !s.intersect(&set).is_empty() && default != Kind::Log {
             notes.push(format!(
@@ -376,8 +387,16 @@ pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
 /// Names of a set for a note: x86_64 names bare, ia32 names prefixed when
 /// their x86_64 namesake is not in the set.
 pub fn describe(set: &SyscallSet) -> String {
+    let full = |abi: Abi| set.iter(abi).count() == abi.size();
+    if Abi::ALL.into_iter().all(full) {
+        return "all".to_string();
+    }
     let mut out = Vec::new();
     for abi in Abi::ALL {
+        if full(abi) {
+            out.push(format!("{}:all", abi.prefix()));
+            continue;
+        }
         for nr in set.iter(abi) {
             let name = abi.name(nr).map_or(nr.to_string(), str::to_string);
             match abi {

@@ -76,7 +76,7 @@ fn min_kernel_is_checked_against_the_running_kernel() {
 
 #[test]
 fn an_allowing_default_gives_a_deny_list() {
-    let json = r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[
+    let json = r#"{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86"],"syscalls":[
         {"names":["mkdir"],"action":"SCMP_ACT_ERRNO","errnoRet":13},
         {"names":["ptrace","kexec_load","mount"],"action":"SCMP_ACT_KILL"},
         {"names":["getpid"],"action":"SCMP_ACT_ALLOW"},
@@ -123,7 +123,8 @@ fn architectures_select_the_abis() {
     let json = r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}"#;
     let p = translate(&load(json), &opts()).unwrap();
     assert_eq!(allowed(&p, "read"), (true, false));
-    assert!(noted(&p, "every ia32 call stays denied"));
+    assert_eq!(describe(&p.denied.intersect(&SyscallSet::parse("ia32:all").unwrap())), "ia32:all");
+    assert!(noted(&p, "does not cover the ia32 ABI: every ia32 call is denied"));
     let json = r#"{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86"],
         "syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}"#;
     let p = translate(&load(json), &opts()).unwrap();
