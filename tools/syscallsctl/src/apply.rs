@@ -13,7 +13,11 @@ use crate::set::{chunk, SyscallSet};
 /// deny set. The effective set becomes the policy's, joined with what the
 /// parent denies (an allow of those would fail: they are left out, with a
 /// note).
-pub fn plan_policy(files: &dyn Files, policy: &Policy, notes: &mut Vec<String>) -> Result<Vec<Write>> {
+pub fn plan_policy(
+    files: &dyn Files,
+    policy: &Policy,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Write>> {
     let parent = files.parent_denied()?;
     let mut writes = Vec::new();
     match read_optional(files, "syscalls.action")? {
@@ -28,7 +32,10 @@ pub fn plan_policy(files: &dyn Files, policy: &Policy, notes: &mut Vec<String>) 
         }
     }
     match read_optional(files, "syscalls.mode")? {
-        Some(_) => writes.push(Write::new("syscalls.mode", if policy.log { "log" } else { "enforce" })),
+        Some(_) => writes.push(Write::new(
+            "syscalls.mode",
+            if policy.log { "log" } else { "enforce" },
+        )),
         None if !policy.log => {}
         None => {
             return Err(Error(format!(
@@ -88,7 +95,11 @@ mod tests {
 
     fn policy(json: &str) -> Policy {
         let p: Profile = serde_json::from_str(json).unwrap();
-        let o = Options { caps: vec![], args: ArgsPolicy::Narrow, kernel: (6, 12) };
+        let o = Options {
+            caps: vec![],
+            args: ArgsPolicy::Narrow,
+            kernel: (6, 12),
+        };
         translate(&p, &o).unwrap()
     }
 
@@ -105,11 +116,20 @@ mod tests {
         assert_eq!(writes[0], Write::new("syscalls.action", "errno 1"));
         assert_eq!(writes[1], Write::new("syscalls.mode", "enforce"));
         assert_eq!(writes[2], Write::new("syscalls.deny", "all"));
-        assert_eq!(writes[3], Write::new("syscalls.allow", "x86_64:0-1,x86_64:83,ia32:3-4,ia32:39"));
+        assert_eq!(
+            writes[3],
+            Write::new("syscalls.allow", "x86_64:0-1,x86_64:83,ia32:3-4,ia32:39")
+        );
         assert_eq!(writes.len(), 4);
-        assert_eq!(notes, ["the parent cgroup denies calls the policy allows; they stay denied: ptrace"]);
+        assert_eq!(
+            notes,
+            ["the parent cgroup denies calls the policy allows; they stay denied: ptrace"]
+        );
         apply(&mut cg, &writes).unwrap();
-        assert_eq!(cg.effective(), p.denied.union(&cg.parent).without_outside_rules());
+        assert_eq!(
+            cg.effective(),
+            p.denied.union(&cg.parent).without_outside_rules()
+        );
         let shown = show_writes(&cg, &writes[2..3]);
         assert!(shown.starts_with("echo 'all' > /") && shown.ends_with("/syscalls.deny\n"));
     }
@@ -133,7 +153,10 @@ mod tests {
         let before = cg.effective();
         cg.refuse = vec![(3, libc::EPERM)];
         let e = apply(&mut cg, &writes).unwrap_err().0;
-        assert!(e.contains("syscalls.allow: the kernel refused the write `x86_64:0-1,"), "{e}");
+        assert!(
+            e.contains("syscalls.allow: the kernel refused the write `x86_64:0-1,"),
+            "{e}"
+        );
         assert!(e.contains("Operation not permitted"), "{e}");
         assert_eq!(cg.effective(), before);
         assert_eq!(cg.file("syscalls.action").trim(), "errno ENOSYS");
@@ -144,7 +167,9 @@ mod tests {
         let cg = FakeCgroup::new("", "");
         std::fs::remove_file(cg.dir.path().join("syscalls.action")).unwrap();
         std::fs::remove_file(cg.dir.path().join("syscalls.mode")).unwrap();
-        let e = plan_policy(&cg, &policy(ALLOW_LIST), &mut Vec::new()).unwrap_err().0;
+        let e = plan_policy(&cg, &policy(ALLOW_LIST), &mut Vec::new())
+            .unwrap_err()
+            .0;
         assert!(e.ends_with("syscalls.action: no such file: this kernel cannot set an action, and the policy needs errno 1"), "{e}");
         let json = r#"{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38}"#;
         let writes = plan_policy(&cg, &policy(json), &mut Vec::new()).unwrap();
@@ -153,10 +178,22 @@ mod tests {
 
     #[test]
     fn items_are_checked_and_groups_expanded() {
-        let w = plan_items("syscalls.deny", &["@swap".into(), "ia32:39".into(), "0-3".into()]).unwrap();
-        assert_eq!(w, [Write::new("syscalls.deny", "swapoff,swapon,ia32:39,0-3")]);
-        let e = plan_items("syscalls.deny", &["mkdir".into(), "bogus".into()]).unwrap_err().0;
-        assert_eq!(e, "`bogus`: no such system call in the x86_64 or ia32 table of Linux 6.12");
+        let w = plan_items(
+            "syscalls.deny",
+            &["@swap".into(), "ia32:39".into(), "0-3".into()],
+        )
+        .unwrap();
+        assert_eq!(
+            w,
+            [Write::new("syscalls.deny", "swapoff,swapon,ia32:39,0-3")]
+        );
+        let e = plan_items("syscalls.deny", &["mkdir".into(), "bogus".into()])
+            .unwrap_err()
+            .0;
+        assert_eq!(
+            e,
+            "`bogus`: no such system call in the x86_64 or ia32 table of Linux 6.12"
+        );
         assert!(plan_items("syscalls.allow", &["@bogus".into()]).is_err());
     }
 }

@@ -69,7 +69,10 @@ impl Files for Cgroup {
         // One write(2): the kernel parses each write on its own.
         let n = f.write(content.as_bytes())?;
         if n != content.len() {
-            return Err(io::Error::other(format!("short write ({n} of {})", content.len())));
+            return Err(io::Error::other(format!(
+                "short write ({n} of {})",
+                content.len()
+            )));
         }
         Ok(())
     }
@@ -79,7 +82,11 @@ impl Files for Cgroup {
     }
 
     fn parent_denied(&self) -> Result<SyscallSet> {
-        let Some(parent) = self.dir.canonicalize().ok().and_then(|d| d.parent().map(Path::to_path_buf))
+        let Some(parent) = self
+            .dir
+            .canonicalize()
+            .ok()
+            .and_then(|d| d.parent().map(Path::to_path_buf))
         else {
             return Ok(SyscallSet::empty());
         };
@@ -112,8 +119,12 @@ pub fn read_optional(files: &dyn Files, file: &str) -> Result<Option<String>> {
 /// The effective deny set of the cgroup (`syscalls.deny`).
 pub fn denied(files: &dyn Files) -> Result<SyscallSet> {
     let text = read(files, "syscalls.deny")?;
-    SyscallSet::parse(&text)
-        .map_err(|e| Error(format!("{}: unexpected content: {e}", files.path("syscalls.deny"))))
+    SyscallSet::parse(&text).map_err(|e| {
+        Error(format!(
+            "{}: unexpected content: {e}",
+            files.path("syscalls.deny")
+        ))
+    })
 }
 
 /// One write of a plan.
@@ -153,7 +164,9 @@ fn save(files: &dyn Files, writes: &[Write]) -> Result<Saved> {
             file => {
                 if !saved.others.iter().any(|(f, _)| f == file) {
                     let old = read(files, file)?;
-                    saved.others.push((file.to_string(), old.trim().to_string()));
+                    saved
+                        .others
+                        .push((file.to_string(), old.trim().to_string()));
                 }
             }
         }
@@ -175,7 +188,9 @@ pub fn apply(files: &mut dyn Files, writes: &[Write]) -> Result<()> {
                 reason(&e)
             );
             if w.file == "syscalls.allow" && e.raw_os_error() == Some(libc::EPERM) {
-                msg.push_str(" (an ancestor denies some of these calls, or the writer lacks the privilege)");
+                msg.push_str(
+                    " (an ancestor denies some of these calls, or the writer lacks the privilege)",
+                );
             }
             match restore(files, &saved) {
                 Ok(()) => msg.push_str("; the cgroup was left as it was"),

@@ -40,9 +40,9 @@ fn expand_into(
     stack: &mut Vec<String>,
     out: &mut Vec<String>,
 ) -> Result<(), String> {
-    let group = groups.get(name).ok_or_else(|| {
-        format!("`@{name}`: no such group (`syscallsctl groups` lists them)")
-    })?;
+    let group = groups
+        .get(name)
+        .ok_or_else(|| format!("`@{name}`: no such group (`syscallsctl groups` lists them)"))?;
     if stack.iter().any(|s| s == name) {
         return Err(format!("`@{name}`: the group includes itself"));
     }
@@ -116,6 +116,6 @@ mod tests {
         assert_eq!(items, ["ia32:swapoff", "ia32:swapon", "mkdir"]);
         let e = expand_items(&["@nope".into()]).unwrap_err();
         assert!(e.contains("`@nope`: no such group"), "{e}");
-        assert_eq!(Abi::Ia32.lookup("swapon").is_some(), true);
+        assert!(Abi::Ia32.lookup("swapon").is_some());
     }
 }

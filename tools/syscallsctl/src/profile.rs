@@ -136,7 +136,12 @@ enum Kind {
     Deny(Action),
 }
 
-fn kind(action: &str, errno: Option<u32>, notes: &mut Vec<String>, what: &str) -> Result<Kind, String> {
+fn kind(
+    action: &str,
+    errno: Option<u32>,
+    notes: &mut Vec<String>,
+    what: &str,
+) -> Result<Kind, String> {
     Ok(match action {
         "SCMP_ACT_ALLOW" => Kind::Allow,
         "SCMP_ACT_LOG" => Kind::Log,
@@ -149,18 +154,24 @@ fn kind(action: &str, errno: Option<u32>, notes: &mut Vec<String>, what: &str) -
                 }
                 1..=4095 => n,
                 _ => {
-                    notes.push(format!("{what}: errno {n} clamped to 4095, as seccomp does"));
+                    notes.push(format!(
+                        "{what}: errno {n} clamped to 4095, as seccomp does"
+                    ));
                     4095
                 }
             }))
         }
         "SCMP_ACT_KILL" | "SCMP_ACT_KILL_PROCESS" => Kind::Deny(Action::Kill),
         "SCMP_ACT_KILL_THREAD" => {
-            notes.push(format!("{what}: SCMP_ACT_KILL_THREAD becomes kill, which ends the whole process"));
+            notes.push(format!(
+                "{what}: SCMP_ACT_KILL_THREAD becomes kill, which ends the whole process"
+            ));
             Kind::Deny(Action::Kill)
         }
         "SCMP_ACT_TRAP" => {
-            notes.push(format!("{what}: SCMP_ACT_TRAP (a SIGSYS the program may catch) becomes kill"));
+            notes.push(format!(
+                "{what}: SCMP_ACT_TRAP (a SIGSYS the program may catch) becomes kill"
+            ));
             Kind::Deny(Action::Kill)
         }
         "SCMP_ACT_TRACE" | "SCMP_ACT_NOTIFY" => {
@@ -188,7 +199,10 @@ fn abis(p: &Profile, notes: &mut Vec<String>) -> Vec<Abi> {
         notes.push("no architectures: the native one only (x86_64)".to_string());
         return vec![Abi::X86_64];
     }
-    if arches.iter().any(|a| a == "SCMP_ARCH_X86_64" || a == "SCMP_ARCH_X32") {
+    if arches
+        .iter()
+        .any(|a| a == "SCMP_ARCH_X86_64" || a == "SCMP_ARCH_X32")
+    {
         abis.push(Abi::X86_64);
     }
     if arches.iter().any(|a| a == "SCMP_ARCH_X86") {
@@ -208,7 +222,10 @@ fn applies(rule: &Rule, opts: &Options, what: &str, notes: &mut Vec<String>) -> 
             return false;
         }
     }
-    if exc.and_then(|f| f.arches.as_ref()).is_some_and(|a| a.iter().any(|a| a == "amd64")) {
+    if exc
+        .and_then(|f| f.arches.as_ref())
+        .is_some_and(|a| a.iter().any(|a| a == "amd64"))
+    {
         return false;
     }
     if let Some(min) = inc.and_then(|f| f.min_kernel.as_deref()) {
@@ -257,7 +274,12 @@ fn rule_title(i: usize, rule: &Rule, names: &[String]) -> String {
 /// Translates `p` into the controller's policy.
 pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
     let mut notes = Vec::new();
-    let default = kind(&p.default_action, p.default_errno_ret, &mut notes, "defaultAction")?;
+    let default = kind(
+        &p.default_action,
+        p.default_errno_ret,
+        &mut notes,
+        "defaultAction",
+    )?;
     let abis = abis(p, &mut notes);
     if p.listener_path.is_some() {
         notes.push("listenerPath: no supervisor is consulted".to_string());
@@ -311,7 +333,9 @@ pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
         match k {
             Kind::Allow | Kind::Log => {
                 if k == Kind::Log && deny_by_default {
-                    notes.push(format!("{what}: SCMP_ACT_LOG allows the calls; the cgroup does not log them"));
+                    notes.push(format!(
+                        "{what}: SCMP_ACT_LOG allows the calls; the cgroup does not log them"
+                    ));
                 }
                 allowed = allowed.union(&calls);
             }
@@ -327,7 +351,9 @@ pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
             unknown.join(" ")
         ));
     }
-    let all_denied = denied.iter().fold(SyscallSet::empty(), |acc, (_, s)| acc.union(s));
+    let all_denied = denied
+        .iter()
+        .fold(SyscallSet::empty(), |acc, (_, s)| acc.union(s));
     let conflict = allowed.intersect(&all_denied).without_outside_rules();
     if !conflict.is_empty() {
         notes.push(format!(
@@ -352,9 +378,17 @@ pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
                     describe(&all_denied)
                 ));
             }
-            (SyscallSet::all().minus(&allowed.minus(&all_denied)), Action::Errno(ENOSYS), true)
+            (
+                SyscallSet::all().minus(&allowed.minus(&all_denied)),
+                Action::Errno(ENOSYS),
+                true,
+            )
         }
-        Kind::Deny(a) => (SyscallSet::all().minus(&allowed.minus(&all_denied)), a, false),
+        Kind::Deny(a) => (
+            SyscallSet::all().minus(&allowed.minus(&all_denied)),
+            a,
+            false,
+        ),
     };
     let mut set = set;
     for abi in Abi::ALL {
@@ -402,7 +436,9 @@ pub fn describe(set: &SyscallSet) -> String {
             match abi {
                 Abi::X86_64 => out.push(name),
                 Abi::Ia32 => {
-                    let shown = Abi::X86_64.lookup(&name).is_some_and(|n| set.contains(Abi::X86_64, n));
+                    let shown = Abi::X86_64
+                        .lookup(&name)
+                        .is_some_and(|n| set.contains(Abi::X86_64, n));
                     if !shown {
                         out.push(format!("ia32:{name}"));
                     }

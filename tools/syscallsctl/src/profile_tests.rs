@@ -17,7 +17,10 @@ fn load(json: &str) -> Profile {
 }
 
 fn allowed(p: &Policy, name: &str) -> (bool, bool) {
-    let a = |abi: Abi| abi.lookup(name).is_some_and(|nr| !p.denied.contains(abi, nr));
+    let a = |abi: Abi| {
+        abi.lookup(name)
+            .is_some_and(|nr| !p.denied.contains(abi, nr))
+    };
     (a(Abi::X86_64), a(Abi::Ia32))
 }
 
@@ -36,16 +39,33 @@ fn docker_default_without_capabilities() {
     assert_eq!(allowed(&p, "mmap2"), (false, true));
     assert_eq!(allowed(&p, "arch_prctl"), (true, true));
     assert_eq!(allowed(&p, "ptrace"), (true, true)); // minKernel 4.8
-    for denied in ["socket", "personality", "clone", "clone3", "mount", "reboot", "rmdir"] {
+    for denied in [
+        "socket",
+        "personality",
+        "clone",
+        "clone3",
+        "mount",
+        "reboot",
+        "rmdir",
+    ] {
         assert_eq!(allowed(&p, denied), (false, false), "{denied}");
     }
     // Holes stay denied.
     assert!(p.denied.contains(Abi::X86_64, 400));
-    assert!(noted(&p, "rule 3 (SCMP_ACT_ALLOW socket): has argument conditions"));
+    assert!(noted(
+        &p,
+        "rule 3 (SCMP_ACT_ALLOW socket): has argument conditions"
+    ));
     assert!(noted(&p, "left denied (narrowed; --args widen allows it)"));
-    assert!(noted(&p, "applies only to a workload with CAP_SYS_ADMIN; skipped"));
+    assert!(noted(
+        &p,
+        "applies only to a workload with CAP_SYS_ADMIN; skipped"
+    ));
     assert!(noted(&p, "the profile gives errno 38 for clone3; the cgroup has one action for every denied call: errno 1"));
-    assert!(noted(&p, "not in the x86 tables of Linux 6.12, skipped: recv"));
+    assert!(noted(
+        &p,
+        "not in the x86 tables of Linux 6.12, skipped: recv"
+    ));
     // Rules for other machines are not reported as unknown names.
     assert!(!noted(&p, "arm_fadvise64_64"));
 }
@@ -59,7 +79,10 @@ fn capabilities_and_widened_arguments() {
     for name in ["mount", "clone", "clone3", "socket", "personality"] {
         assert_eq!(allowed(&p, name), (true, true), "{name}");
     }
-    assert!(noted(&p, "allowed whatever the arguments (widened, --args widen)"));
+    assert!(noted(
+        &p,
+        "allowed whatever the arguments (widened, --args widen)"
+    ));
     assert!(!noted(&p, "errno 38"));
     assert_eq!(allowed(&p, "chroot"), (false, false));
 }
@@ -101,9 +124,13 @@ fn default_actions() {
     let p = t(&format!(r#"{{"defaultAction":"SCMP_ACT_ERRNO",{arches}}}"#));
     assert_eq!(p.action, Action::Errno(EPERM));
     assert_eq!(p.denied, SyscallSet::all());
-    let p = t(&format!(r#"{{"defaultAction":"SCMP_ACT_KILL_PROCESS",{arches}}}"#));
+    let p = t(&format!(
+        r#"{{"defaultAction":"SCMP_ACT_KILL_PROCESS",{arches}}}"#
+    ));
     assert_eq!(p.action, Action::Kill);
-    let p = t(&format!(r#"{{"defaultAction":"SCMP_ACT_KILL_THREAD",{arches}}}"#));
+    let p = t(&format!(
+        r#"{{"defaultAction":"SCMP_ACT_KILL_THREAD",{arches}}}"#
+    ));
     assert!(p.action == Action::Kill && noted(&p, "ends the whole process"));
     let p = t(&format!(
         r#"{{"defaultAction":"SCMP_ACT_LOG",{arches},"syscalls":[{{"names":["read"],"action":"SCMP_ACT_ALLOW"}},
@@ -123,8 +150,14 @@ fn architectures_select_the_abis() {
     let json = r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}"#;
     let p = translate(&load(json), &opts()).unwrap();
     assert_eq!(allowed(&p, "read"), (true, false));
-    assert_eq!(describe(&p.denied.intersect(&SyscallSet::parse("ia32:all").unwrap())), "ia32:all");
-    assert!(noted(&p, "does not cover the ia32 ABI: every ia32 call is denied"));
+    assert_eq!(
+        describe(&p.denied.intersect(&SyscallSet::parse("ia32:all").unwrap())),
+        "ia32:all"
+    );
+    assert!(noted(
+        &p,
+        "does not cover the ia32 ABI: every ia32 call is denied"
+    ));
     let json = r#"{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86"],
         "syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}"#;
     let p = translate(&load(json), &opts()).unwrap();

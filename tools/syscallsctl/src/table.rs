@@ -109,7 +109,10 @@ mod tests {
     #[test]
     fn namesakes_and_outside_rules() {
         assert_eq!(ia32_namesake(83), Some(39));
-        assert_eq!(ia32_namesake(Abi::X86_64.lookup("newfstatat").unwrap()), None);
+        assert_eq!(
+            ia32_namesake(Abi::X86_64.lookup("newfstatat").unwrap()),
+            None
+        );
         assert!(outside_rules(Abi::X86_64, 60));
         assert!(outside_rules(Abi::Ia32, 119));
         assert!(outside_rules(Abi::X86_64, 219));
