@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Access to a cgroup's `syscalls.*` files, and a list of writes that is
+//! carried out all or nothing: everything it will touch is saved first, and
+//! a refused write undoes the writes before it.
+
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use crate::error::{reason, Error, Result};
+use crate::set::SyscallSet;
+
+/// The files of one cgroup. [`Cgroup`] is the real directory; the tests
+/// also use a model of the kernel's behaviour.
+pub trait Files {
+    /// The content of `file`; `NotFound` when the kernel has no such file.
+    fn read(&self, file: &str) -> io::Result<String>;
+    /// One `write(2)` of `content` to `file`.
+    fn write(&mut self, file: &str, content: &str) -> io::Result<()>;
+    /// The path of `file`, for messages.
+    fn path(&self, file: &str) -> String;
+    /// The effective deny set of the parent cgroup; empty where there is no
+    /// parent with the files (the v1 root, a child of the v2 root).
+    fn parent_denied(&self) -> Result<SyscallSet>;
+}
+
+/// A cgroup directory with the `syscalls` controller.
+pub struct Cgroup {
+    dir: PathBuf,
+}
+
+impl Cgroup {
+    /// Opens `dir`, which must have a `syscalls.deny` file.
+    pub fn open(dir: &Path) -> Result<Cgroup> {
+        match std::fs::metadata(dir) {
+            Err(e) => return Err(Error(format!("{}: {}", dir.display(), reason(&e)))),
+            Ok(m) if !m.is_dir() => {
+                return Err(Error(format!("{}: not a directory", dir.display())))
+            }
+            Ok(_) => {}
+        }
+        if !dir.join("syscalls.deny").exists() {
+            return Err(Error(format!(
+                "{}: not a syscalls cgroup (no syscalls.deny: the controller is not \
+                 enabled there, or it is the cgroup v2 root, which has no syscalls files)",
+                dir.display()
+            )));
+        }
+        Ok(Cgroup {
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Files for Cgroup {
+    fn read(&self, file: &str) -> io::Result<String> {
+        std::fs::read_to_string(self.dir.join(file))
+    }
+
+    fn write(&mut self, file: &str, content: &str) -> io::Result<()> {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(self.dir.join(file))?;
+        // One write(2): the kernel parses each write on its own.
+        let n = f.write(content.as_bytes())?;
+        if n != content.len() {
+            return Err(io::Error::other(format!(
+                "short write ({n} of {})",
+                content.len()
+            )));
+        }
+        Ok(())
+    }
+
+    fn path(&self, file: &str) -> String {
+        self.dir.join(file).display().to_string()
+    }
+
+    fn parent_denied(&self) -> Result<SyscallSet> {
+        let Some(parent) = self
+            .dir
+            .canonicalize()
+            .ok()
+            .and_then(|d| d.parent().map(Path::to_path_buf))
+        else {
+            return Ok(SyscallSet::empty());
+        };
+        let file = parent.join("syscalls.deny");
+        match std::fs::read_to_string(&file) {
+            Ok(text) => SyscallSet::parse(&text)
+                .map_err(|e| Error(format!("{}: unexpected content: {e}", file.display()))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(SyscallSet::empty()),
+            Err(e) => Err(Error(format!("{}: {}", file.display(), reason(&e)))),
+        }
+    }
+}
+
+/// Reads `file`, naming it in the error.
+pub fn read(files: &dyn Files, file: &str) -> Result<String> {
+    files
+        .read(file)
+        .map_err(|e| Error(format!("{}: {}", files.path(file), reason(&e))))
+}
+
+/// Reads `file`, or `None` when the kernel has no such file.
+pub fn read_optional(files: &dyn Files, file: &str) -> Result<Option<String>> {
+    match files.read(file) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error(format!("{}: {}", files.path(file), reason(&e)))),
+    }
+}
+
+/// The effective deny set of the cgroup (`syscalls.deny`).
+pub fn denied(files: &dyn Files) -> Result<SyscallSet> {
+    let text = read(files, "syscalls.deny")?;
+    SyscallSet::parse(&text).map_err(|e| {
+        Error(format!(
+            "{}: unexpected content: {e}",
+            files.path("syscalls.deny")
+        ))
+    })
+}
+
+/// One write of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Write {
+    pub file: String,
+    pub content: String,
+}
+
+impl Write {
+    pub fn new(file: &str, content: impl Into<String>) -> Write {
+        Write {
+            file: file.to_string(),
+            content: content.into(),
+        }
+    }
+}
+
+/// What a plan's files held before it ran.
+struct Saved {
+    denied: Option<SyscallSet>,
+    others: Vec<(String, String)>,
+}
+
+fn save(files: &dyn Files, writes: &[Write]) -> Result<Saved> {
+    let mut saved = Saved {
+        denied: None,
+        others: Vec::new(),
+    };
+    for w in writes {
+        match w.file.as_str() {
+            "syscalls.deny" | "syscalls.allow" => {
+                if saved.denied.is_none() {
+                    saved.denied = Some(denied(files)?);
+                }
+            }
+            file => {
+                if !saved.others.iter().any(|(f, _)| f == file) {
+                    let old = read(files, file)?;
+                    saved
+                        .others
+                        .push((file.to_string(), old.trim().to_string()));
+                }
+            }
+        }
+    }
+    Ok(saved)
+}
+
+/// Carries out `writes` in order. When the kernel refuses one, the writes
+/// before it are undone and the error names the file, the content and the
+/// reason (and any failure of the undoing).
+pub fn apply(files: &mut dyn Files, writes: &[Write]) -> Result<()> {
+    let saved = save(files, writes)?;
+    for w in writes {
+        if let Err(e) = files.write(&w.file, &w.content) {
+            let mut msg = format!(
+                "{}: the kernel refused the write `{}`: {}",
+                files.path(&w.file),
+                abbreviate(&w.content),
+                reason(&e)
+            );
+            if w.file == "syscalls.allow" && e.raw_os_error() == Some(libc::EPERM) {
+                msg.push_str(
+                    " (an ancestor denies some of these calls, or the writer lacks the privilege)",
+                );
+            }
+            match restore(files, &saved) {
+                Ok(()) => msg.push_str("; the cgroup was left as it was"),
+                Err(r) => msg.push_str(&format!("; undoing the earlier writes failed too: {r}")),
+            }
+            return Err(Error(msg));
+        }
+    }
+    Ok(())
+}
+
+fn abbreviate(content: &str) -> String {
+    match content.char_indices().nth(60) {
+        Some((i, _)) => format!("{}...", &content[..i]),
+        None => content.to_string(),
+    }
+}
+
+/// Writes back what `saved` holds. The deny set is restored as an
+/// effective set: deny what was denied, allow what was not. What the cgroup
+/// itself denies inside its parent's set cannot be read, so it may end up
+/// holding more own rules there than before, with no effect while the
+/// parent denies them.
+fn restore(files: &mut dyn Files, saved: &Saved) -> Result<()> {
+    let mut errors = Vec::new();
+    if let Some(old) = &saved.denied {
+        let restore_set = |files: &mut dyn Files| -> Result<()> {
+            let now = denied(files)?;
+            let mut writes = Vec::new();
+            for chunk in crate::set::chunk(&old.minus(&now).exact_items()) {
+                writes.push(Write::new("syscalls.deny", chunk));
+            }
+            for chunk in crate::set::chunk(&now.minus(old).exact_items()) {
+                writes.push(Write::new("syscalls.allow", chunk));
+            }
+            for w in writes {
+                files
+                    .write(&w.file, &w.content)
+                    .map_err(|e| Error(format!("{}: {}", files.path(&w.file), reason(&e))))?;
+            }
+            Ok(())
+        };
+        if let Err(e) = restore_set(files) {
+            errors.push(e.0);
+        }
+    }
+    for (file, old) in saved.others.iter().rev() {
+        if let Err(e) = files.write(file, old) {
+            errors.push(format!("{}: {}", files.path(file), reason(&e)));
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(Error(errors.join("; "))),
+    }
+}
+
+#[cfg(test)]
+#[path = "cgroup_tests.rs"]
+mod tests;

@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! OCI and Docker seccomp profiles: their JSON, and their translation into
+//! the controller's policy (one deny set, one mode, one action), with a note
+//! for every rule that the translation approximates.
+
+use serde::{Deserialize, Serialize};
+
+use crate::set::SyscallSet;
+use crate::table::{self, Abi};
+
+/// A seccomp profile: the OCI runtime spec's `linux.seccomp`, plus Docker's
+/// `archMap` and rule `includes`/`excludes`.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub default_action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_errno_ret: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub architectures: Vec<String>,
+    #[serde(default, skip_serializing)]
+    pub arch_map: Option<Vec<ArchMap>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listener_path: Option<String>,
+    #[serde(default)]
+    pub syscalls: Option<Vec<Rule>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArchMap {
+    pub architecture: String,
+    #[serde(default)]
+    pub sub_architectures: Option<Vec<String>>,
+}
+
+/// One rule of `syscalls`.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rule {
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Docker's older single-name form.
+    #[serde(default, skip_serializing)]
+    pub name: Option<String>,
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errno_ret: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<serde_json::Value>>,
+    #[serde(default, skip_serializing)]
+    pub includes: Option<Filter>,
+    #[serde(default, skip_serializing)]
+    pub excludes: Option<Filter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// Docker's conditions on a rule.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Filter {
+    #[serde(default)]
+    pub caps: Option<Vec<String>>,
+    #[serde(default)]
+    pub arches: Option<Vec<String>>,
+    #[serde(default)]
+    pub min_kernel: Option<String>,
+}
+
+/// What the cgroup does to a denied call (`syscalls.action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Action {
+    Errno(u32),
+    Kill,
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Action::Errno(n) => write!(f, "errno {n}"),
+            Action::Kill => f.write_str("kill"),
+        }
+    }
+}
+
+/// `ENOSYS`: what the controller returns by default.
+pub const ENOSYS: u32 = 38;
+/// `EPERM`: runc's and crun's errno for `SCMP_ACT_ERRNO` without a value.
+pub const EPERM: u32 = 1;
+
+/// How to treat rules with argument conditions, which the controller
+/// cannot see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ArgsPolicy {
+    /// Keep the call denied: an allow rule is dropped, a deny rule denies
+    /// the call whatever its arguments (the default).
+    Narrow,
+    /// Let the call through: an allow rule allows it whatever its
+    /// arguments, a deny rule is dropped.
+    Widen,
+}
+
+/// The choices a translation depends on.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The capabilities the workload holds (for Docker's `caps`).
+    pub caps: Vec<String>,
+    pub args: ArgsPolicy,
+    /// The running kernel's version (for Docker's `minKernel`).
+    pub kernel: (u32, u32),
+}
+
+/// The policy a profile translates to.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Whether the profile denies by default (then: deny all, allow some).
+    pub deny_by_default: bool,
+    /// The calls the cgroup is to deny.
+    pub denied: SyscallSet,
+    /// `syscalls.mode`: false for `enforce`, true for `log`.
+    pub log: bool,
+    pub action: Action,
+    /// What was approximated or skipped, one line each, for stderr.
+    pub notes: Vec<String>,
+}
+
+/// What a seccomp action means here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Allow,
+    Log,
+    Deny(Action),
+}
+
+fn kind(
+    action: &str,
+    errno: Option<u32>,
+    notes: &mut Vec<String>,
+    what: &str,
+) -> Result<Kind, String> {
+    Ok(match action {
+        "SCMP_ACT_ALLOW" => Kind::Allow,
+        "SCMP_ACT_LOG" => Kind::Log,
+        "SCMP_ACT_ERRNO" => {
+            let n = errno.unwrap_or(EPERM);
+            Kind::Deny(Action::Errno(match n {
+                0 => {
+                    notes.push(format!("{what}: SCMP_ACT_ERRNO with errno 0 (a faked success) becomes errno {EPERM} (narrowed)"));
+                    EPERM
+                }
+                1..=4095 => n,
+                _ => {
+                    notes.push(format!(
+                        "{what}: errno {n} clamped to 4095, as seccomp does"
+                    ));
+                    4095
+                }
+            }))
+        }
+        "SCMP_ACT_KILL" | "SCMP_ACT_KILL_PROCESS" => Kind::Deny(Action::Kill),
+        "SCMP_ACT_KILL_THREAD" => {
+            notes.push(format!(
+                "{what}: SCMP_ACT_KILL_THREAD becomes kill, which ends the whole process"
+            ));
+            Kind::Deny(Action::Kill)
+        }
+        "SCMP_ACT_TRAP" => {
+            notes.push(format!(
+                "{what}: SCMP_ACT_TRAP (a SIGSYS the program may catch) becomes kill"
+            ));
+            Kind::Deny(Action::Kill)
+        }
+        "SCMP_ACT_TRACE" | "SCMP_ACT_NOTIFY" => {
+            notes.push(format!(
+                "{what}: {action} (a tracer or supervisor decides) becomes a denial with errno {ENOSYS}, \
+                 what seccomp returns when none is attached (narrowed)"
+            ));
+            Kind::Deny(Action::Errno(ENOSYS))
+        }
+        _ => return Err(format!("{what}: unknown action `{action}`")),
+    })
+}
+
+/// The ABIs whose calls the profile covers.
+fn abis(p: &Profile, notes: &mut Vec<String>) -> Vec<Abi> {
+    let mut arches: Vec<String> = p.architectures.clone();
+    for m in p.arch_map.iter().flatten() {
+        if m.architecture == "SCMP_ARCH_X86_64" {
+            arches.push(m.architecture.clone());
+            arches.extend(m.sub_architectures.iter().flatten().cloned());
+        }
+    }
+    let mut abis = Vec::new();
+    if arches.is_empty() {
+        notes.push("no architectures: the native one only (x86_64)".to_string());
+        return vec![Abi::X86_64];
+    }
+    if arches
+        .iter()
+        .any(|a| a == "SCMP_ARCH_X86_64" || a == "SCMP_ARCH_X32")
+    {
+        abis.push(Abi::X86_64);
+    }
+    if arches.iter().any(|a| a == "SCMP_ARCH_X86") {
+        abis.push(Abi::Ia32);
+    }
+    if !arches.iter().any(|a| a == "SCMP_ARCH_X32") && abis.contains(&Abi::X86_64) {
+        notes.push("no SCMP_ARCH_X32: x32 calls follow their x86_64 namesakes here, so the x32 ABI is not closed".to_string());
+    }
+    abis
+}
+
+/// Docker's check of a rule's `includes` and `excludes` on amd64.
+fn applies(rule: &Rule, opts: &Options, what: &str, notes: &mut Vec<String>) -> bool {
+    let (inc, exc) = (rule.includes.as_ref(), rule.excludes.as_ref());
+    if let Some(arches) = inc.and_then(|f| f.arches.as_ref()) {
+        if !arches.is_empty() && !arches.iter().any(|a| a == "amd64") {
+            return false;
+        }
+    }
+    if exc
+        .and_then(|f| f.arches.as_ref())
+        .is_some_and(|a| a.iter().any(|a| a == "amd64"))
+    {
+        return false;
+    }
+    if let Some(min) = inc.and_then(|f| f.min_kernel.as_deref()) {
+        if parse_version(min).is_some_and(|v| opts.kernel < v) {
+            return false;
+        }
+    }
+    let has = |c: &String| opts.caps.iter().any(|o| o.eq_ignore_ascii_case(c));
+    let needs: &[String] = inc.and_then(|f| f.caps.as_deref()).unwrap_or(&[]);
+    let not: &[String] = exc.and_then(|f| f.caps.as_deref()).unwrap_or(&[]);
+    if needs.is_empty() && not.is_empty() {
+        return true;
+    }
+    let ok = needs.iter().all(has) && !not.iter().any(has);
+    let cond = [
+        (!needs.is_empty()).then(|| format!("with {}", needs.join(", "))),
+        (!not.is_empty()).then(|| format!("without {}", not.join(", "))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" and ");
+    notes.push(format!(
+        "{what}: applies only to a workload {cond}; {} (--cap says which capabilities it has)",
+        if ok { "applied" } else { "skipped" }
+    ));
+    ok
+}
+
+/// `"4.8"` as `(4, 8)`.
+pub fn parse_version(v: &str) -> Option<(u32, u32)> {
+    let mut it = v.split(['.', '-']);
+    let major = it.next()?.parse().ok()?;
+    let minor = it.next().and_then(|m| m.parse().ok()).unwrap_or(0);
+    Some((major, minor))
+}
+
+fn rule_title(i: usize, rule: &Rule, names: &[String]) -> String {
+    let mut shown: Vec<&str> = names.iter().take(4).map(String::as_str).collect();
+    if names.len() > 4 {
+        shown.push("...");
+    }
+    format!("rule {} ({} {})", i + 1, rule.action, shown.join(" "))
+}
+
+/// Translates `p` into the controller's policy.
+pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
+    let mut notes = Vec::new();
+    let default = kind(
+        &p.default_action,
+        p.default_errno_ret,
+        &mut notes,
+        "defaultAction",
+    )?;
+    let abis = abis(p, &mut notes);
+    if p.listener_path.is_some() {
+        notes.push("listenerPath: no supervisor is consulted".to_string());
+    }
+    let deny_by_default = default != Kind::Allow;
+    // Per call: the kind the applicable rules give it.
+    let mut allowed = SyscallSet::empty();
+    let mut denied: Vec<(Action, SyscallSet)> = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
+    for (i, rule) in p.syscalls.iter().flatten().enumerate() {
+        let names: Vec<String> = rule.names.iter().chain(rule.name.iter()).cloned().collect();
+        let what = rule_title(i, rule, &names);
+        let k = kind(&rule.action, rule.errno_ret, &mut notes, &what)?;
+        let allow_rule = matches!(k, Kind::Allow | Kind::Log);
+        if allow_rule && !deny_by_default {
+            continue; // allowed anyway
+        }
+        if !applies(rule, opts, &what, &mut notes) {
+            continue;
+        }
+        let mut calls = SyscallSet::empty();
+        for name in &names {
+            for &abi in &abis {
+                if let Some(nr) = abi.lookup(name) {
+                    calls.insert(abi, nr);
+                }
+            }
+            if !table::is_known(name) && !unknown.contains(name) {
+                unknown.push(name.clone());
+            }
+        }
+        // Whether the rule changes the set (a deny rule under a denying
+        // default only keeps calls denied, with its own action).
+        let changes_set = allow_rule || !deny_by_default || default == Kind::Log;
+        let has_args = rule.args.as_ref().is_some_and(|a| !a.is_empty());
+        if has_args && changes_set {
+            let keep = (opts.args == ArgsPolicy::Widen) == allow_rule;
+            notes.push(format!(
+                "{what}: has argument conditions the controller cannot check; {}",
+                match (allow_rule, keep) {
+                    (true, true) => "allowed whatever the arguments (widened, --args widen)",
+                    (true, false) => "left denied (narrowed; --args widen allows it)",
+                    (false, true) => "denied whatever the arguments (narrowed)",
+                    (false, false) => "dropped: the call stays allowed (widened, --args widen)",
+                }
+            ));
+            if !keep {
+                continue;
+            }
+        }
+        match k {
+            Kind::Allow | Kind::Log => {
+                if k == Kind::Log && deny_by_default {
+                    notes.push(format!(
+                        "{what}: SCMP_ACT_LOG allows the calls; the cgroup does not log them"
+                    ));
+                }
+                allowed = allowed.union(&calls);
+            }
+            Kind::Deny(a) => match denied.iter_mut().find(|(b, _)| *b == a) {
+                Some((_, s)) => *s = s.union(&calls),
+                None => denied.push((a, calls)),
+            },
+        }
+    }
+    if !unknown.is_empty() {
+        notes.push(format!(
+            "not in the x86 tables of Linux 6.12, skipped: {}",
+            unknown.join(" ")
+        ));
+    }
+    let all_denied = denied
+        .iter()
+        .fold(SyscallSet::empty(), |acc, (_, s)| acc.union(s));
+    let conflict = allowed.intersect(&all_denied).without_outside_rules();
+    if !conflict.is_empty() {
+        notes.push(format!(
+            "both allowed and denied by rules, kept denied: {}",
+            describe(&conflict)
+        ));
+    }
+    let (set, action, log) = match default {
+        Kind::Allow => {
+            // The action of most denied calls is the cgroup's.
+            let action = denied
+                .iter()
+                .max_by_key(|(a, s)| (s.len(), std::cmp::Reverse(*a)))
+                .map_or(Action::Errno(ENOSYS), |(a, _)| *a);
+            (all_denied, action, false)
+        }
+        Kind::Log => {
+            if !all_denied.is_empty() {
+                notes.push(format!(
+                    "defaultAction SCMP_ACT_LOG puts the cgroup in log mode: the calls the rules deny \
+                     are only logged, not denied (widened): {}",
+                    describe(&all_denied)
+                ));
+            }
+            (
+                SyscallSet::all().minus(&allowed.minus(&all_denied)),
+                Action::Errno(ENOSYS),
+                true,
+            )
+        }
+        Kind::Deny(a) => (
+            SyscallSet::all().minus(&allowed.minus(&all_denied)),
+            a,
+            false,
+        ),
+    };
+    let mut set = set;
+    for abi in Abi::ALL {
+        if !abis.contains(&abi) {
+            notes.push(format!(
+                "the profile does not cover the {} ABI: every {} call is denied, as seccomp refuses calls of other architectures",
+                abi.prefix(),
+                abi.prefix()
+            ));
+            (0..abi.size()).for_each(|nr| set.insert(abi, nr));
+        }
+    }
+    for (a, s) in &denied {
+        if *a != action && !s.intersect(&set).is_empty() && default != Kind::Log {
+            notes.push(format!(
+                "the profile gives {a} for {}; the cgroup has one action for every denied call: {action}",
+                describe(&s.intersect(&set))
+            ));
+        }
+    }
+    Ok(Policy {
+        deny_by_default,
+        denied: set,
+        log,
+        action,
+        notes,
+    })
+}
+
+/// Names of a set for a note: x86_64 names bare, ia32 names prefixed when
+/// their x86_64 namesake is not in the set.
+pub fn describe(set: &SyscallSet) -> String {
+    let full = |abi: Abi| set.iter(abi).count() == abi.size();
+    if Abi::ALL.into_iter().all(full) {
+        return "all".to_string();
+    }
+    let mut out = Vec::new();
+    for abi in Abi::ALL {
+        if full(abi) {
+            out.push(format!("{}:all", abi.prefix()));
+            continue;
+        }
+        for nr in set.iter(abi) {
+            let name = abi.name(nr).map_or(nr.to_string(), str::to_string);
+            match abi {
+                Abi::X86_64 => out.push(name),
+                Abi::Ia32 => {
+                    let shown = Abi::X86_64
+                        .lookup(&name)
+                        .is_some_and(|n| set.contains(Abi::X86_64, n));
+                    if !shown {
+                        out.push(format!("ia32:{name}"));
+                    }
+                }
+            }
+        }
+    }
+    out.join(" ")
+}
+
+#[cfg(test)]
+#[path = "profile_tests.rs"]
+mod tests;

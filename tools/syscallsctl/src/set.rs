@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Sets of system calls per ABI, the write grammar of `syscalls.deny` and
+//! `syscalls.allow` (which also parses what their reads print), and the
+//! exact item lists syscallsctl writes.
+
+use std::fmt;
+
+use crate::table::{self, Abi};
+
+/// The most a single write may hold: the kernel takes one page per write.
+pub const WRITE_MAX: usize = 4096;
+
+/// A set of system calls: numbers of each ABI's table.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SyscallSet {
+    bits: [Vec<bool>; 2],
+}
+
+fn slot(abi: Abi) -> usize {
+    match abi {
+        Abi::X86_64 => 0,
+        Abi::Ia32 => 1,
+    }
+}
+
+impl SyscallSet {
+    pub fn empty() -> Self {
+        SyscallSet {
+            bits: [
+                vec![false; Abi::X86_64.size()],
+                vec![false; Abi::Ia32.size()],
+            ],
+        }
+    }
+
+    /// Every number of every table, as `all` writes it (the calls outside
+    /// the rules included: see [`SyscallSet::without_outside_rules`]).
+    pub fn all() -> Self {
+        let mut set = Self::empty();
+        for b in &mut set.bits {
+            b.fill(true);
+        }
+        set
+    }
+
+    pub fn insert(&mut self, abi: Abi, nr: usize) {
+        self.bits[slot(abi)][nr] = true;
+    }
+
+    pub fn remove(&mut self, abi: Abi, nr: usize) {
+        self.bits[slot(abi)][nr] = false;
+    }
+
+    pub fn contains(&self, abi: Abi, nr: usize) -> bool {
+        self.bits[slot(abi)].get(nr).copied().unwrap_or(false)
+    }
+
+    /// The numbers of `abi` in the set, in order.
+    pub fn iter(&self, abi: Abi) -> impl Iterator<Item = usize> + '_ {
+        self.bits[slot(abi)]
+            .iter()
+            .enumerate()
+            .filter(|(_, &b)| b)
+            .map(|(nr, _)| nr)
+    }
+
+    pub fn len(&self) -> usize {
+        self.bits.iter().flatten().filter(|&&b| b).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn union(&self, other: &Self) -> Self {
+        self.zip(other, |a, b| a || b)
+    }
+
+    pub fn minus(&self, other: &Self) -> Self {
+        self.zip(other, |a, b| a && !b)
+    }
+
+    pub fn intersect(&self, other: &Self) -> Self {
+        self.zip(other, |a, b| a && b)
+    }
+
+    pub fn complement(&self) -> Self {
+        Self::all().minus(self)
+    }
+
+    fn zip(&self, other: &Self, f: impl Fn(bool, bool) -> bool) -> Self {
+        let mut out = self.clone();
+        for (o, b) in out.bits.iter_mut().zip(&other.bits) {
+            for (x, &y) in o.iter_mut().zip(b) {
+                *x = f(*x, y);
+            }
+        }
+        out
+    }
+
+    /// The set less the calls no rule names, as the kernel would hold it.
+    pub fn without_outside_rules(&self) -> Self {
+        let mut out = self.clone();
+        for abi in Abi::ALL {
+            for nr in self.iter(abi) {
+                if table::outside_rules(abi, nr) {
+                    out.remove(abi, nr);
+                }
+            }
+        }
+        out
+    }
+
+    /// Maximal runs `(lo, hi)` of `abi` numbers in the set.
+    pub fn ranges(&self, abi: Abi) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for nr in self.iter(abi) {
+            match out.last_mut() {
+                Some((_, hi)) if *hi + 1 == nr => *hi = nr,
+                _ => out.push((nr, nr)),
+            }
+        }
+        out
+    }
+
+    /// Items naming exactly this set, each behind its ABI prefix, so that
+    /// no namesake rule widens them: `x86_64:0-3`, `ia32:39`.
+    pub fn exact_items(&self) -> Vec<String> {
+        let mut items = Vec::new();
+        for abi in Abi::ALL {
+            for (lo, hi) in self.ranges(abi) {
+                items.push(match lo == hi {
+                    true => format!("{}:{lo}", abi.prefix()),
+                    false => format!("{}:{lo}-{hi}", abi.prefix()),
+                });
+            }
+        }
+        items
+    }
+
+    /// Parses a list in the write grammar (and so every read of
+    /// `syscalls.deny` and `syscalls.used`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut set = Self::empty();
+        for item in text
+            .split(|c: char| c == ',' || c.is_ascii_whitespace() || c == '\x0b')
+            .filter(|s| !s.is_empty())
+        {
+            parse_item(item, &mut set)?;
+        }
+        Ok(set)
+    }
+}
+
+impl fmt::Debug for SyscallSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{{{}}}", self.exact_items().join(","))
+    }
+}
+
+fn parse_item(item: &str, set: &mut SyscallSet) -> Result<(), String> {
+    let (abi, body) = match item.split_once(':') {
+        Some((prefix, body)) => {
+            let abi = Abi::from_prefix(prefix).ok_or_else(|| {
+                format!("`{item}`: unknown ABI prefix `{prefix}:` (x86_64: or ia32:)")
+            })?;
+            (Some(abi), body)
+        }
+        None => (None, item),
+    };
+    if body.is_empty() {
+        return Err(format!("`{item}`: a prefix without an item"));
+    }
+    if body == "all" {
+        for a in Abi::ALL {
+            if abi.is_none_or(|abi| abi == a) {
+                (0..a.size()).for_each(|nr| set.insert(a, nr));
+            }
+        }
+        return Ok(());
+    }
+    if body.as_bytes()[0].is_ascii_digit() {
+        let numbers_abi = abi.unwrap_or(Abi::X86_64);
+        let (lo, hi) = body.split_once('-').unwrap_or((body, body));
+        let lo = parse_number(item, lo, numbers_abi)?;
+        let hi = parse_number(item, hi, numbers_abi)?;
+        if lo > hi {
+            return Err(format!("`{item}`: a range must not run backwards"));
+        }
+        for nr in lo..=hi {
+            set.insert(numbers_abi, nr);
+            if abi.is_none() {
+                if let Some(m) = table::ia32_namesake(nr) {
+                    set.insert(Abi::Ia32, m);
+                }
+            }
+        }
+        return Ok(());
+    }
+    let mut found = false;
+    for a in Abi::ALL {
+        if abi.is_none_or(|abi| abi == a) {
+            if let Some(nr) = a.lookup(body) {
+                set.insert(a, nr);
+                found = true;
+            }
+        }
+    }
+    match found {
+        true => Ok(()),
+        false => Err(format!(
+            "`{item}`: no such system call in the {} table of Linux 6.12",
+            abi.map_or("x86_64 or ia32", Abi::prefix)
+        )),
+    }
+}
+
+fn parse_number(item: &str, digits: &str, abi: Abi) -> Result<usize, String> {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("`{item}`: not a decimal number or range"));
+    }
+    match digits.parse::<usize>() {
+        Ok(nr) if nr < abi.size() => Ok(nr),
+        _ => Err(format!(
+            "`{item}`: past the {} table ({} entries)",
+            abi.prefix(),
+            abi.size()
+        )),
+    }
+}
+
+/// Joins `items` into writes of at most [`WRITE_MAX`] bytes each, cut
+/// between items.
+pub fn chunk(items: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for item in items {
+        if !cur.is_empty() && cur.len() + 1 + item.len() + 1 > WRITE_MAX {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(',');
+        }
+        cur.push_str(item);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(text: &str) -> SyscallSet {
+        SyscallSet::parse(text).unwrap()
+    }
+
+    #[test]
+    fn parses_the_read_format() {
+        let s = set("0-3,83 ia32:3-6,ia32:39\n");
+        assert_eq!(s.iter(Abi::X86_64).collect::<Vec<_>>(), [0, 1, 2, 3, 83]);
+        assert!(s.contains(Abi::Ia32, 39) && s.contains(Abi::Ia32, 3));
+        // Bare x86_64 numbers reach their ia32 namesakes (read 0 -> ia32 3).
+        assert_eq!(set("83"), set("mkdir"));
+        assert_eq!(set("x86_64:0-3,x86_64:83 ia32:3-6").len(), 9);
+        assert!(set("").is_empty() && set("\n").is_empty());
+    }
+
+    #[test]
+    fn names_prefixes_and_all() {
+        assert_eq!(set("ia32:socketcall").exact_items(), ["ia32:102"]);
+        assert_eq!(set("mkdir").exact_items(), ["x86_64:83", "ia32:39"]);
+        assert_eq!(set("x86_64:mkdir").exact_items(), ["x86_64:83"]);
+        assert_eq!(set("all"), SyscallSet::all());
+        assert_eq!(set("ia32:all").exact_items(), ["ia32:0-462"]);
+    }
+
+    #[test]
+    fn errors_name_the_item() {
+        let e = |t: &str| SyscallSet::parse(t).unwrap_err();
+        assert!(e("bogus").contains("`bogus`: no such system call"));
+        assert!(e("463").contains("past the x86_64 table (463 entries)"));
+        assert!(e("5-3").contains("backwards"));
+        assert!(e("x32:1").contains("unknown ABI prefix"));
+        assert!(e("ia32:").contains("prefix without an item"));
+        assert!(e("0x10").contains("not a decimal"));
+        assert!(e("99999999999999999999999").contains("past the"));
+    }
+
+    #[test]
+    fn exact_items_round_trip() {
+        let s = set("x86_64:0-3,x86_64:83 ia32:3-6");
+        assert_eq!(set(&s.exact_items().join(",")), s);
+        let c = s.complement();
+        assert_eq!(c.union(&s), SyscallSet::all());
+        assert!(c.intersect(&s).is_empty());
+    }
+
+    #[test]
+    fn outside_rules_are_dropped() {
+        let s = set("all").without_outside_rules();
+        assert!(!s.contains(Abi::X86_64, 60) && !s.contains(Abi::Ia32, 0));
+        assert_eq!(s.len(), 463 * 2 - 4 - 5);
+    }
+
+    #[test]
+    fn chunks_stay_within_a_page() {
+        let items: Vec<String> = (0..2000).map(|n| format!("x86_64:{n}")).collect();
+        let chunks = chunk(&items);
+        assert!(chunks.len() > 1);
+        assert!(chunks.iter().all(|c| c.len() < WRITE_MAX));
+        assert_eq!(chunks.join(",").split(',').count(), 2000);
+        assert!(chunk(&[]).is_empty());
+    }
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The x86 system call tables of Linux 6.12, by ABI: names by number and
+//! numbers by name, as the controller has them (`asm/gen_tables.sh`
+//! generates both; `gen-tables.sh` refreshes the checked-in copy).
+
+#[allow(dead_code)]
+mod generated {
+    include!("tables_generated.rs");
+}
+
+/// A system call ABI with numbers of its own. x32 calls are checked as the
+/// x86_64 call of the same name, so x32 has no numbers here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Abi {
+    X86_64,
+    Ia32,
+}
+
+impl Abi {
+    /// Every ABI, in the order the kernel prints them.
+    pub const ALL: [Abi; 2] = [Abi::X86_64, Abi::Ia32];
+
+    /// The number of entries of the table, holes included.
+    pub fn size(self) -> usize {
+        self.names().len()
+    }
+
+    /// The prefix that selects the ABI in a write (`ia32:39`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Abi::X86_64 => "x86_64",
+            Abi::Ia32 => "ia32",
+        }
+    }
+
+    /// The ABI a prefix names.
+    pub fn from_prefix(prefix: &str) -> Option<Abi> {
+        Abi::ALL.into_iter().find(|abi| abi.prefix() == prefix)
+    }
+
+    /// Names by number; a hole is an empty name.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            Abi::X86_64 => &generated::X86_64_NAMES,
+            Abi::Ia32 => &generated::IA32_NAMES,
+        }
+    }
+
+    /// The name of call `nr`, if the table has one.
+    pub fn name(self, nr: usize) -> Option<&'static str> {
+        self.names().get(nr).copied().filter(|n| !n.is_empty())
+    }
+
+    /// The number of the call named `name`, if the table has it.
+    pub fn lookup(self, name: &str) -> Option<usize> {
+        if name.is_empty() {
+            return None;
+        }
+        self.names().iter().position(|&n| n == name)
+    }
+}
+
+/// Whether any ABI's table has `name`.
+pub fn is_known(name: &str) -> bool {
+    Abi::ALL.iter().any(|abi| abi.lookup(name).is_some())
+}
+
+/// The ia32 call of the same name as x86_64 call `nr`.
+pub fn ia32_namesake(nr: usize) -> Option<usize> {
+    match generated::X86_64_TO_IA32.get(nr) {
+        Some(&n) if n != generated::NONE => Some(usize::from(n)),
+        _ => None,
+    }
+}
+
+/// The calls no rule can deny: writes skip them, reads never show them.
+pub const OUTSIDE_RULES: [&str; 5] = [
+    "exit",
+    "exit_group",
+    "rt_sigreturn",
+    "sigreturn",
+    "restart_syscall",
+];
+
+/// Whether call `nr` of `abi` is outside the rules.
+pub fn outside_rules(abi: Abi, nr: usize) -> bool {
+    abi.name(nr).is_some_and(|n| OUTSIDE_RULES.contains(&n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_names_of_6_12() {
+        assert_eq!(Abi::X86_64.size(), 463);
+        assert_eq!(Abi::Ia32.size(), 463);
+        assert_eq!(Abi::X86_64.lookup("mkdir"), Some(83));
+        assert_eq!(Abi::Ia32.lookup("mkdir"), Some(39));
+        assert_eq!(Abi::Ia32.lookup("socketcall"), Some(102));
+        assert_eq!(Abi::X86_64.lookup("socketcall"), None);
+        assert_eq!(Abi::X86_64.name(335), Some("uretprobe"));
+        assert_eq!(Abi::X86_64.name(336), None);
+        assert_eq!(Abi::X86_64.name(0), Some("read"));
+        assert_eq!(Abi::X86_64.lookup(""), None);
+    }
+
+    #[test]
+    fn namesakes_and_outside_rules() {
+        assert_eq!(ia32_namesake(83), Some(39));
+        assert_eq!(
+            ia32_namesake(Abi::X86_64.lookup("newfstatat").unwrap()),
+            None
+        );
+        assert!(outside_rules(Abi::X86_64, 60));
+        assert!(outside_rules(Abi::Ia32, 119));
+        assert!(outside_rules(Abi::X86_64, 219));
+        assert!(!outside_rules(Abi::X86_64, 83));
+        assert!(is_known("socketcall") && !is_known("arm_fadvise64_64"));
+    }
+
+    #[test]
+    fn x32_entries_have_no_numbers_of_their_own() {
+        // 512 and up are x32's; they must not appear in the x86_64 table.
+        assert!(Abi::X86_64.size() < 512);
+        assert_eq!(Abi::X86_64.lookup("ioctl"), Some(16));
+    }
+}
