@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Builds the VM's base initramfs: busybox-static, /init and the statically
 # linked selftests of selftests/ (and the kernel's seccomp_bpf), against the
-# uapi headers of the test kernel. Prints the path of the cpio archive.
+# uapi headers of the test kernel, and the static syscallsctl
+# (tools/syscallsctl) in /bin with its profile fixtures in
+# /selftests/syscallsctl/. Prints the path of the cpio archive.
 source "$(dirname "$0")/lib.sh"
 
 B=$(build_dir test)
@@ -25,6 +27,14 @@ chmod +x "$ROOT/init"
 make -s -C "$REPO/selftests" KSRC="$KSRC" KHDR="$HDR/include" \
 	OUTPUT="$CACHE/selftests" >&2
 cp -a "$CACHE/selftests/." "$ROOT/selftests/"
+
+# syscallsctl, for test_syscallsctl.sh and the container test. build.sh
+# prints the binary's path on stdout, which is ours for the cpio path.
+ctl=$("$REPO/tools/syscallsctl/build.sh" "$CACHE/syscallsctl-bin") ||
+	die "tools/syscallsctl/build.sh failed"
+cp "$ctl" "$ROOT/bin/syscallsctl"
+mkdir -p "$ROOT/selftests/syscallsctl"
+cp "$REPO"/tools/syscallsctl/testdata/*.json "$ROOT/selftests/syscallsctl/"
 
 (cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `make test`: installs what is missing, builds the test kernel (with
-# clippy) and the initramfs, checks the harness, runs KUnit, the kselftests
+# clippy) and the initramfs, checks the harness, the lints and the
+# syscallsctl tool (its unit tests), runs KUnit, the kselftests
 # and seccomp_bpf in the VM, then the container test (crun on cgroup v2),
 # then KUnit and the enforcement kselftests on the PREEMPT_RT kernel, and
 # prints "N passed, N failed, N skipped".
@@ -65,6 +66,30 @@ if "$S/docs.sh" > "$out/docs.log" 2>&1; then
 else
 	cat "$out/docs.log"
 	result FAIL "docs: the admin guide renders without warnings"
+fi
+
+# The syscallsctl tool: rustfmt, clippy, its unit tests (one result each,
+# from cargo's "test NAME ... ok" lines), the check of its system call
+# tables against the kernel tree's, and its static build.
+rc=0
+"$REPO/tools/syscallsctl/build.sh" --test "$CACHE/syscallsctl-test" \
+	> "$out/syscallsctl.log" 2>&1 || rc=$?
+units=0
+while read -r name status; do
+	units=$((units + 1))
+	case $status in
+	ok) result OK "syscallsctl: $name" ;;
+	ignored) result OK "syscallsctl: $name # SKIP ignored" ;;
+	*) result FAIL "syscallsctl: $name" ;;
+	esac
+done < <(sed -n 's/^test \([^ ]*\) \.\.\. \([A-Za-z]*\).*/\1 \2/p' "$out/syscallsctl.log")
+desc="syscallsctl: rustfmt, clippy -D warnings and the table check are clean, the static binary builds"
+if [ $rc -eq 0 ] && [ $units -gt 0 ]; then
+	result OK "$desc ($units unit tests)"
+else
+	sed 's/^/# /' "$out/syscallsctl.log" | tail -n 40
+	[ $units -gt 0 ] || desc="$desc (no unit test ran)"
+	result FAIL "$desc (build.sh --test exited with $rc)"
 fi
 
 log "running KUnit, the kselftests and seccomp_bpf in the VM"
