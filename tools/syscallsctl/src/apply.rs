@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::groups;
 use crate::profile::{describe, Action, Policy, ENOSYS};
 use crate::set::{chunk, SyscallSet};
+use crate::table;
 
 /// The writes that give the cgroup `policy`: the action, the mode, then its
 /// deny set. The effective set becomes the policy's, joined with what the
@@ -76,6 +77,33 @@ pub fn plan_items(file: &str, items: &[String]) -> Result<Vec<Write>> {
         .into_iter()
         .map(|c| Write::new(file, c))
         .collect())
+}
+
+/// The write of `action` (`errno NAME`, `errno N`, `kill`) to
+/// `syscalls.action`, checked first: the errno by its number, as the kernel
+/// takes it.
+pub fn plan_action(action: &str) -> Result<Vec<Write>> {
+    let words: Vec<&str> = action.split_ascii_whitespace().collect();
+    let bad = || {
+        Error(format!(
+            "`{action}`: not an action (errno NAME, errno N with N from 1 to 4095, or kill)"
+        ))
+    };
+    let content = match words[..] {
+        ["kill"] => "kill".to_string(),
+        ["errno", e] => {
+            let n = match e.parse::<u32>() {
+                Ok(n) => n,
+                Err(_) => table::errno_number(e).ok_or_else(bad)?,
+            };
+            if !(1..=4095).contains(&n) {
+                return Err(bad());
+            }
+            format!("errno {n}")
+        }
+        _ => return Err(bad()),
+    };
+    Ok(vec![Write::new("syscalls.action", content)])
 }
 
 /// What `--dry-run` prints for `writes`.
@@ -174,6 +202,26 @@ mod tests {
         let json = r#"{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38}"#;
         let writes = plan_policy(&cg, &policy(json), &mut Vec::new()).unwrap();
         assert_eq!(writes[0], Write::new("syscalls.deny", "all"));
+    }
+
+    #[test]
+    fn actions_are_checked_and_errno_names_become_numbers() {
+        let w = |a: &str| plan_action(a).map(|w| w[0].content.clone());
+        assert_eq!(w("errno EPERM").unwrap(), "errno 1");
+        assert_eq!(w(" errno  4000 ").unwrap(), "errno 4000");
+        assert_eq!(w("kill").unwrap(), "kill");
+        assert_eq!(table::errno_number("ENOSYS"), Some(38));
+        for bad in [
+            "errno EBOGUS",
+            "errno 0",
+            "errno 4096",
+            "errno",
+            "kill 9",
+            "log",
+        ] {
+            let e = w(bad).unwrap_err().0;
+            assert!(e.starts_with(&format!("`{bad}`: not an action")), "{e}");
+        }
     }
 
     #[test]

@@ -68,6 +68,15 @@ enum Verb {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Set what a denied call does in the cgroup (syscalls.action):
+    /// `errno NAME`, `errno N` (1 to 4095) or `kill`.
+    Action {
+        cgroup: PathBuf,
+        #[arg(required = true, num_args = 1..=2, value_name = "ACTION")]
+        action: Vec<String>,
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Learn the calls a command makes in a cgroup and print them.
     Record {
         cgroup: PathBuf,
@@ -166,6 +175,15 @@ fn run(verb: Verb) -> Result<ExitCode> {
             items,
             dry_run,
         } => items_verb("syscalls.allow", &cgroup, &items, dry_run)?,
+        Verb::Action {
+            cgroup,
+            action,
+            dry_run,
+        } => {
+            let mut cg = Cgroup::open(&cgroup)?;
+            let writes = apply::plan_action(&action.join(" "))?;
+            run_writes(&mut cg, &writes, dry_run)?;
+        }
         Verb::Record {
             cgroup,
             start,

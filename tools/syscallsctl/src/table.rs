@@ -61,6 +61,16 @@ impl Abi {
     }
 }
 
+/// The number of the errno named `name` (`EPERM`), as the uapi headers
+/// define it.
+pub fn errno_number(name: &str) -> Option<u32> {
+    if name.is_empty() {
+        return None;
+    }
+    let nr = generated::ERRNO_NAMES.iter().position(|&n| n == name)?;
+    u32::try_from(nr).ok()
+}
+
 /// Whether any ABI's table has `name`.
 pub fn is_known(name: &str) -> bool {
     Abi::ALL.iter().any(|abi| abi.lookup(name).is_some())
