@@ -2,16 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A real container runtime on cgroup v2: Debian's crun runs an OCI bundle
-# with a busybox rootfs in the cgroup /box/ctr; while the container runs, the
-# controller denies mkdir in its cgroup and the container's next mkdir fails
-# with ENOSYS; allowed again, its mkdir works, and the container never
-# restarted. Prints TAP, and between the results "# " lines that tell the
+# with a busybox rootfs in the cgroup /box/ctr; while the container runs,
+# syscallsctl denies mkdir in its cgroup and the container's next mkdir fails
+# with ENOSYS; with the cgroup's action set to errno EPERM, it fails with
+# EPERM; allowed again, its mkdir works, and the container never restarted. Prints TAP, and between the results "# " lines that tell the
 # story; with the argument --demo (`make demo-container`) these lines go
 # without the "# ".
 #
 # Runs in the VM as root with the overlay of scripts/container.sh at
 # /overlay: crun and its libraries in /overlay/crun, the bundle in
-# /overlay/bundle. The container's process prints one numbered line per
+# /overlay/bundle; syscallsctl (tools/syscallsctl) from PATH (the base
+# initramfs has it in /bin), else /overlay/syscallsctl. The container's
+# process prints one numbered line per
 # mkdir attempt ("N mkdir ok" or "N mkdir failed: ERROR"), every 0.2 s.
 # Leaves the system as it found it: no container, no cgroup, no mount.
 
@@ -50,10 +52,15 @@ runsh() { # runsh 'SHELL COMMAND': the same for a command with redirections
 	return $rc
 }
 
-# control deny|allow CALL: the one step that changes the policy of the
-# container's cgroup (syscallsctl can take its place).
+CTL=$(command -v syscallsctl || echo "$O/syscallsctl")
+syscallsctl() { "$CTL" "$@"; }
+
+# control VERB ARGS...: the one kind of step that changes the policy of the
+# container's cgroup: syscallsctl deny|allow|action on it.
 control() {
-	runsh "echo $2 > $CG/syscalls.$1"
+	v=$1
+	shift
+	runsh "syscallsctl $v $CG $*"
 }
 
 crun() {
@@ -154,6 +161,15 @@ if after && grep -q 'mkdir failed: .*Function not implemented' /tmp/container.li
 	ok "after the deny, the container's next mkdir fails with ENOSYS"
 else
 	nok "after the deny, the container's next mkdir fails with ENOSYS: $(cat /tmp/container.line 2>/dev/null)"
+fi
+
+say "Make denied calls fail with EPERM instead: its next mkdir fails so."
+control action errno EPERM
+run cat $CG/syscalls.action
+if after && grep -q 'mkdir failed: .*Operation not permitted' /tmp/container.line; then
+	ok "with the action errno EPERM, the container's next mkdir fails with EPERM"
+else
+	nok "with the action errno EPERM, the container's next mkdir fails with EPERM: $(cat /tmp/container.line 2>/dev/null)"
 fi
 
 say "Allow it again: the same container's mkdir works at once."

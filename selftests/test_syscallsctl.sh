@@ -1,0 +1,367 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# syscallsctl (tools/syscallsctl) against the real controller, on cgroup v2:
+# apply of a Docker-style profile and busybox at work under it, a call the
+# profile forbids failing with its errno, --dry-run, bad input, record (and
+# its --oci profile applied back), show, groups and deny of a @group.
+# Prints TAP.
+#
+# Runs in the VM as root: the base initramfs has syscallsctl in /bin and the
+# profile fixtures of tools/syscallsctl/testdata in /selftests/syscallsctl/
+# (next to this script). Elsewhere, SYSCALLSCTL and SYSCALLSCTL_TESTDATA name
+# them; without SYSCALLSCTL, a syscallsctl on PATH or in bin/ next to this
+# script is used. Mounts cgroup2 at /sys/fs/cgroup unless it is mounted,
+# enables the controller at the root unless it is enabled, and leaves the
+# system as it found it: no test cgroup, and neither the mount nor the
+# +syscalls at the root if it made them (the v1 tests need the controller
+# free).
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+CTL=${SYSCALLSCTL:-$(command -v syscallsctl || echo "$HERE/bin/syscallsctl")}
+DATA=${SYSCALLSCTL_TESTDATA:-$HERE/syscallsctl}
+PROFILE=$DATA/docker-default.json
+MNT=/sys/fs/cgroup
+T=$MNT/syscallsctl-test
+W=/tmp/syscallsctl-test
+n=0
+failed=0
+
+echo "TAP version 13"
+
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+nok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n $*"
+	# What the last command printed, for the log.
+	for f in "$W/out" "$W/err"; do
+		[ -s "$f" ] && sed "s|^|# ${f##*/}: |" "$f" | head -n 30
+	done
+	return 0
+}
+# result DESCRIPTION: ok when $why is empty, else not ok with the reason.
+result() {
+	if [ -z "$why" ]; then ok "$1"; else nok "$1: $why"; fi
+}
+# run CMD...: runs CMD; its stdout in $W/out, stderr in $W/err, status in rc.
+run() {
+	"$@" > "$W/out" 2> "$W/err"
+	rc=$?
+}
+# want_rc 0|fail: adds to $why unless the last run's status matches.
+want_rc() {
+	case $1 in
+	0) [ "$rc" -eq 0 ] || why="${why}exit status $rc, expected 0; " ;;
+	fail) [ "$rc" -ne 0 ] || why="${why}exit status 0, expected a failure; " ;;
+	esac
+}
+# want FILE TEXT: adds to $why unless FILE (out or err) has the fixed TEXT.
+want() {
+	grep -qF -- "$2" "$W/$1" || why="${why}no '$2' in its std$1; "
+}
+# want_re FILE RE: the same for a basic regular expression.
+want_re() {
+	grep -q -- "$2" "$W/$1" || why="${why}nothing matches '$2' in its std$1; "
+}
+# allowed_x86_64: the x86_64 calls show (its output in $W/out) lists as
+# allowed, one a line.
+allowed_x86_64() {
+	sed -n 's/^  x86_64  all denied but [0-9]* calls: //p' "$W/out" | tr ' ' '\n'
+}
+# snap CG: the files a failed command must leave as they were.
+snap() {
+	for f in deny mode action learn; do
+		printf '%s: %s\n' "$f" "$(cat "$1/syscalls.$f" 2>&1)"
+	done
+}
+# unchanged CG BEFORE: adds to $why unless CG's files are as in BEFORE.
+unchanged() {
+	snap "$1" > "$W/after"
+	cmp -s "$2" "$W/after" || why="${why}$1 changed: $(tr '\n' ' ' < "$W/after"); "
+}
+# inside CG 'COMMAND': a busybox shell that moves itself into CG, then
+# execs a busybox shell for COMMAND, so that COMMAND runs wholly in CG.
+inside() {
+	busybox sh -c 'echo $$ > "$1/cgroup.procs" && exec busybox sh -c "$2"' inside "$1" "$2"
+}
+# denied CG: the cgroup's count of denied calls (syscalls.events).
+denied() {
+	sed -n 's/^denied //p' "$1/syscalls.events" 2>/dev/null | grep . || echo -1
+}
+
+rm -rf "$W"
+mkdir -p "$W"
+
+mounted=0
+if ! grep -q " $MNT cgroup2 " /proc/mounts; then
+	mkdir -p $MNT
+	mount -t cgroup2 none $MNT && mounted=1
+fi
+enabled=0
+if ! grep -qw syscalls $MNT/cgroup.subtree_control 2>/dev/null; then
+	echo +syscalls > $MNT/cgroup.subtree_control && enabled=1
+fi
+# $T holds no policy and no task; its children are the test's cgroups.
+mkdir $T && echo +syscalls > $T/cgroup.subtree_control &&
+	mkdir $T/box $T/par $T/rec $T/grp
+if [ -x "$CTL" ] && [ -f "$PROFILE" ] && [ -f $T/box/syscalls.deny ]; then
+	ok "setup: $CTL, $PROFILE, cgroup2 with the controller in $T/*"
+else
+	nok "setup: $CTL, $PROFILE, cgroup2 with the controller in $T/*"
+	echo "1..$n"
+	exit 1
+fi
+
+# groups: the @groups and their members.
+why=
+run "$CTL" groups
+want_rc 0
+want out "@file-system"
+want out "@swap"
+want out "swapon"
+run "$CTL" groups mount
+want_rc 0
+want out "umount2"
+result "groups lists the @groups with their members, groups NAME one"
+
+# apply --dry-run: the writes are printed, nothing is written.
+why=
+snap $T/box > "$W/before"
+run "$CTL" apply --dry-run --args widen "$PROFILE" $T/box
+want_rc 0
+want out "echo 'errno 1' > $T/box/syscalls.action"
+want out "echo 'enforce' > $T/box/syscalls.mode"
+want out "echo 'all' > $T/box/syscalls.deny"
+want out "> $T/box/syscalls.allow"
+unchanged $T/box "$W/before"
+result "apply --dry-run prints the writes and changes nothing"
+
+# apply: the Docker-style default profile (deny by default, errno EPERM).
+# --args widen: the profile allows clone by a rule with an argument
+# condition (no namespace flags), which the controller cannot check;
+# narrowed, clone stays denied and busybox sh cannot fork. Widened, clone
+# is allowed with any flags; unshare(2) and setns(2) stay denied.
+why=
+run "$CTL" apply --args widen "$PROFILE" $T/box
+want_rc 0
+want err "syscallsctl: note:"
+[ "$(cat $T/box/syscalls.action)" = "errno EPERM" ] ||
+	why="${why}syscalls.action reads '$(cat $T/box/syscalls.action)'; "
+[ "$(cat $T/box/syscalls.mode)" = enforce ] || why="${why}syscalls.mode is not enforce; "
+run "$CTL" show $T/box
+want out "all denied but"
+result "apply --args widen of the Docker-style profile: action errno EPERM, all denied but its allow list"
+
+mkdir -p /tmp/syscallsctl-mnt
+rm -rf /tmp/syscallsctl-x
+for c in "ls /" "mkdir /tmp/syscallsctl-x" "cat /proc/self/status" "echo hi | cat" "ls -l /tmp/syscallsctl-x/.."; do
+	why=
+	run inside $T/box "$c"
+	want_rc 0
+	[ -s "$W/out" ] || [ "$c" != "ls /" ] || why="${why}no output; "
+	result "under the profile, busybox '$c' works"
+done
+[ -d /tmp/syscallsctl-x ] && ok "under the profile, the mkdir made its directory" ||
+	nok "under the profile, the mkdir made its directory"
+
+# A call the profile forbids: mount (allowed only with CAP_SYS_ADMIN in the
+# workload's caps, and apply had no --cap), unshare and swapon (in none of
+# its rules). Root could make them; the denial counter tells it was us.
+for c in "mount -t tmpfs none /tmp/syscallsctl-mnt" "unshare -m true" "swapon /dev/null"; do
+	why=
+	before=$(denied $T/box)
+	run inside $T/box "$c"
+	want_rc fail
+	want err "Operation not permitted"
+	[ "$(denied $T/box)" -gt "$before" ] || why="${why}syscalls.events did not count a denial; "
+	result "under the profile, busybox '$c' fails with EPERM, counted in syscalls.events"
+done
+grep -q ' /tmp/syscallsctl-mnt ' /proc/mounts && umount /tmp/syscallsctl-mnt
+
+# show: names, mode, action, counters and the per-call statistics.
+why=
+run "$CTL" show $T/box
+want_rc 0
+want out "mode    enforce"
+want out "action  errno EPERM"
+want out "events  denied $(denied $T/box)"
+want out "learn   0"
+want out "x86_64  all denied but"
+want out "mkdir"
+want out "stat    denials per call"
+want_re out "^  mount [1-9]"
+want_re out "^  unshare [1-9]"
+want_re out "^  swapon [1-9]"
+result "show gives the mode, the action, the counters, the denied calls by name and syscalls.stat"
+
+# Bad input: a non-zero exit, a message naming the file and the reason,
+# and the cgroup as it was.
+why=
+snap $T/box > "$W/before"
+echo '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [' > "$W/bad.json"
+run "$CTL" apply "$W/bad.json" $T/box
+want_rc fail
+want err "syscallsctl: $W/bad.json: not a seccomp profile"
+unchanged $T/box "$W/before"
+result "apply of invalid JSON fails, naming the file, and changes nothing"
+
+why=
+run "$CTL" apply "$W/missing.json" $T/box
+want_rc fail
+want err "syscallsctl: $W/missing.json: No such file or directory"
+unchanged $T/box "$W/before"
+run "$CTL" apply "$W" $T/box
+want_rc fail
+want err "syscallsctl: $W: Is a directory"
+unchanged $T/box "$W/before"
+result "apply of a missing or unreadable profile fails, naming the file, and changes nothing"
+
+why=
+echo '{"defaultAction": "SCMP_ACT_BOGUS"}' > "$W/odd.json"
+run "$CTL" apply "$W/odd.json" $T/box
+want_rc fail
+want err "$W/odd.json:"
+want err "SCMP_ACT_BOGUS"
+unchanged $T/box "$W/before"
+result "apply of a profile with an unknown action fails, naming the file and the action"
+
+why=
+run "$CTL" apply "$PROFILE" $MNT
+want_rc fail
+want err "syscallsctl: $MNT: not a syscalls cgroup"
+run "$CTL" deny /tmp mkdir
+want_rc fail
+want err "syscallsctl: /tmp: not a syscalls cgroup"
+run "$CTL" show $T/nonesuch
+want_rc fail
+want err "syscallsctl: $T/nonesuch: No such file or directory"
+result "a directory that is not a syscalls cgroup is refused by name (the v2 root, /tmp, a missing one)"
+
+why=
+run "$CTL" deny $T/box mkdir bogus
+want_rc fail
+want err "syscallsctl: \`bogus\`: no such system call"
+run "$CTL" deny $T/box @bogus
+want_rc fail
+unchanged $T/box "$W/before"
+result "deny of an unknown name or @group fails before writing"
+
+# A write the kernel refuses: par denies mount, so its child kid cannot
+# allow it (EPERM).
+why=
+run "$CTL" deny $T/par mount
+want_rc 0
+echo +syscalls > $T/par/cgroup.subtree_control && mkdir $T/par/kid
+run "$CTL" deny $T/par/kid mkdir
+want_rc 0
+snap $T/par/kid > "$W/before"
+run "$CTL" allow $T/par/kid mkdir mount
+want_rc fail
+want err "syscallsctl: $T/par/kid/syscalls.allow: the kernel refused the write"
+want err "Operation not permitted"
+want err "the cgroup was left as it was"
+unchanged $T/par/kid "$W/before"
+result "allow of a call the parent denies: EPERM named with the file, and the cgroup unchanged"
+
+# apply with --cap CAP_SYS_ADMIN allows mount; the parent denies it, so
+# apply leaves it out with a note and it stays denied.
+why=
+run "$CTL" apply --args widen --cap CAP_SYS_ADMIN "$PROFILE" $T/par/kid
+want_rc 0
+want err "the parent cgroup denies calls the policy allows; they stay denied: mount"
+run "$CTL" show $T/par/kid
+want out "action  errno EPERM"
+allowed_x86_64 | grep -qx mount && why="${why}mount shows as allowed; "
+allowed_x86_64 | grep -qx umount2 || why="${why}umount2 (CAP_SYS_ADMIN) shows as denied; "
+result "apply under a parent that denies a call the profile allows: noted, and it stays denied"
+
+# record: learn what a workload calls. Its builtin redirection makes the
+# shell save and restore a descriptor, as the shell of inside() does after
+# it moved itself, so that the rerun under the learned profile needs no
+# call the recording did not see.
+WL='echo rec > /tmp/syscallsctl-rec.out; mkdir /tmp/syscallsctl-rec.d && ls / > /dev/null && cat /proc/self/status > /dev/null'
+why=
+rm -rf /tmp/syscallsctl-rec.d
+run "$CTL" record $T/rec -- busybox sh -c "$WL"
+want_rc 0
+want out "x86_64:mkdir"
+want out "x86_64:execve"
+want out "x86_64:openat"
+grep -q 'x86_64:swapon' "$W/out" && why="${why}swapon is in the record; "
+[ "$(cat $T/rec/syscalls.learn)" = 0 ] || why="${why}learning is still on; "
+[ -d /tmp/syscallsctl-rec.d ] || why="${why}the workload did not run; "
+result "record -- busybox sh -c ... prints the workload's calls (mkdir among them) as an allow list"
+cp "$W/out" "$W/record.txt"
+
+why=
+rm -rf /tmp/syscallsctl-rec.d
+run "$CTL" record $T/rec --oci -- busybox sh -c "$WL"
+want_rc 0
+want out '"defaultAction": "SCMP_ACT_ERRNO"'
+want out '"defaultErrnoRet": 38'
+want out '"mkdir"'
+cp "$W/out" "$W/record.json"
+run "$CTL" apply "$W/record.json" $T/rec
+want_rc 0
+[ "$(cat $T/rec/syscalls.action)" = "errno ENOSYS" ] ||
+	why="${why}syscalls.action reads '$(cat $T/rec/syscalls.action)'; "
+result "record --oci prints a profile that apply takes"
+
+why=
+rm -rf /tmp/syscallsctl-rec.d
+run inside $T/rec "$WL"
+want_rc 0
+[ -d /tmp/syscallsctl-rec.d ] || why="${why}no /tmp/syscallsctl-rec.d; "
+result "under the recorded profile, the workload runs again"
+
+why=
+before=$(denied $T/rec)
+run inside $T/rec 'rmdir /tmp/syscallsctl-rec.d'
+want_rc fail
+want err "Function not implemented"
+[ "$(denied $T/rec)" -gt "$before" ] || why="${why}syscalls.events did not count a denial; "
+[ -d /tmp/syscallsctl-rec.d ] || why="${why}the directory is gone; "
+result "under the recorded profile, a call the workload did not make (rmdir) fails with ENOSYS"
+
+# deny of a @group, and its effect.
+why=
+run "$CTL" deny $T/grp @swap
+want_rc 0
+run "$CTL" show $T/grp
+want out "x86_64  2 denied: swapon swapoff"
+# (The test kernel has no swap: swapon fails with ENOSYS anyway; the
+# counter tells the controller denied it.)
+before=$(denied $T/grp)
+run inside $T/grp 'swapon /dev/null'
+want_rc fail
+want err "Function not implemented"
+[ "$(denied $T/grp)" -gt "$before" ] || why="${why}syscalls.events did not count a denial; "
+run inside $T/grp 'mkdir /tmp/syscallsctl-grp && rmdir /tmp/syscallsctl-grp'
+want_rc 0
+result "deny CG @swap denies swapon and swapoff there, and nothing else"
+
+why=
+run "$CTL" allow $T/grp @swap
+want_rc 0
+[ -z "$(cat $T/grp/syscalls.deny)" ] || why="${why}syscalls.deny reads '$(cat $T/grp/syscalls.deny)'; "
+result "allow CG @swap takes it back"
+
+# Cleanup: every test cgroup (their tasks are gone), the +syscalls and the
+# mount if this test made them.
+rmdir $T/par/kid $T/par $T/box $T/rec $T/grp $T 2>/dev/null
+why=
+[ ! -d $T ] || why="$T is left; "
+if [ $enabled -eq 1 ]; then
+	echo -syscalls > $MNT/cgroup.subtree_control ||
+		why="${why}cannot disable the controller at the root; "
+fi
+if [ $mounted -eq 1 ]; then
+	umount $MNT || why="${why}cannot unmount $MNT; "
+fi
+rm -rf "$W" /tmp/syscallsctl-x /tmp/syscallsctl-mnt /tmp/syscallsctl-rec.d \
+	/tmp/syscallsctl-rec.out
+result "cleanup: no test cgroup left, and the root and the mounts as they were"
+
+echo "1..$n"
+[ $failed -eq 0 ]
