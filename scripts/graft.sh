@@ -32,18 +32,38 @@ done
 	printf '%s\n' "${files[@]}" | grep -qxF "$f" || { rm -f "$dst/$f"; log "removed ${dst#"$KSRC"/}/$f"; }
 done
 
-# Patches: $KSRC/.syscalls-applied holds a copy of each applied patch. A
-# patch that changed is reverted in its old form and applied anew.
+# Patches: $KSRC/.syscalls-applied holds a copy of each applied patch.
+# When one changed (or went), it and every patch applied after it are
+# reverted, last first, in their old form, since a later patch may touch
+# the same files; the new forms are then applied in order.
 applied=$KSRC/.syscalls-applied
 mkdir -p "$applied"
-for old in "$applied"/*.patch; do
-	[ -e "$old" ] || continue
-	name=$(basename "$old")
-	if ! cmp -s "$old" "patches/$name"; then
-		log "reverting old $name"
-		patch -d "$KSRC" -p1 -R -s --no-backup-if-mismatch < "$old" || die "cannot revert $name"
-		rm -f "$old"
+mapfile -t old < <(ls "$applied" | grep '\.patch$' | LC_ALL=C sort)
+first=${#old[@]}
+for i in "${!old[@]}"; do
+	if ! cmp -s "$applied/${old[$i]}" "patches/${old[$i]}"; then
+		first=$i
+		break
 	fi
+done
+# The files those patches touch keep their times when their content comes
+# out the same, so that kbuild rebuilds only what really changed.
+keep=$(mktemp -d)
+trap 'rm -rf "$keep"' EXIT
+for ((i = first; i < ${#old[@]}; i++)); do
+	git apply --numstat "$applied/${old[$i]}" | cut -f3
+done | sort -u | while read -r f; do
+	[ -f "$KSRC/$f" ] || continue
+	mkdir -p "$keep/$(dirname "$f")"
+	cp -p "$KSRC/$f" "$keep/$f"
+done
+for ((i = ${#old[@]} - 1; i >= first; i--)); do
+	name=${old[$i]}
+	log "reverting old $name"
+	patch -d "$KSRC" -p1 -R -s -f --dry-run < "$applied/$name" >/dev/null ||
+		die "cannot revert $name: the tree has changed under it"
+	patch -d "$KSRC" -p1 -R -s -f --no-backup-if-mismatch < "$applied/$name" >/dev/null
+	rm -f "$applied/$name"
 done
 for p in patches/*.patch; do
 	name=$(basename "$p")
@@ -51,4 +71,7 @@ for p in patches/*.patch; do
 	log "applying $name"
 	patch -d "$KSRC" -p1 -N -s --no-backup-if-mismatch < "$p" || die "$name does not apply"
 	cp "$p" "$applied/$name"
+done
+( cd "$keep" && find . -type f | sed 's|^\./||' ) | while read -r f; do
+	if cmp -s "$keep/$f" "$KSRC/$f"; then touch -r "$keep/$f" "$KSRC/$f"; fi
 done
