@@ -12,13 +12,16 @@ obj-$(CONFIG_CGROUP_SYSCALLS) += syscalls_cgroup.o
 rustflags-y += -Dwarnings
 
 # The system call tables are generated from the kernel's own .tbl files.
+# So are the errno names, from the uapi headers.
 systbl := $(srctree)/arch/x86/entry/syscalls
+errno_h := $(srctree)/include/uapi/asm-generic
+tables_in := $(systbl)/syscall_64.tbl $(systbl)/syscall_32.tbl \
+	     $(errno_h)/errno-base.h $(errno_h)/errno.h
 quiet_cmd_syscalls_tables = GEN     $@
       cmd_syscalls_tables = $(CONFIG_SHELL) $(src)/asm/gen_tables.sh \
-			    $(systbl)/syscall_64.tbl $(systbl)/syscall_32.tbl > $@
+			    $(tables_in) > $@
 
-$(obj)/syscalls_tables.rs: $(systbl)/syscall_64.tbl $(systbl)/syscall_32.tbl \
-			   $(src)/asm/gen_tables.sh FORCE
+$(obj)/syscalls_tables.rs: $(tables_in) $(src)/asm/gen_tables.sh FORCE
 	$(call if_changed,syscalls_tables)
 targets += syscalls_tables.rs
 

@@ -5,9 +5,11 @@
 //! `syscalls_cgroup_enter()` in the C header tests a call of a task that
 //! carries the work bit against its cgroup's bitmap and returns at once
 //! when the call is allowed. Every other call comes here, to
-//! [`__syscalls_cgroup_slow`]: a denied call, `restart_syscall` (allowed
+//! [`__syscalls_cgroup_slow`]: a denied call (which fails with its errno,
+//! kills, or in log mode runs, and is counted and reported), a call the
+//! learning cgroup has not recorded yet, `restart_syscall` (allowed
 //! exactly when the cgroup allows the call it continues), an x32 call, a
-//! number of no call, or a task whose cgroup no longer denies anything
+//! number of no call, or a task whose cgroup no longer checks anything
 //! (its work bit is stale, and is dropped). `set_restart_fn()` calls
 //! [`syscalls_cgroup_note_restart`] to record which call a restart continues.
 //!
@@ -21,19 +23,19 @@ use kernel::task::Task;
 use crate::abi::{self, Abi};
 use crate::group::{self, Group};
 use crate::names;
+use crate::policy::Decision;
+use crate::report::{self, Denial};
 use crate::sync::{smp_mb, RcuGuard};
 
-/// What the check does with a call of a task that carries the work bit.
+/// What becomes of a call of a task that carries the work bit.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Verdict {
+enum Outcome {
     /// The call runs.
-    Allow,
-    /// The call fails with `ENOSYS` without running.
-    Deny,
-    /// The call is `restart_syscall`: the call it continues decides.
-    Restart,
-    /// The cgroup denies nothing: the work bit is stale.
-    Stale,
+    Run,
+    /// The call fails with this errno without running.
+    Fail(u16),
+    /// The process dies with `SIGSYS`; the call does not run.
+    Kill,
 }
 
 /// The task making a system call.
@@ -67,46 +69,74 @@ impl Current {
         })
     }
 
-    /// The verdict on call `nr` by the cgroup current is in now.
-    fn verdict(&self, nr: i64) -> Verdict {
+    /// What becomes of call `nr` in the cgroup current is in now. `again`
+    /// says that a stale work bit was dropped already: a second one means
+    /// that the cgroup stopped filtering once more meanwhile.
+    fn decide(&self, nr: i64, again: bool) -> Outcome {
         let Some((abi, idx)) = self.classify(nr, self.in_ia32()) else {
-            return Verdict::Allow;
+            return Outcome::Run;
         };
-        let _rcu = RcuGuard::new();
-        // SAFETY: `_rcu` keeps the group alive while it is used here.
-        let (filtering, checked) = unsafe { Group::of_task(self.task()) }.check(abi, idx);
-        match (filtering, checked) {
-            (false, _) => Verdict::Stale,
-            (true, false) => Verdict::Allow,
-            (true, true) if names::RESTART_SYSCALL.contains(abi, idx) => Verdict::Restart,
-            (true, true) => Verdict::Deny,
+        let rcu = RcuGuard::new();
+        // SAFETY: `rcu` keeps the group alive while it is used here.
+        let group = unsafe { Group::of_task(self.task()) };
+        let look = group.look(abi, idx);
+        if !look.filtering {
+            drop(rcu);
+            return if again {
+                Outcome::Run
+            } else {
+                self.drop_stale_bit(nr)
+            };
+        }
+        let restart = names::RESTART_SYSCALL.contains(abi, idx);
+        if look.learning && !restart {
+            group.learn(abi, idx);
+        }
+        // A restart is judged as the call it continues, in that call's ABI.
+        let (abi, idx, decision) = if restart {
+            match self.restarted() {
+                Some((abi, idx)) => (abi, idx, group.look(abi, idx).decision),
+                None => return Outcome::Run,
+            }
+        } else {
+            (abi, idx, look.decision)
+        };
+        if decision == Decision::Allow {
+            return Outcome::Run;
+        }
+        if group.count_denial(abi, idx) {
+            report::queue_notification(group);
+        }
+        let denial = Denial::new(group, abi, idx, decision);
+        drop(rcu);
+        if let Some(denial) = denial {
+            denial.emit();
+        }
+        match decision {
+            Decision::Allow | Decision::Log => Outcome::Run,
+            Decision::Errno(errno) => Outcome::Fail(errno),
+            Decision::Kill => Outcome::Kill,
         }
     }
 
-    /// Whether call `nr`, on which the check said `verdict`, is denied.
-    fn denies(&self, nr: i64, verdict: Verdict) -> bool {
-        match verdict {
-            Verdict::Allow => false,
-            Verdict::Deny => true,
-            Verdict::Restart => self.denies_restart(),
-            Verdict::Stale => {
-                // Drop the stale bit, then look again, at the cgroup current
-                // is in now, in case a writer or a migration set the bit
-                // meanwhile: the barrier orders the clearing before the
-                // reading, as writers publish before they set bits.
-                // SAFETY: Clears a bit of current's own thread info.
-                unsafe { bindings::syscalls_cgroup_clear_work() };
-                smp_mb();
-                match self.verdict(nr) {
-                    Verdict::Stale => false,
-                    again => {
-                        group::mark_task(self.task());
-                        again == Verdict::Deny
-                            || (again == Verdict::Restart && self.denies_restart())
-                    }
-                }
-            }
+    /// Drops the work bit of a task whose cgroup filters nothing, then
+    /// decides on call `nr` anew, in case a writer or a migration set the
+    /// bit meanwhile: the barrier orders the clearing before the reading,
+    /// as writers publish before they set bits.
+    fn drop_stale_bit(&self, nr: i64) -> Outcome {
+        // SAFETY: Clears a bit of current's own thread info.
+        unsafe { bindings::syscalls_cgroup_clear_work() };
+        smp_mb();
+        let filtering = {
+            let _rcu = RcuGuard::new();
+            // SAFETY: `_rcu` keeps the group alive while it is used here.
+            unsafe { Group::of_task(self.task()) }.is_filtering()
+        };
+        if !filtering {
+            return Outcome::Run;
         }
+        group::mark_task(self.task());
+        self.decide(nr, true)
     }
 
     /// Whether system call `nr` (of the ia32 ABI if `ia32`) is
@@ -116,11 +146,10 @@ impl Current {
             .is_some_and(|(abi, idx)| names::RESTART_SYSCALL.contains(abi, idx))
     }
 
-    /// Whether `restart_syscall` is denied: it is when the cgroup denies the
-    /// call it would continue, in the ABI that call was made in. With
-    /// nothing to continue, it runs as on a kernel without the controller,
-    /// and fails with `EINTR`.
-    fn denies_restart(&self) -> bool {
+    /// The call that `restart_syscall` would continue, in the ABI it was
+    /// made in; `None` when there is nothing to continue, and the restart
+    /// runs as on a kernel without the controller, failing with `EINTR`.
+    fn restarted(&self) -> Option<(Abi, usize)> {
         // SAFETY: By the type invariant `task` is current, and only current
         // changes its own restart block.
         let restart = unsafe { &(*self.task).restart_block };
@@ -129,21 +158,16 @@ impl Current {
         let nothing = bindings::do_no_restart_syscall as *const () as usize;
         match restart.fn_ {
             Some(f) if f as *const () as usize != nothing => (),
-            _ => return false,
+            _ => return None,
         }
-        let Some((abi, idx)) = self.classify(restart.syscall_nr as i64, restart.syscall_compat)
-        else {
-            return false;
-        };
-        let _rcu = RcuGuard::new();
-        // SAFETY: `_rcu` keeps the group alive while it is used here.
-        unsafe { Group::of_task(self.task()) }.check(abi, idx).1
+        self.classify(restart.syscall_nr as i64, restart.syscall_compat)
     }
 }
 
 /// The check of system call `nr` of `task`, which is current, with
 /// registers `regs`, when `syscalls_cgroup_enter()` did not allow it at
-/// once: returns `nr`, or -1 after making the call return `-ENOSYS`.
+/// once: returns `nr`, or -1 after making the call return an error (or
+/// sending the fatal `SIGSYS`).
 ///
 /// # Safety
 ///
@@ -156,12 +180,19 @@ pub unsafe extern "C" fn __syscalls_cgroup_slow(
 ) -> c_long {
     // INVARIANT: the caller passes current, in a system call.
     let current = Current { task };
-    let nr = nr as i64;
-    if !current.denies(nr, current.verdict(nr)) {
-        return nr as c_long;
-    }
+    let errno = match current.decide(nr as i64, false) {
+        Outcome::Run => return nr,
+        Outcome::Fail(errno) => errno,
+        Outcome::Kill => {
+            // As seccomp's SECCOMP_RET_KILL_PROCESS: a SIGSYS that cannot
+            // be caught, blocked or ignored, and dumps core.
+            // SAFETY: Signals current, which is in a system call.
+            unsafe { bindings::force_sig_seccomp(nr as i32, 0, true) };
+            bindings::ENOSYS as u16
+        }
+    };
     // SAFETY: `regs` are the registers of current's system call.
-    unsafe { bindings::syscall_set_return_value(task, regs, -(bindings::ENOSYS as i32), 0) };
+    unsafe { bindings::syscall_set_return_value(task, regs, -i32::from(errno), 0) };
     // The number of no call: the entry code skips it.
     -1
 }

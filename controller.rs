@@ -7,7 +7,31 @@ use kernel::prelude::*;
 
 use crate::grammar;
 use crate::group::{Group, Writer};
-use crate::policy::{self, Author, Rule};
+use crate::policy::{self, Author, Decision, Rule};
+
+/// A file of the controller, other than `syscalls.allow` and `syscalls.deny`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Setting {
+    /// `syscalls.mode`: `enforce` or `log`.
+    Mode,
+    /// `syscalls.action`: `errno NAME`, `errno N` or `kill`.
+    Action,
+    /// `syscalls.learn`: `0` or `1`.
+    Learn,
+}
+
+/// A read-only file of the controller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Report {
+    /// `syscalls.events`: denials in the subtree.
+    Events,
+    /// `syscalls.events.local`: denials in the cgroup itself.
+    EventsLocal,
+    /// `syscalls.stat`: denials in the subtree, per call.
+    Stat,
+    /// `syscalls.used`: the calls made while learning.
+    Used,
+}
 
 /// A new cgroup starts with its parent's effective set and no rules.
 pub(crate) fn css_online(group: &Group) -> Result {
@@ -17,17 +41,30 @@ pub(crate) fn css_online(group: &Group) -> Result {
     Ok(())
 }
 
-/// Recomputes the group's effective set from its rules and its parent's
-/// set, and publishes it; returns whether the group was filtering before.
+/// Recomputes the group's effective set and decisions from its rules and
+/// its parent's, and publishes them; returns whether the group was
+/// filtering before.
 fn publish(w: &mut Writer, group: &Group) -> bool {
     let own = w.own(group);
     let parent = group.parent();
-    let eff = policy::effective(&own.denied, parent.map(Group::effective).as_ref());
+    let eff = policy::effective(&own.denied, parent.map(|p| w.effective(p)).as_ref());
     let by_delegatee = policy::effective(
         &own.by_delegatee,
         parent.map(|p| w.effective_by_delegatee(p)).as_ref(),
     );
-    w.publish(group, &eff, &by_delegatee)
+    // The writer publishes parents first: the parent's decisions are final.
+    let decide = |bit: usize| {
+        let own_decision = if own.denied.contains_bit(bit) {
+            own.decision()
+        } else {
+            Decision::Allow
+        };
+        policy::combine(
+            parent.map_or(Decision::Allow, |p| p.decision(bit)),
+            own_decision,
+        )
+    };
+    w.publish(group, &eff, &by_delegatee, decide)
 }
 
 /// A cgroup on its way out takes no more updates.
@@ -50,9 +87,40 @@ pub(crate) fn write(group: &Group, rule: Rule, input: &[u8], author: Author) -> 
     let request = grammar::parse(input)?;
     let mut w = Writer::lock()?;
     let mut own = w.own(group);
-    let parent = group.parent().map(Group::effective);
+    let parent = group.parent().map(|p| w.effective(p));
     policy::apply(&mut own, parent.as_ref(), rule, author, &request)?;
     w.set_own(group, own);
+    propagate(&mut w, group)
+}
+
+/// A write of `input` to the file of `setting`, with the same permissions
+/// as rules: all or nothing, `EINVAL` for a bad value.
+pub(crate) fn write_setting(
+    group: &Group,
+    setting: Setting,
+    input: &[u8],
+    author: Author,
+) -> Result {
+    if author != Author::Admin && !group.on_v2() {
+        return Err(EPERM);
+    }
+    let mut w = Writer::lock()?;
+    match setting {
+        Setting::Mode => {
+            let mut own = w.own(group);
+            own.mode = grammar::parse_mode(input)?;
+            w.set_own(group, own);
+        }
+        Setting::Action => {
+            let mut own = w.own(group);
+            own.action = grammar::parse_action(input)?;
+            w.set_own(group, own);
+        }
+        Setting::Learn => {
+            let learn = grammar::parse_switch(input)?;
+            w.set_learn(group, learn);
+        }
+    }
     propagate(&mut w, group)
 }
 
@@ -75,9 +143,36 @@ fn propagate(w: &mut Writer, root: &Group) -> Result {
 /// What a read of the file of `rule` prints: the effective set for
 /// `syscalls.deny`, its complement for `syscalls.allow`.
 pub(crate) fn show(group: &Group, rule: Rule) -> Result<KVec<u8>> {
-    let denied = group.effective();
+    let denied = Writer::lock()?.effective(group);
     grammar::format_set(&match rule {
         Rule::Deny => denied,
         Rule::Allow => denied.complement(),
     })
+}
+
+/// What a read of the file of `setting` prints.
+pub(crate) fn show_setting(group: &Group, setting: Setting) -> Result<KVec<u8>> {
+    let w = Writer::lock()?;
+    let own = w.own(group);
+    match setting {
+        Setting::Mode => grammar::format_mode(own.mode),
+        Setting::Action => grammar::format_action(own.action),
+        Setting::Learn => grammar::format_switch(w.learns(group)),
+    }
+}
+
+/// What a read of the read-only file `report` prints.
+pub(crate) fn show_report(group: &Group, report: Report) -> Result<KVec<u8>> {
+    let (subtree, local) = group.denials();
+    match report {
+        Report::Events => grammar::format_events(subtree),
+        Report::EventsLocal => grammar::format_events(local),
+        Report::Stat => grammar::format_stat(group.denials_by_call()),
+        Report::Used => {
+            // Calls outside the rules cannot be written to `syscalls.allow`.
+            let mut used = group.used();
+            used.subtract(&crate::names::outside_rules());
+            grammar::format_set(&used)
+        }
+    }
 }

@@ -21,6 +21,7 @@ use kernel::prelude::*;
 
 use crate::abi::Abi;
 use crate::names;
+use crate::policy::{Action, Mode, MAX_ERRNO};
 use crate::set::SyscallSet;
 
 /// Parses a whole write into the set of calls it names.
@@ -210,5 +211,131 @@ pub(crate) fn format_set(set: &SyscallSet) -> Result<KVec<u8>> {
     let mut buf = TextBuf { bytes: KVec::new() };
     write_set(&mut buf, set).map_err(|_| ENOMEM)?;
     buf.bytes.push(b'\n', GFP_KERNEL)?;
+    Ok(buf.bytes)
+}
+
+/// The words of a one-value write, between white space.
+fn words(input: &[u8]) -> impl Iterator<Item = &[u8]> {
+    input.split(|&b| is_space(b)).filter(|w| !w.is_empty())
+}
+
+/// The one word of a write, or `EINVAL`.
+fn one_word(input: &[u8]) -> Result<&[u8]> {
+    let mut it = words(input);
+    match (it.next(), it.next()) {
+        (Some(word), None) => Ok(word),
+        _ => Err(EINVAL),
+    }
+}
+
+/// Parses a write to `syscalls.mode`.
+pub(crate) fn parse_mode(input: &[u8]) -> Result<Mode> {
+    match one_word(input)? {
+        b"enforce" => Ok(Mode::Enforce),
+        b"log" => Ok(Mode::Log),
+        _ => Err(EINVAL),
+    }
+}
+
+/// Parses a write to `syscalls.action`.
+pub(crate) fn parse_action(input: &[u8]) -> Result<Action> {
+    let mut it = words(input);
+    match (it.next(), it.next(), it.next()) {
+        (Some(b"kill"), None, None) => Ok(Action::Kill),
+        (Some(b"errno"), Some(errno), None) => parse_errno(errno).map(Action::Errno),
+        _ => Err(EINVAL),
+    }
+}
+
+/// An errno by name or decimal number, 1 to `MAX_ERRNO`.
+fn parse_errno(word: &[u8]) -> Result<u16> {
+    if word.iter().all(u8::is_ascii_digit) {
+        // At most four digits: anything longer is out of range anyway.
+        if word.len() > 4 {
+            return Err(EINVAL);
+        }
+        let value = word.iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'));
+        return if (1..=MAX_ERRNO).contains(&value) {
+            Ok(value)
+        } else {
+            Err(EINVAL)
+        };
+    }
+    core::str::from_utf8(word)
+        .ok()
+        .and_then(names::errno_lookup)
+        .ok_or(EINVAL)
+}
+
+/// Parses a write to `syscalls.learn`.
+pub(crate) fn parse_switch(input: &[u8]) -> Result<bool> {
+    match one_word(input)? {
+        b"0" => Ok(false),
+        b"1" => Ok(true),
+        _ => Err(EINVAL),
+    }
+}
+
+/// Formats `args` as a read prints them.
+fn format(args: fmt::Arguments<'_>) -> Result<KVec<u8>> {
+    let mut buf = TextBuf { bytes: KVec::new() };
+    buf.write_fmt(args).map_err(|_| ENOMEM)?;
+    Ok(buf.bytes)
+}
+
+/// What a read of `syscalls.mode` prints.
+pub(crate) fn format_mode(mode: Mode) -> Result<KVec<u8>> {
+    format(format_args!(
+        "{}\n",
+        match mode {
+            Mode::Enforce => "enforce",
+            Mode::Log => "log",
+        }
+    ))
+}
+
+/// What a read of `syscalls.action` prints: the errno by name when it has
+/// one.
+pub(crate) fn format_action(action: Action) -> Result<KVec<u8>> {
+    match action {
+        Action::Kill => format(format_args!("kill\n")),
+        Action::Errno(errno) => match names::errno_name(errno) {
+            Some(name) => format(format_args!("errno {name}\n")),
+            None => format(format_args!("errno {errno}\n")),
+        },
+    }
+}
+
+/// What a read of `syscalls.learn` prints.
+pub(crate) fn format_switch(on: bool) -> Result<KVec<u8>> {
+    format(format_args!("{}\n", u8::from(on)))
+}
+
+/// What a read of `syscalls.events` or `syscalls.events.local` prints.
+pub(crate) fn format_events(denied: u64) -> Result<KVec<u8>> {
+    format(format_args!("denied {denied}\n"))
+}
+
+/// Writes the call of bit `bit` as `syscalls.stat` names it: the x86_64
+/// name bare, others behind their prefix, a number where there is no name.
+pub(crate) fn write_call(out: &mut impl Write, bit: usize) -> fmt::Result {
+    match Abi::of_bit(bit) {
+        Some((abi, nr)) => match (abi, abi.names().get(nr).filter(|n| !n.is_empty())) {
+            (Abi::X86_64, Some(name)) => out.write_str(name),
+            (abi, Some(name)) => write!(out, "{}:{name}", abi.prefix()),
+            (abi, None) => write!(out, "{}:{nr}", abi.prefix()),
+        },
+        None => write!(out, "bit:{bit}"),
+    }
+}
+
+/// What a read of `syscalls.stat` prints: a `call count` line for each
+/// `(bit, count)` of `counts`.
+pub(crate) fn format_stat(counts: impl Iterator<Item = (usize, u64)>) -> Result<KVec<u8>> {
+    let mut buf = TextBuf { bytes: KVec::new() };
+    for (bit, count) in counts {
+        write_call(&mut buf, bit).map_err(|_| ENOMEM)?;
+        writeln!(buf, " {count}").map_err(|_| ENOMEM)?;
+    }
     Ok(buf.bytes)
 }

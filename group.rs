@@ -12,13 +12,15 @@
 
 use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering};
 
+use kernel::alloc::{flags, KVBox};
 use kernel::{bindings, container_of, prelude::*, task::Task, types::Opaque};
 
+use crate::abi::Abi;
 use crate::names;
-use crate::policy::{self, OwnRules};
-use crate::set::{SyscallSet, WORDS};
+use crate::policy::{self, Decision, OwnRules};
+use crate::set::{SyscallSet, BITS, WORDS};
 use crate::sync::{seqlock_read, seqlock_write, smp_mb, RcuGuard, StaticMutex, StaticMutexGuard};
 
 // The C bitmap and the Rust sets have the same layout: the same tables,
@@ -39,25 +41,71 @@ const _: () = {
 /// and going of cgroups, so that a change reaches the whole subtree at once.
 static WRITERS: StaticMutex = StaticMutex::new();
 
+/// The lockdep class of every group's `notify_work`.
+struct LockKey(Opaque<bindings::lock_class_key>);
+
+// SAFETY: lockdep alone uses the key, with its own locking.
+unsafe impl Sync for LockKey {}
+
+/// A static key, as lockdep wants it: never freed.
+static NOTIFY_KEY: LockKey = LockKey(Opaque::uninit());
+
 /// What only writers touch, under [`WRITERS`].
 struct Rules {
     /// The rules of this cgroup itself.
     own: OwnRules,
+    /// Whether `syscalls.learn` is on.
+    learn: bool,
+    /// The calls denied here, by the cgroup or an ancestor, in either mode.
+    effective: SyscallSet,
     /// The calls of the effective set whose deny a delegatee wrote.
     effective_by_delegatee: SyscallSet,
     /// Between `css_online` and `css_offline`: updates must reach it.
     online: bool,
 }
 
+/// What a group keeps per system call: too large for the group itself, it
+/// has an allocation of its own (`kvmalloc`), zeroed.
+pub(crate) struct Calls {
+    /// The [`Decision`] on each call, encoded. Stored to only inside the
+    /// seqlock's write side, by a [`Writer`].
+    decisions: [AtomicU16; BITS],
+    /// Denials of each call by tasks of the subtree.
+    denials: [AtomicU64; BITS],
+    /// The calls that tasks of the group made while it was learning.
+    used: [AtomicU64; WORDS],
+}
+
+impl Calls {
+    /// A zeroed record: every call allowed, nothing counted or used.
+    pub(crate) fn new() -> Result<KVBox<Calls>> {
+        let calls = KVBox::<Calls>::new_uninit(GFP_KERNEL | flags::__GFP_ZERO)?;
+        // SAFETY: `__GFP_ZERO` zeroed the memory, and all-zero atomics are
+        // valid values.
+        Ok(unsafe { calls.assume_init() })
+    }
+}
+
+/// What the system call path reads of a group for one call, consistent.
+#[derive(Clone, Copy)]
+pub(crate) struct Look {
+    /// Whether the group checks calls at all (denies or learns).
+    pub(crate) filtering: bool,
+    /// Whether the group is learning.
+    pub(crate) learning: bool,
+    /// The decision on the call.
+    pub(crate) decision: Decision,
+}
 /// The controller's state of one cgroup.
 ///
 /// # Invariants
 ///
-/// `state` was zeroed and its seqlock initialised by [`Group::new`], and it
-/// has not moved since. Its `filtering` and `denied` are stored to only
-/// inside the seqlock's write side, by a [`Writer`], and so is
-/// `no_new_privs`. `rules` is accessed
-/// only by the holder of [`WRITERS`].
+/// `state` was zeroed and its seqlock and work initialised by
+/// [`Group::new`], and it has not moved since. Its `filtering` and `denied`
+/// are stored to only inside the seqlock's write side, by a [`Writer`] or by
+/// [`Group::learn`] (which only clears bits), and so are `no_new_privs`,
+/// `learning` and the decisions of `calls`. `rules` is accessed only by the
+/// holder of [`WRITERS`].
 #[pin_data]
 pub(crate) struct Group {
     #[pin]
@@ -65,6 +113,15 @@ pub(crate) struct Group {
     /// Whether an exec under the group gains no privileges: a delegatee
     /// wrote a deny of its effective set. Stored to under the seqlock.
     no_new_privs: AtomicBool,
+    /// Whether the group is learning. Stored to under the seqlock.
+    learning: AtomicBool,
+    /// Denials by tasks of the subtree: `syscalls.events`.
+    denied: AtomicU64,
+    /// Denials by tasks of the group itself: `syscalls.events.local`.
+    denied_local: AtomicU64,
+    /// Whether `notify_work` is queued, holding a reference to the css.
+    notify_pending: AtomicBool,
+    calls: KVBox<Calls>,
     rules: UnsafeCell<Rules>,
 }
 
@@ -75,19 +132,39 @@ unsafe impl Sync for Group {}
 unsafe impl Send for Group {}
 
 impl Group {
-    /// A group that denies nothing, its seqlock ready.
-    pub(crate) fn new() -> impl PinInit<Self> {
+    /// A group that denies nothing, its seqlock and work ready, with
+    /// `calls` for its record of calls. `notify` is the work function that
+    /// notifies its events files.
+    pub(crate) fn new(
+        calls: KVBox<Calls>,
+        notify: unsafe extern "C" fn(*mut bindings::work_struct),
+    ) -> impl PinInit<Self> {
         pin_init!(Self {
             // SAFETY: All-zero is a valid `struct syscalls_cgroup` for the
-            // core to fill in the css of; `seqlock_init()` then initialises
-            // the seqlock in the pinned, final place.
+            // core to fill in the css and the files of; `seqlock_init()` and
+            // `init_work_with_key()` then initialise the seqlock and the work
+            // in the pinned, final place.
             state <- Opaque::ffi_init(|state: *mut bindings::syscalls_cgroup| unsafe {
                 state.write_bytes(0, 1);
                 bindings::seqlock_init(&raw mut (*state).seqlock);
+                bindings::init_work_with_key(
+                    &raw mut (*state).notify_work,
+                    Some(notify),
+                    false,
+                    kernel::c_str!("syscalls_cgroup_notify").as_char_ptr(),
+                    NOTIFY_KEY.0.get(),
+                );
             }),
             no_new_privs: AtomicBool::new(false),
+            learning: AtomicBool::new(false),
+            denied: AtomicU64::new(0),
+            denied_local: AtomicU64::new(0),
+            notify_pending: AtomicBool::new(false),
+            calls,
             rules: UnsafeCell::new(Rules {
                 own: OwnRules::EMPTY,
+                learn: false,
+                effective: SyscallSet::EMPTY,
                 effective_by_delegatee: SyscallSet::EMPTY,
                 online: false,
             }),
@@ -109,6 +186,20 @@ impl Group {
                 Group,
                 state
             )
+        }
+    }
+
+    /// The group whose `notify_work` is `work`.
+    ///
+    /// # Safety
+    ///
+    /// `work` is the `notify_work` of a `Group` that stays alive for `'a`.
+    pub(crate) unsafe fn from_work<'a>(work: *mut bindings::work_struct) -> &'a Group {
+        // SAFETY: By the safety requirements `work` is in the state of a
+        // live group, whose css is alive with it.
+        unsafe {
+            let state = container_of!(work, bindings::syscalls_cgroup, notify_work);
+            Group::from_css(&raw mut (*state.cast_mut()).css)
         }
     }
 
@@ -181,23 +272,6 @@ impl Group {
         (0..WORDS).filter_map(|i| self.denied_word(i))
     }
 
-    /// The group's effective set, consistent.
-    pub(crate) fn effective(&self) -> SyscallSet {
-        // SAFETY: The seqlock was initialised in `new` and lives with `self`.
-        let mut set = unsafe {
-            seqlock_read(self.seqlock(), || {
-                let mut set = SyscallSet::EMPTY;
-                for (w, a) in set.words.iter_mut().zip(self.denied_words()) {
-                    *w = a.load(Ordering::Relaxed);
-                }
-                set
-            })
-        };
-        // The bitmap holds the checked set (`policy::checked`).
-        set.subtract(&names::RESTART_SYSCALL);
-        set
-    }
-
     /// Whether the group is on the unified hierarchy, cgroup v2.
     pub(crate) fn on_v2(&self) -> bool {
         // SAFETY: The core sets the css's cgroup before any callback can
@@ -222,19 +296,121 @@ impl Group {
         }
     }
 
-    /// Whether the group is filtering, and whether it checks system call
-    /// `nr` of `abi` further, read together.
-    pub(crate) fn check(&self, abi: crate::abi::Abi, nr: usize) -> (bool, bool) {
+    /// What the group decides on call `nr` of `abi`, with whether it is
+    /// filtering and learning, read together.
+    pub(crate) fn look(&self, abi: Abi, nr: usize) -> Look {
         let bit = abi.first_bit() + nr;
-        // SAFETY: As in `effective`.
+        // SAFETY: As in `is_filtering`.
         unsafe {
-            seqlock_read(self.seqlock(), || {
-                let word = self.denied_word(bit / 64);
-                (
-                    self.filtering_flag().load(Ordering::Relaxed),
-                    word.is_some_and(|w| w.load(Ordering::Relaxed) & (1 << (bit % 64)) != 0),
-                )
+            seqlock_read(self.seqlock(), || Look {
+                filtering: self.filtering_flag().load(Ordering::Relaxed),
+                learning: self.learning.load(Ordering::Relaxed),
+                decision: self.decision(bit),
             })
+        }
+    }
+
+    /// The decision on the call of bit `bit`, as last stored: consistent
+    /// with the rest of the group for its writer, or inside the seqlock.
+    pub(crate) fn decision(&self, bit: usize) -> Decision {
+        self.calls.decisions.get(bit).map_or(Decision::Allow, |d| {
+            Decision::decode(d.load(Ordering::Relaxed))
+        })
+    }
+
+    /// Records that a task of the group made call `nr` of `abi` while it
+    /// learns. Once the call is recorded, and unless the group checks it for
+    /// another reason, its bit leaves the bitmap: the call takes the allowed
+    /// path from then on, and learning costs nothing more for it.
+    pub(crate) fn learn(&self, abi: Abi, nr: usize) {
+        let bit = abi.first_bit() + nr;
+        let (Some(used), Some(word)) = (self.calls.used.get(bit / 64), self.denied_word(bit / 64))
+        else {
+            return;
+        };
+        let mask = 1u64 << (bit % 64);
+        used.fetch_or(mask, Ordering::Relaxed);
+        // Inside the write side, a writer's publication comes wholly before
+        // or after: the bit goes only if the group still learns, the call is
+        // still recorded (a new `learn` clears the record first) and still
+        // allowed, and it is not `restart_syscall`, which is always checked.
+        // SAFETY: As in `is_filtering`.
+        unsafe {
+            seqlock_write(self.seqlock(), || {
+                if self.learning.load(Ordering::Relaxed)
+                    && used.load(Ordering::Relaxed) & mask != 0
+                    && self.decision(bit) == Decision::Allow
+                    && !names::RESTART_SYSCALL.contains(abi, nr)
+                {
+                    word.fetch_and(!mask, Ordering::Relaxed);
+                }
+            })
+        };
+    }
+
+    /// The calls that tasks of the group made while it was learning.
+    pub(crate) fn used(&self) -> SyscallSet {
+        let mut set = SyscallSet::EMPTY;
+        for (w, a) in set.words.iter_mut().zip(self.calls.used.iter()) {
+            *w = a.load(Ordering::Relaxed);
+        }
+        set
+    }
+
+    /// Counts a denial of call `nr` of `abi` by a task of the group, here
+    /// and in every ancestor. Returns whether the events files need a
+    /// notification that is not queued yet.
+    pub(crate) fn count_denial(&self, abi: Abi, nr: usize) -> bool {
+        let bit = abi.first_bit() + nr;
+        self.denied_local.fetch_add(1, Ordering::Relaxed);
+        let mut group = Some(self);
+        while let Some(g) = group {
+            g.denied.fetch_add(1, Ordering::Relaxed);
+            if let Some(count) = g.calls.denials.get(bit) {
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+            group = g.parent();
+        }
+        !self.notify_pending.swap(true, Ordering::AcqRel)
+    }
+
+    /// Denials by tasks of the subtree, and of the group alone.
+    pub(crate) fn denials(&self) -> (u64, u64) {
+        (
+            self.denied.load(Ordering::Relaxed),
+            self.denied_local.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Denials of each call by tasks of the subtree, by bit, with a count.
+    pub(crate) fn denials_by_call(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.calls
+            .denials
+            .iter()
+            .enumerate()
+            .map(|(bit, c)| (bit, c.load(Ordering::Relaxed)))
+            .filter(|&(_, n)| n != 0)
+    }
+
+    /// Takes the pending notification: the work runs now.
+    pub(crate) fn take_notification(&self) {
+        self.notify_pending.store(false, Ordering::Release);
+    }
+
+    /// The work that notifies the events files.
+    pub(crate) fn notify_work(&self) -> *mut bindings::work_struct {
+        // SAFETY: Only a field address: `state` is alive with `self`.
+        unsafe { &raw mut (*self.state.get()).notify_work }
+    }
+
+    /// `syscalls.events` and `syscalls.events.local` of the group.
+    pub(crate) fn events_files(&self) -> (*mut bindings::cgroup_file, *mut bindings::cgroup_file) {
+        // SAFETY: Only field addresses: `state` is alive with `self`.
+        unsafe {
+            (
+                &raw mut (*self.state.get()).events_file,
+                &raw mut (*self.state.get()).events_local_file,
+            )
         }
     }
 }
@@ -281,6 +457,28 @@ impl Writer {
         self.rules_mut(group).own = own;
     }
 
+    /// The group's effective set: the calls it denies, in either mode.
+    pub(crate) fn effective(&self, group: &Group) -> SyscallSet {
+        self.rules(group).effective
+    }
+
+    /// Whether `syscalls.learn` is on.
+    pub(crate) fn learns(&self, group: &Group) -> bool {
+        self.rules(group).learn
+    }
+
+    /// Turns learning on or off; [`Writer::publish`] makes it count. A
+    /// group that starts learning starts a new record.
+    pub(crate) fn set_learn(&mut self, group: &Group, learn: bool) {
+        let rules = self.rules_mut(group);
+        if learn && !rules.learn {
+            for used in group.calls.used.iter() {
+                used.store(0, Ordering::Relaxed);
+            }
+        }
+        rules.learn = learn;
+    }
+
     /// The calls of the group's effective set whose deny a delegatee wrote.
     pub(crate) fn effective_by_delegatee(&self, group: &Group) -> SyscallSet {
         self.rules(group).effective_by_delegatee
@@ -298,28 +496,48 @@ impl Writer {
 
     /// Makes `effective` the group's effective set, at once for every
     /// reader, with `by_delegatee` the calls of it whose deny a delegatee
-    /// wrote. Returns whether the group was filtering before.
+    /// wrote and `decide` the decision on the call of each bit. Only the
+    /// decisions of the calls in the old or the new effective set can
+    /// change, and only they are stored. Returns whether the group was
+    /// filtering before.
     pub(crate) fn publish(
         &mut self,
         group: &Group,
         effective: &SyscallSet,
         by_delegatee: &SyscallSet,
+        decide: impl Fn(usize) -> Decision,
     ) -> bool {
-        self.rules_mut(group).effective_by_delegatee = *by_delegatee;
-        let checked = policy::checked(effective);
+        let rules = self.rules_mut(group);
+        let mut touched = rules.effective;
+        touched.union_with(effective);
+        rules.effective = *effective;
+        rules.effective_by_delegatee = *by_delegatee;
+        let learning = rules.learn;
+        // The bitmap sends to the slow path the calls to decide there, and,
+        // while the group learns, those it has not recorded yet.
+        let mut checked = policy::checked(effective);
+        if learning {
+            checked.union_with(&group.used().complement());
+        }
         // INVARIANT: the stores happen inside the write side.
         // SAFETY: The seqlock was initialised in `new` and lives with `group`.
         let was_filtering = unsafe {
             seqlock_write(group.seqlock(), || {
+                for bit in touched.bits() {
+                    if let Some(d) = group.calls.decisions.get(bit) {
+                        d.store(decide(bit).encode(), Ordering::Relaxed);
+                    }
+                }
                 for (a, w) in group.denied_words().zip(checked.words) {
                     a.store(w, Ordering::Relaxed);
                 }
                 group
                     .no_new_privs
                     .store(!by_delegatee.is_empty(), Ordering::Relaxed);
+                group.learning.store(learning, Ordering::Relaxed);
                 group
                     .filtering_flag()
-                    .swap(!effective.is_empty(), Ordering::Relaxed)
+                    .swap(!checked.is_empty(), Ordering::Relaxed)
             })
         };
         // Order the new set before any work bit set after this: a task that

@@ -112,3 +112,22 @@ pub(crate) fn closed_under_namesakes(set: &SyscallSet) -> bool {
         .flat_map(|(lo, hi)| lo..=hi)
         .all(|nr| ia32_namesake(nr).map_or(true, |m| set.contains(Abi::Ia32, m)))
 }
+
+/// The name of errno `errno`, if it has one.
+pub(crate) fn errno_name(errno: u16) -> Option<&'static str> {
+    tables::ERRNO_NAMES
+        .get(usize::from(errno))
+        .copied()
+        .filter(|name| !name.is_empty())
+}
+
+/// The errno named `name` (`EPERM`).
+pub(crate) fn errno_lookup(name: &str) -> Option<u16> {
+    if name.is_empty() {
+        return None;
+    }
+    tables::ERRNO_NAMES
+        .iter()
+        .position(|&n| n == name)
+        .and_then(|errno| u16::try_from(errno).ok())
+}

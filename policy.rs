@@ -15,6 +15,13 @@
 //! delegatee wrote, an exec gains no privileges, as under `no_new_privs`:
 //! otherwise a delegatee could deny `setresuid` and have a set-user-ID root
 //! program fail to drop its privileges.
+//!
+//! A cgroup's own denies also carry its [`Mode`] and [`Action`]: what a
+//! call they deny does. Along the path from the root, the strictest of the
+//! cgroups that deny a call decides ([`combine`]): a kill over an errno,
+//! an ancestor's errno over a descendant's, enforcing over logging. So a
+//! child can make a call fail harder but never weaken what an ancestor
+//! enforces.
 
 use kernel::prelude::*;
 
@@ -41,6 +48,70 @@ pub(crate) enum Author {
     Delegatee,
 }
 
+/// How a cgroup applies its own denies: `syscalls.mode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// A denied call does not run (the default).
+    Enforce,
+    /// A denied call runs, and is counted and logged as denied.
+    Log,
+}
+
+/// What an enforced deny does: `syscalls.action`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Action {
+    /// The call fails with this errno, 1 to [`MAX_ERRNO`], without running.
+    Errno(u16),
+    /// The process dies with `SIGSYS`, as under seccomp's
+    /// `SECCOMP_RET_KILL_PROCESS`.
+    Kill,
+}
+
+/// The largest errno a call can fail with (`MAX_ERRNO`).
+pub(crate) const MAX_ERRNO: u16 = 4095;
+
+/// The default action: calls fail with `ENOSYS`, as if the kernel had none.
+pub(crate) const DEFAULT_ACTION: Action = Action::Errno(kernel::bindings::ENOSYS as u16);
+
+/// What happens to one system call of a task in a cgroup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// It runs: nothing denies it.
+    Allow,
+    /// It runs, but it is denied in log mode: counted and logged.
+    Log,
+    /// It fails with this errno without running; counted and logged.
+    Errno(u16),
+    /// The process dies with `SIGSYS`; counted and logged.
+    Kill,
+}
+
+impl Decision {
+    const LOG: u16 = u16::MAX - 1;
+    const KILL: u16 = u16::MAX;
+
+    /// The decision as one word, for the system call path to load at
+    /// once: 0 to allow, the errno, or a value past [`MAX_ERRNO`].
+    pub(crate) const fn encode(self) -> u16 {
+        match self {
+            Decision::Allow => 0,
+            Decision::Errno(errno) => errno,
+            Decision::Log => Self::LOG,
+            Decision::Kill => Self::KILL,
+        }
+    }
+
+    /// The decision that [`Decision::encode`] made `word` of.
+    pub(crate) const fn decode(word: u16) -> Decision {
+        match word {
+            0 => Decision::Allow,
+            Self::LOG => Decision::Log,
+            Self::KILL => Decision::Kill,
+            errno => Decision::Errno(errno),
+        }
+    }
+}
+
 /// A cgroup's own rules.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct OwnRules {
@@ -48,14 +119,43 @@ pub(crate) struct OwnRules {
     pub(crate) denied: SyscallSet,
     /// Those of them whose deny a delegatee wrote.
     pub(crate) by_delegatee: SyscallSet,
+    /// How it applies its denies.
+    pub(crate) mode: Mode,
+    /// What its enforced denies do.
+    pub(crate) action: Action,
 }
 
 impl OwnRules {
-    /// No rules.
+    /// No rules: what a new cgroup has.
     pub(crate) const EMPTY: OwnRules = OwnRules {
         denied: SyscallSet::EMPTY,
         by_delegatee: SyscallSet::EMPTY,
+        mode: Mode::Enforce,
+        action: DEFAULT_ACTION,
     };
+
+    /// What these rules alone decide on a call they deny.
+    pub(crate) fn decision(&self) -> Decision {
+        match (self.mode, self.action) {
+            (Mode::Log, _) => Decision::Log,
+            (Mode::Enforce, Action::Errno(errno)) => Decision::Errno(errno),
+            (Mode::Enforce, Action::Kill) => Decision::Kill,
+        }
+    }
+}
+
+/// The decision on a call in a cgroup whose parent decides `parent` on it
+/// and whose own rules decide `own` (`Allow` when they do not deny it).
+///
+/// The strictest wins: a kill anywhere on the path, then an errno, the
+/// ancestor's before the descendant's, then logging.
+pub(crate) fn combine(parent: Decision, own: Decision) -> Decision {
+    match (parent, own) {
+        (Decision::Kill, _) | (_, Decision::Kill) => Decision::Kill,
+        (Decision::Errno(errno), _) | (_, Decision::Errno(errno)) => Decision::Errno(errno),
+        (Decision::Log, _) | (_, Decision::Log) => Decision::Log,
+        (Decision::Allow, Decision::Allow) => Decision::Allow,
+    }
 }
 
 /// Applies a rule that `author` wrote about the calls of `request` to a

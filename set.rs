@@ -15,6 +15,8 @@ const X86_64_WORDS: usize = tables::X86_64_NR.div_ceil(64);
 const IA32_WORDS: usize = tables::IA32_NR.div_ceil(64);
 /// Words of the whole bitmap.
 pub(crate) const WORDS: usize = X86_64_WORDS + IA32_WORDS;
+/// Bits of the whole bitmap: every call of every ABI has one.
+pub(crate) const BITS: usize = WORDS * 64;
 
 impl Abi {
     /// The bit of the bitmap where this ABI's numbers start.
@@ -23,6 +25,15 @@ impl Abi {
             Abi::X86_64 => 0,
             Abi::Ia32 => X86_64_WORDS * 64,
         }
+    }
+
+    /// The call that bit `bit` of the bitmap stands for; `None` past the
+    /// tables.
+    pub(crate) fn of_bit(bit: usize) -> Option<(Abi, usize)> {
+        Abi::ALL.into_iter().find_map(|abi| {
+            let nr = bit.checked_sub(abi.first_bit())?;
+            (nr < abi.size()).then_some((abi, nr))
+        })
     }
 }
 
@@ -49,6 +60,28 @@ impl SyscallSet {
         if nr < abi.size() {
             self.words[bit / 64] |= 1 << (bit % 64);
         }
+    }
+
+    /// Whether bit `bit` of the bitmap is set.
+    pub(crate) fn contains_bit(&self, bit: usize) -> bool {
+        self.words
+            .get(bit / 64)
+            .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+    }
+
+    /// The bits set in the bitmap, in increasing order.
+    pub(crate) fn bits(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &w)| {
+            let mut rest = w;
+            core::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let bit = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                Some(i * 64 + bit)
+            })
+        })
     }
 
     /// Adds the numbers `lo..=hi` of `abi`, clamped to the table.

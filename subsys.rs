@@ -16,9 +16,10 @@ use core::mem::MaybeUninit;
 use kernel::ffi::{c_char, c_int, c_void};
 use kernel::{bindings, prelude::*, task::Task};
 
-use crate::controller;
-use crate::group::{self, Group, Writer};
+use crate::controller::{self, Report, Setting};
+use crate::group::{self, Calls, Group, Writer};
 use crate::policy::{Author, Rule};
+use crate::report;
 use crate::sync::{smp_mb, RcuGuard};
 
 /// `css_alloc`: allocates the group of a new cgroup.
@@ -30,9 +31,15 @@ unsafe extern "C" fn css_alloc(
     _parent: *mut bindings::cgroup_subsys_state,
 ) -> *mut bindings::cgroup_subsys_state {
     // The root's css is allocated in cgroup_init(), before anything else
-    // of this subsystem can run: the time to set up the writers' mutex.
+    // of this subsystem can run: the time to set up the writers' mutex and
+    // the log's rate limit.
     Writer::init();
-    match KBox::pin_init(Group::new(), GFP_KERNEL) {
+    report::init();
+    let calls = match Calls::new() {
+        Ok(calls) => calls,
+        Err(e) => return e.to_ptr(),
+    };
+    match KBox::pin_init(Group::new(calls, report::notify_events), GFP_KERNEL) {
         Ok(group) => {
             // SAFETY: The group is never moved out of its box: `css_free`
             // turns this pointer back into the box.
@@ -129,39 +136,12 @@ unsafe fn file_group<'a>(of: *mut bindings::kernfs_open_file) -> &'a Group {
     unsafe { Group::from_css(bindings::of_css(of)) }
 }
 
-/// `seq_show` of the file of `rule`.
+/// Who writes through the open file `of`.
 ///
 /// # Safety
 ///
-/// `sf` is a seq_file of one of this subsystem's files, being shown.
-unsafe fn show(sf: *mut bindings::seq_file, rule: Rule) -> c_int {
-    // SAFETY: cgroup files keep their `kernfs_open_file` in `private`.
-    let group = unsafe { file_group((*sf).private.cast()) };
-    match controller::show(group, rule) {
-        Ok(text) => {
-            // SAFETY: `sf` is the seq_file being shown; `text` is readable.
-            // When the text overflows its buffer, the seq_file core sees
-            // that by itself and calls again with a larger one: the error
-            // `seq_write()` returns then is not ours to pass on.
-            unsafe { bindings::seq_write(sf, text.as_ptr().cast(), text.len()) };
-            0
-        }
-        Err(e) => e.to_errno(),
-    }
-}
-
-/// `write` of the file of `rule`: `len` bytes at `buf`.
-///
-/// # Safety
-///
-/// `of` is an open file of this subsystem, being written, and `buf` holds
-/// `len` bytes.
-unsafe fn write(
-    of: *mut bindings::kernfs_open_file,
-    buf: *mut c_char,
-    len: usize,
-    rule: Rule,
-) -> isize {
+/// `of` is an open file of this subsystem, being written.
+unsafe fn author(of: *mut bindings::kernfs_open_file) -> Author {
     let cap = bindings::CAP_SYS_ADMIN as c_int;
     // An administrator holds CAP_SYS_ADMIN in the initial user namespace
     // both as the writer and as the opener of the file. The opener counts:
@@ -174,73 +154,137 @@ unsafe fn write(
         bindings::capable(cap)
             && bindings::file_ns_capable((*of).file, &raw mut bindings::init_user_ns, cap)
     };
-    // SAFETY: The core passes one of our files and `len` bytes at `buf`.
-    let (group, input) = unsafe {
-        (
-            file_group(of),
-            core::slice::from_raw_parts(buf.cast::<u8>(), len),
-        )
-    };
-    let author = if admin {
+    if admin {
         Author::Admin
     } else {
         Author::Delegatee
-    };
-    match controller::write(group, rule, input, author) {
-        Ok(()) => len as isize,
-        Err(e) => e.to_errno() as isize,
     }
 }
 
-/// `seq_show` of `syscalls.allow`.
+/// Writes `text`, a read's whole content, to `sf`.
 ///
 /// # Safety
 ///
-/// Only the cgroup core calls it, as `struct cftype` documents.
-unsafe extern "C" fn allow_show(sf: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
-    // SAFETY: The core shows one of our files.
-    unsafe { show(sf, Rule::Allow) }
+/// `sf` is a seq_file being shown.
+unsafe fn put(sf: *mut bindings::seq_file, text: Result<KVec<u8>>) -> c_int {
+    match text {
+        Ok(text) => {
+            // SAFETY: `sf` is the seq_file being shown; `text` is readable.
+            // When the text overflows its buffer, the seq_file core sees
+            // that by itself and calls again with a larger one: the error
+            // `seq_write()` returns then is not ours to pass on.
+            unsafe { bindings::seq_write(sf, text.as_ptr().cast(), text.len()) };
+            0
+        }
+        Err(e) => e.to_errno(),
+    }
 }
 
-/// `seq_show` of `syscalls.deny`.
+/// The group of the file `sf` shows.
 ///
 /// # Safety
 ///
-/// Only the cgroup core calls it, as `struct cftype` documents.
-unsafe extern "C" fn deny_show(sf: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
-    // SAFETY: The core shows one of our files.
-    unsafe { show(sf, Rule::Deny) }
+/// `sf` is a seq_file of one of this subsystem's files, being shown.
+unsafe fn shown_group<'a>(sf: *mut bindings::seq_file) -> &'a Group {
+    // SAFETY: cgroup files keep their `kernfs_open_file` in `private`.
+    unsafe { file_group((*sf).private.cast()) }
 }
 
-/// `write` of `syscalls.allow`.
-///
-/// # Safety
-///
-/// Only the cgroup core calls it, as `struct cftype` documents.
-unsafe extern "C" fn allow_write(
-    of: *mut bindings::kernfs_open_file,
-    buf: *mut c_char,
-    len: usize,
-    _off: bindings::loff_t,
-) -> isize {
-    // SAFETY: The core writes one of our files.
-    unsafe { write(of, buf, len, Rule::Allow) }
+/// Defines `$name`, the `seq_show` callback of `syscalls.$file`, which
+/// shows what `$show(group, $what)` gives for the file's group.
+macro_rules! show_fn {
+    ($name:ident, $file:literal, $show:path, $what:expr) => {
+        #[doc = concat!("`seq_show` of `syscalls.", $file, "`.")]
+        ///
+        /// # Safety
+        ///
+        /// Only the cgroup core calls it, as `struct cftype` documents.
+        unsafe extern "C" fn $name(sf: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
+            // SAFETY: The core shows one of our files.
+            let group = unsafe { shown_group(sf) };
+            // SAFETY: As above.
+            unsafe { put(sf, $show(group, $what)) }
+        }
+    };
 }
 
-/// `write` of `syscalls.deny`.
-///
-/// # Safety
-///
-/// Only the cgroup core calls it, as `struct cftype` documents.
-unsafe extern "C" fn deny_write(
-    of: *mut bindings::kernfs_open_file,
-    buf: *mut c_char,
-    len: usize,
-    _off: bindings::loff_t,
-) -> isize {
-    // SAFETY: The core writes one of our files.
-    unsafe { write(of, buf, len, Rule::Deny) }
+/// Defines `$name`, the `write` callback of `syscalls.$file`, which applies
+/// the bytes written with `$write(group, $what, input, author)`.
+macro_rules! write_fn {
+    ($name:ident, $file:literal, $write:path, $what:expr) => {
+        #[doc = concat!("`write` of `syscalls.", $file, "`.")]
+        ///
+        /// # Safety
+        ///
+        /// Only the cgroup core calls it, as `struct cftype` documents.
+        unsafe extern "C" fn $name(
+            of: *mut bindings::kernfs_open_file,
+            buf: *mut c_char,
+            len: usize,
+            _off: bindings::loff_t,
+        ) -> isize {
+            // SAFETY: The core writes one of our files: `of` is open and
+            // `buf` holds `len` bytes.
+            let (group, input, author) = unsafe {
+                (
+                    file_group(of),
+                    core::slice::from_raw_parts(buf.cast::<u8>(), len),
+                    author(of),
+                )
+            };
+            match $write(group, $what, input, author) {
+                Ok(()) => len as isize,
+                Err(e) => e.to_errno() as isize,
+            }
+        }
+    };
 }
+
+show_fn!(allow_show, "allow", controller::show, Rule::Allow);
+show_fn!(deny_show, "deny", controller::show, Rule::Deny);
+show_fn!(mode_show, "mode", controller::show_setting, Setting::Mode);
+show_fn!(
+    action_show,
+    "action",
+    controller::show_setting,
+    Setting::Action
+);
+show_fn!(
+    learn_show,
+    "learn",
+    controller::show_setting,
+    Setting::Learn
+);
+show_fn!(used_show, "used", controller::show_report, Report::Used);
+show_fn!(
+    events_show,
+    "events",
+    controller::show_report,
+    Report::Events
+);
+show_fn!(
+    local_show,
+    "events.local",
+    controller::show_report,
+    Report::EventsLocal
+);
+show_fn!(stat_show, "stat", controller::show_report, Report::Stat);
+
+write_fn!(allow_write, "allow", controller::write, Rule::Allow);
+write_fn!(deny_write, "deny", controller::write, Rule::Deny);
+write_fn!(mode_write, "mode", controller::write_setting, Setting::Mode);
+write_fn!(
+    action_write,
+    "action",
+    controller::write_setting,
+    Setting::Action
+);
+write_fn!(
+    learn_write,
+    "learn",
+    controller::write_setting,
+    Setting::Learn
+);
 
 type ShowFn = unsafe extern "C" fn(*mut bindings::seq_file, *mut c_void) -> c_int;
 type WriteFn = unsafe extern "C" fn(
@@ -250,8 +294,9 @@ type WriteFn = unsafe extern "C" fn(
     bindings::loff_t,
 ) -> isize;
 
-/// A file `syscalls.NAME` of the cgroups `flags` says.
-const fn cftype(name: &str, flags: u32, show: ShowFn, write: WriteFn) -> bindings::cftype {
+/// A file `syscalls.NAME` of the cgroups `flags` says, writable if it has
+/// a `write`.
+const fn cftype(name: &str, flags: u32, show: ShowFn, write: Option<WriteFn>) -> bindings::cftype {
     // SAFETY: All-zero is a valid `cftype` (null pointers, no callbacks,
     // no flags): the form the core expects for unset fields.
     let mut cft: bindings::cftype = unsafe { MaybeUninit::zeroed().assume_init() };
@@ -263,39 +308,56 @@ const fn cftype(name: &str, flags: u32, show: ShowFn, write: WriteFn) -> binding
     }
     cft.flags = flags;
     cft.seq_show = Some(show);
-    cft.write = Some(write);
+    cft.write = write;
+    cft
+}
+
+/// `cft`, with the `struct cgroup_file` at `offset` in the css's state as
+/// its handle for `cgroup_file_notify()`.
+const fn notified(mut cft: bindings::cftype, offset: usize) -> bindings::cftype {
+    cft.file_offset = (offset - core::mem::offset_of!(bindings::syscalls_cgroup, css)) as u32;
     cft
 }
 
 /// The files, ending with the empty entry the core stops at. The core
 /// writes into them when it registers them.
 #[repr(transparent)]
-struct Files(UnsafeCell<[bindings::cftype; 3]>);
+struct Files<const N: usize>(UnsafeCell<[bindings::cftype; N]>);
 
 // SAFETY: Only the cgroup core touches the entries, under its own locks.
-unsafe impl Sync for Files {}
+unsafe impl<const N: usize> Sync for Files<N> {}
+
+/// The files of both hierarchies, with the cftype flags `flags`; `local`
+/// is `syscalls.events.local`, or the terminating entry.
+const fn files<const N: usize>(flags: u32, local: bool) -> [bindings::cftype; N] {
+    // SAFETY: The zeroed entry terminates the array.
+    let end: bindings::cftype = unsafe { MaybeUninit::zeroed().assume_init() };
+    let mut all = [end; N];
+    let events = core::mem::offset_of!(bindings::syscalls_cgroup, events_file);
+    let events_local = core::mem::offset_of!(bindings::syscalls_cgroup, events_local_file);
+    all[0] = cftype("allow", flags, allow_show, Some(allow_write));
+    all[1] = cftype("deny", flags, deny_show, Some(deny_write));
+    all[2] = cftype("mode", flags, mode_show, Some(mode_write));
+    all[3] = cftype("action", flags, action_show, Some(action_write));
+    all[4] = cftype("learn", flags, learn_show, Some(learn_write));
+    all[5] = cftype("used", flags, used_show, None);
+    all[6] = cftype("stat", flags, stat_show, None);
+    all[7] = notified(cftype("events", flags, events_show, None), events);
+    if local {
+        all[8] = notified(
+            cftype("events.local", flags, local_show, None),
+            events_local,
+        );
+    }
+    all
+}
 
 /// The files on cgroup v1: in every cgroup, the root included.
-static V1_FILES: Files = Files(UnsafeCell::new([
-    cftype("allow", 0, allow_show, allow_write),
-    cftype("deny", 0, deny_show, deny_write),
-    // SAFETY: The zeroed entry terminates the array.
-    unsafe { MaybeUninit::zeroed().assume_init() },
-]));
+static V1_FILES: Files<9> = Files(UnsafeCell::new(files(0, false)));
 
-/// The files on cgroup v2: as v1 has them, but not in the root, as every
-/// v2 controller does.
-static V2_FILES: Files = Files(UnsafeCell::new([
-    cftype(
-        "allow",
-        bindings::CFTYPE_NOT_ON_ROOT,
-        allow_show,
-        allow_write,
-    ),
-    cftype("deny", bindings::CFTYPE_NOT_ON_ROOT, deny_show, deny_write),
-    // SAFETY: The zeroed entry terminates the array.
-    unsafe { MaybeUninit::zeroed().assume_init() },
-]));
+/// The files on cgroup v2: as v1 has them and `syscalls.events.local`, but
+/// not in the root, as every v2 controller does.
+static V2_FILES: Files<10> = Files(UnsafeCell::new(files(bindings::CFTYPE_NOT_ON_ROOT, true)));
 
 /// The subsystem, under the name `include/linux/cgroup_subsys.h` gives it.
 #[repr(transparent)]

@@ -3,7 +3,10 @@
 //! The `syscalls` cgroup controller: deny or allow individual system calls
 //! for every task of a cgroup, changeable while the tasks run.
 //!
-//! Each cgroup has `syscalls.allow` and `syscalls.deny` (cgroup v1). A
+//! Each cgroup has `syscalls.allow` and `syscalls.deny`, the `syscalls.mode`
+//! and `syscalls.action` of its denies, denial counters
+//! (`syscalls.events`, `syscalls.stat`) and a learning record
+//! (`syscalls.learn`, `syscalls.used`). A
 //! cgroup's effective set of denied calls is its own rules joined with its
 //! parent's, kept precomputed for the whole subtree. Tasks whose cgroup
 //! denies something carry `SYSCALL_WORK_CGROUP_SYSCALLS`, and
@@ -14,7 +17,8 @@
 //! The layers, each in its own file. The binding layer holds every
 //! `unsafe`: [`group`] (the per-cgroup state and its writer), [`subsys`]
 //! (the `cgroup_subsys` table and the file callbacks), [`check`] (the
-//! system call check past its inline allowed path), [`sync`] and [`kunit`].
+//! system call check past its inline allowed path), [`report`] (the denial
+//! log, audit records and events notifications), [`sync`] and [`kunit`].
 //! Above it, safe Rust: [`controller`] (what a write, a read or a new
 //! cgroup does), [`policy`] (the hierarchy rules), [`grammar`] (the files'
 //! format), [`set`] and [`names`]; [`abi`] is the x86 glue, with the tables
@@ -28,6 +32,8 @@ const __LOG_PREFIX: &[u8] = b"syscalls_cgroup\0";
 
 #[path = "asm/abi.rs"]
 mod abi;
+#[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
+mod action_tests;
 pub mod check;
 mod controller;
 mod grammar;
@@ -38,6 +44,7 @@ mod names;
 mod policy;
 #[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
 mod policy_tests;
+mod report;
 mod set;
 pub mod subsys;
 mod sync;

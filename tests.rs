@@ -27,7 +27,7 @@ fn no_clamp(index: usize, _size: usize) -> usize {
 pub(crate) fn own_of(text: &str) -> OwnRules {
     OwnRules {
         denied: set_of(text),
-        by_delegatee: SyscallSet::EMPTY,
+        ..OwnRules::EMPTY
     }
 }
 

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit tests of what a denied call does: the modes and actions, their
+//! grammar, the rule that the strictest decision on the path wins, and the
+//! formats of the counters. They run at boot.
+
+use kernel::prelude::*;
+
+use crate::abi::Abi;
+use core::fmt::Write;
+
+use crate::grammar::{format_action, format_stat, parse_action, parse_mode, parse_switch, TextBuf};
+use crate::kunit::{kunit_suite, Test};
+use crate::policy::{combine, Action, Decision, Mode, OwnRules};
+use crate::tests::{nr, own_of};
+
+const EPERM_: u16 = 1;
+const EACCES_: u16 = 13;
+const ENOSYS_: u16 = 38;
+
+fn the_strictest_decision_wins(t: &mut Test) {
+    use Decision::*;
+    let cases = [
+        // (parent, own, result)
+        (Allow, Allow, Allow),
+        (Allow, Log, Log),
+        (Log, Allow, Log),
+        (Allow, Errno(EACCES_), Errno(EACCES_)),
+        (Log, Errno(EACCES_), Errno(EACCES_)),
+        (Errno(EPERM_), Log, Errno(EPERM_)),
+        (Errno(EPERM_), Errno(EACCES_), Errno(EPERM_)),
+        (Errno(EPERM_), Kill, Kill),
+        (Kill, Errno(EACCES_), Kill),
+        (Kill, Log, Kill),
+        (Log, Kill, Kill),
+    ];
+    for (parent, own, want) in cases {
+        let got = combine(parent, own);
+        t.check(
+            got == want,
+            format_args!("{parent:?} over {own:?}: expected {want:?}, got {got:?}"),
+        );
+    }
+}
+
+fn own_rules_decide_by_mode_then_action(t: &mut Test) {
+    let mut own = own_of("mkdir");
+    t.check(
+        own.decision() == Decision::Errno(ENOSYS_),
+        format_args!("the default must be errno ENOSYS"),
+    );
+    own.action = Action::Kill;
+    t.check(own.decision() == Decision::Kill, format_args!("kill"));
+    own.mode = Mode::Log;
+    t.check(
+        own.decision() == Decision::Log,
+        format_args!("log mode must log whatever the action"),
+    );
+    t.check(
+        OwnRules::EMPTY.mode == Mode::Enforce,
+        format_args!("a new cgroup must enforce"),
+    );
+}
+
+fn decisions_survive_their_encoding(t: &mut Test) {
+    use Decision::*;
+    for d in [Allow, Log, Kill, Errno(1), Errno(ENOSYS_), Errno(4095)] {
+        let back = Decision::decode(d.encode());
+        t.check(back == d, format_args!("{d:?} came back as {back:?}"));
+    }
+}
+
+fn mode_action_and_learn_grammar(t: &mut Test) {
+    let good_actions: [(&[u8], Action); 7] = [
+        (b"errno ENOSYS", Action::Errno(ENOSYS_)),
+        (b"errno EPERM\n", Action::Errno(EPERM_)),
+        (b"  errno\t13 ", Action::Errno(EACCES_)),
+        (b"errno 4095", Action::Errno(4095)),
+        (b"errno 0001", Action::Errno(1)),
+        (b"kill", Action::Kill),
+        (b"kill\n", Action::Kill),
+    ];
+    for (text, want) in good_actions {
+        let got = parse_action(text);
+        t.check(
+            got == Ok(want),
+            format_args!(
+                "{:?}: expected {want:?}",
+                kernel::str::BStr::from_bytes(text)
+            ),
+        );
+    }
+    let bad_actions: [&[u8]; 9] = [
+        b"",
+        b"errno",
+        b"errno 0",
+        b"errno 4096",
+        b"errno 99999",
+        b"errno EFOO",
+        b"kill 9",
+        b"errno EPERM x",
+        b"KILL",
+    ];
+    for text in bad_actions {
+        t.check(
+            parse_action(text) == Err(EINVAL),
+            format_args!("{:?} must be EINVAL", kernel::str::BStr::from_bytes(text)),
+        );
+    }
+    t.check(
+        parse_mode(b"log\n") == Ok(Mode::Log)
+            && parse_mode(b"enforce") == Ok(Mode::Enforce)
+            && parse_mode(b"logs") == Err(EINVAL)
+            && parse_mode(b"") == Err(EINVAL),
+        format_args!("modes"),
+    );
+    t.check(
+        parse_switch(b"1\n") == Ok(true)
+            && parse_switch(b"0") == Ok(false)
+            && parse_switch(b"2") == Err(EINVAL)
+            && parse_switch(b"1 1") == Err(EINVAL),
+        format_args!("learn"),
+    );
+    let reads = [
+        (Action::Errno(EPERM_), &b"errno EPERM\n"[..]),
+        (Action::Errno(4000), &b"errno 4000\n"[..]),
+        (Action::Kill, &b"kill\n"[..]),
+    ];
+    for (action, want) in reads {
+        let got = format_action(action).unwrap_or_default();
+        t.check(
+            got.as_slice() == want,
+            format_args!("{action:?} reads {:?}", kernel::str::BStr::from_bytes(&got)),
+        );
+    }
+}
+
+fn stat_names_each_call(t: &mut Test) {
+    let mkdir = Abi::X86_64.first_bit() + nr(Abi::X86_64, "mkdir");
+    let socketcall = Abi::Ia32.first_bit() + nr(Abi::Ia32, "socketcall");
+    // The first hole of the x86_64 table: a number without a name.
+    let Some(hole) = Abi::X86_64.names().iter().position(|n| n.is_empty()) else {
+        t.check(false, format_args!("the x86_64 table must have a hole"));
+        return;
+    };
+    let got = format_stat([(mkdir, 3), (hole, 2), (socketcall, 1)].into_iter()).unwrap_or_default();
+    let mut want = TextBuf { bytes: KVec::new() };
+    let _ = write!(want, "mkdir 3\nx86_64:{hole} 2\nia32:socketcall 1\n");
+    t.check(
+        got == want.bytes,
+        format_args!("stat reads {:?}", kernel::str::BStr::from_bytes(&got)),
+    );
+}
+
+kunit_suite!(
+    "syscalls_cgroup_actions",
+    [
+        the_strictest_decision_wins,
+        own_rules_decide_by_mode_then_action,
+        decisions_survive_their_encoding,
+        mode_action_and_learn_grammar,
+        stat_names_each_call,
+    ]
+);
