@@ -621,6 +621,15 @@ void cg_reset_root(void)
 	err = cg_write("", "syscalls.allow", "all");
 	if (err)
 		diag("cleanup: allow all at the root: %s", result_name(err));
+	/* And the root's denies back to their defaults, learning off. */
+	err = cg_write("", "syscalls.mode", "enforce");
+	if (!err)
+		err = cg_write("", "syscalls.action", "errno ENOSYS");
+	if (!err)
+		err = cg_write("", "syscalls.learn", "0");
+	if (err)
+		diag("cleanup: the root's mode, action and learning: %s",
+		     result_name(err));
 }
 
 void cg_remove_leftovers(const char *prefix)
