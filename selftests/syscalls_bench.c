@@ -437,6 +437,9 @@ enum {
 	SECCOMP_CACHED,
 	SECCOMP_FULL,
 	DISABLED,
+	LEARNING,
+	LOG_ALLOWED,
+	LOGGED,
 	NR_CASES
 };
 
@@ -502,6 +505,12 @@ static struct bench_case cases[NR_CASES] = {
 			   SYS_getpid, &full_filter },
 	[DISABLED] = { "disabled", "controller disabled (-syscalls)",
 		       "bench_off/child", SYS_getpid, NULL, "bench_off" },
+	[LEARNING] = { "learning", "learning, call recorded already",
+		       "bench_learn", SYS_getpid, NULL },
+	[LOG_ALLOWED] = { "log_allowed", "log mode, allowed call",
+			  "bench_log", SYS_getpid, NULL },
+	[LOGGED] = { "logged", "log mode, denied call (getppid runs)",
+		     "bench_logged", SYS_getppid, NULL },
 };
 
 /* Whether a case is measured: the disabled controller is v2's alone. */
@@ -828,6 +837,12 @@ static void check_calls(void)
 		ksft_test_result(within(results[DISABLED].call, root, 0.5),
 				 "%sa task where the controller was disabled (-syscalls) costs the root's (%.1f vs %.1f, within 0.5 %%)\n",
 				 v2, results[DISABLED].call, root);
+	ksft_test_result(within(results[LEARNING].call, d1, 1.0),
+			 "%sa call recorded already costs a learning cgroup what an allowed one costs a filtering cgroup (%.1f vs %.1f, within 1 %%)\n",
+			 v2, results[LEARNING].call, d1);
+	ksft_test_result(within(results[LOG_ALLOWED].call, d1, 1.0),
+			 "%san allowed call costs a log-mode cgroup what it costs an enforcing one (%.1f vs %.1f, within 1 %%)\n",
+			 v2, results[LOG_ALLOWED].call, d1);
 }
 
 /*
@@ -899,7 +914,7 @@ int main(int argc, char **argv)
 	many_denied(many, sizeof(many));
 	diag("bench-info: denied_400 %s", many);
 
-	ksft_set_plan(measured(DISABLED) ? 7 : 6);
+	ksft_set_plan(measured(DISABLED) ? 9 : 8);
 
 	for (i = 1; i < NR_CASES; i++) {
 		struct sample *s = &results[i];
@@ -945,6 +960,8 @@ int main(int argc, char **argv)
 	     results[SECCOMP_FULL].call - results[ROOT].call);
 	diag("  a denied call: %.1f more than the kernel's own -ENOSYS",
 	     results[DENIED].call - results[NOSYS].call);
+	diag("  a getppid denied in log mode, which runs, counted and its log line rate-limited: %.1f",
+	     results[LOGGED].call);
 	diag("%s", "");
 	diag("Instructions per write of 'mkdir' at the top of a tree of N cgroups, one task each");
 	diag("  %6s %12s %12s %10s %14s", "N", "deny", "allow", "growth",
