@@ -3,8 +3,11 @@
 # Builds the VM's base initramfs: busybox-static, /init and the statically
 # linked selftests of selftests/ (and the kernel's seccomp_bpf), against the
 # uapi headers of the test kernel, and the static syscallsctl
-# (tools/syscallsctl) in /bin with its profile fixtures in
-# /selftests/syscallsctl/. Prints the path of the cpio archive.
+# (tools/syscallsctl) in /bin with its profiles in /selftests/syscallsctl/:
+# the fixtures of tools/syscallsctl/testdata (docker-style.json, ...) and
+# Docker's real default profile as docker-default.json (fetched by
+# scripts/profiles.sh, not kept in the repository). Prints the path of the
+# cpio archive.
 source "$(dirname "$0")/lib.sh"
 
 B=$(build_dir test)
@@ -35,6 +38,9 @@ ctl=$("$REPO/tools/syscallsctl/build.sh" "$CACHE/syscallsctl-bin") ||
 cp "$ctl" "$ROOT/bin/syscallsctl"
 mkdir -p "$ROOT/selftests/syscallsctl"
 cp "$REPO"/tools/syscallsctl/testdata/*.json "$ROOT/selftests/syscallsctl/"
+docker=$("$REPO/scripts/profiles.sh") ||
+	die "scripts/profiles.sh failed: no Docker default seccomp profile"
+cp "$docker" "$ROOT/selftests/syscallsctl/docker-default.json"
 
 (cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"

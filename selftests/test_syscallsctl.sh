@@ -2,16 +2,25 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # syscallsctl (tools/syscallsctl) against the real controller, on cgroup v2:
-# apply of a Docker-style profile and busybox at work under it, a call the
-# profile forbids failing with its errno, --dry-run, bad input, record (and
-# its --oci profile applied back), show, groups and deny of a @group.
-# Prints TAP.
+# apply of Docker's real default seccomp profile (moby's
+# profiles/seccomp/default.json, from Debian's golang-github-docker-docker-dev)
+# with its --dry-run notes, busybox at work under it (ls, mkdir and rmdir,
+# cat, a pipe, sh -c), calls the profile forbids (swapon, unshare, mount,
+# chroot) failing with EPERM and counted by name in syscalls.events and
+# syscalls.stat; the compact Docker-style fixture of testdata; bad input,
+# record (and its --oci profile applied back), show, groups and deny of a
+# @group. Prints TAP.
 #
-# Runs in the VM as root: the base initramfs has syscallsctl in /bin and the
-# profile fixtures of tools/syscallsctl/testdata in /selftests/syscallsctl/
-# (next to this script). Elsewhere, SYSCALLSCTL and SYSCALLSCTL_TESTDATA name
-# them; without SYSCALLSCTL, a syscallsctl on PATH or in bin/ next to this
-# script is used. Mounts cgroup2 at /sys/fs/cgroup unless it is mounted,
+# Runs in the VM as root: the base initramfs has syscallsctl in /bin and, in
+# /selftests/syscallsctl/ (next to this script), the fixtures of
+# tools/syscallsctl/testdata (docker-style.json) and Docker's profile as
+# docker-default.json (scripts/profiles.sh fetches it; scripts/initramfs.sh
+# copies it). Elsewhere, SYSCALLSCTL names the binary (without it, a
+# syscallsctl on PATH or in bin/ next to this script is used),
+# SYSCALLSCTL_TESTDATA the directory of the profiles and
+# SYSCALLSCTL_DOCKER_PROFILE Docker's profile, if it is elsewhere; e.g. from
+# an overlay: SYSCALLSCTL=/overlay/bin/syscallsctl
+# SYSCALLSCTL_TESTDATA=/overlay/syscallsctl sh /overlay/test_syscallsctl.sh. Mounts cgroup2 at /sys/fs/cgroup unless it is mounted,
 # enables the controller at the root unless it is enabled, and leaves the
 # system as it found it: no test cgroup, and neither the mount nor the
 # +syscalls at the root if it made them (the v1 tests need the controller
@@ -20,7 +29,9 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 CTL=${SYSCALLSCTL:-$(command -v syscallsctl || echo "$HERE/bin/syscallsctl")}
 DATA=${SYSCALLSCTL_TESTDATA:-$HERE/syscallsctl}
-PROFILE=$DATA/docker-default.json
+# Docker's real default profile, and the compact fixture in its image.
+PROFILE=${SYSCALLSCTL_DOCKER_PROFILE:-$DATA/docker-default.json}
+STYLE=$DATA/docker-style.json
 MNT=/sys/fs/cgroup
 T=$MNT/syscallsctl-test
 W=/tmp/syscallsctl-test
@@ -64,10 +75,11 @@ want() {
 want_re() {
 	grep -q -- "$2" "$W/$1" || why="${why}nothing matches '$2' in its std$1; "
 }
-# allowed_x86_64: the x86_64 calls show (its output in $W/out) lists as
-# allowed, one a line.
-allowed_x86_64() {
-	sed -n 's/^  x86_64  all denied but [0-9]* calls: //p' "$W/out" | tr ' ' '\n'
+# denied_x86_64: the x86_64 calls show (its output in $W/out) lists as
+# denied, one a line (a policy that allows most calls, as Docker's does, is
+# shown as "N denied: ...").
+denied_x86_64() {
+	sed -n 's/^  x86_64  [0-9]* denied: //p' "$W/out" | tr ' ' '\n'
 }
 # snap CG: the files a failed command must leave as they were.
 snap() {
@@ -89,6 +101,11 @@ inside() {
 denied() {
 	sed -n 's/^denied //p' "$1/syscalls.events" 2>/dev/null | grep . || echo -1
 }
+# stat_of CG CALL: how often CALL was denied in CG (syscalls.stat), 0 if
+# never.
+stat_of() {
+	sed -n "s/^$2 //p" "$1/syscalls.stat" 2>/dev/null | grep . || echo 0
+}
 
 rm -rf "$W"
 mkdir -p "$W"
@@ -104,11 +121,14 @@ if ! grep -qw syscalls $MNT/cgroup.subtree_control 2>/dev/null; then
 fi
 # $T holds no policy and no task; its children are the test's cgroups.
 mkdir $T && echo +syscalls > $T/cgroup.subtree_control &&
-	mkdir $T/box $T/par $T/rec $T/grp
-if [ -x "$CTL" ] && [ -f "$PROFILE" ] && [ -f $T/box/syscalls.deny ]; then
-	ok "setup: $CTL, $PROFILE, cgroup2 with the controller in $T/*"
+	mkdir $T/box $T/nar $T/sty $T/par $T/rec $T/grp
+# Docker's profile, not the stand-in: its rules for other machines tell.
+grep -q '"SCMP_ARCH_S390X"' "$PROFILE" 2>/dev/null &&
+	grep -q '"s390_runtime_instr"' "$PROFILE" && docker_ok=1 || docker_ok=0
+if [ -x "$CTL" ] && [ $docker_ok -eq 1 ] && [ -f "$STYLE" ] && [ -f $T/box/syscalls.deny ]; then
+	ok "setup: $CTL, $PROFILE (Docker's default profile), $STYLE, cgroup2 with the controller in $T/*"
 else
-	nok "setup: $CTL, $PROFILE, cgroup2 with the controller in $T/*"
+	nok "setup: $CTL, $PROFILE (Docker's default profile), $STYLE, cgroup2 with the controller in $T/*"
 	echo "1..$n"
 	exit 1
 fi
@@ -125,23 +145,46 @@ want_rc 0
 want out "umount2"
 result "groups lists the @groups with their members, groups NAME one"
 
-# apply --dry-run: the writes are printed, nothing is written.
+# apply --dry-run: the writes are printed, nothing is written, and the
+# notes say what the translation of Docker's profile approximates.
+# Narrowed (the default), its clone rule, whose argument condition the
+# controller cannot check, is dropped: clone stays denied.
 why=
 snap $T/box > "$W/before"
+run "$CTL" apply --dry-run "$PROFILE" $T/box
+want_rc 0
+want err "(SCMP_ACT_ALLOW clone): has argument conditions the controller cannot check; left denied (narrowed; --args widen allows it)"
+unchanged $T/box "$W/before"
+result "apply --dry-run of Docker's profile, narrowed: its clone rule with argument conditions is noted and left denied"
+
+# --args widen: the notes of every approximation, and the writes.
+why=
 run "$CTL" apply --dry-run --args widen "$PROFILE" $T/box
 want_rc 0
 want out "echo 'errno 1' > $T/box/syscalls.action"
 want out "echo 'enforce' > $T/box/syscalls.mode"
 want out "echo 'all' > $T/box/syscalls.deny"
 want out "> $T/box/syscalls.allow"
+want err "(SCMP_ACT_ALLOW clone): has argument conditions the controller cannot check; allowed whatever the arguments (widened, --args widen)"
+want err "(SCMP_ACT_ALLOW personality): has argument conditions"
+want err "(SCMP_ACT_ALLOW bpf clone clone3 fanotify_init ...): applies only to a workload with CAP_SYS_ADMIN; skipped"
+want err "(SCMP_ACT_ALLOW reboot): applies only to a workload with CAP_SYS_BOOT; skipped"
+want err "(SCMP_ACT_ERRNO clone3): applies only to a workload without CAP_SYS_ADMIN; applied"
+want err "the profile gives errno 38 for clone3; the cgroup has one action for every denied call: errno 1"
+want err "not in the x86 tables of Linux 6.12, skipped: recv"
+grep -q 'does not cover' "$W/err" && why="${why}an ABI is not covered; "
+grep -q 's390\|arm_fadvise64_64' "$W/err" && why="${why}names of other machines' rules in the notes; "
 unchanged $T/box "$W/before"
-result "apply --dry-run prints the writes and changes nothing"
+result "apply --dry-run --args widen of Docker's profile prints the writes and its notes (args, caps, clone3's errno, unknown names) and changes nothing"
 
-# apply: the Docker-style default profile (deny by default, errno EPERM).
-# --args widen: the profile allows clone by a rule with an argument
-# condition (no namespace flags), which the controller cannot check;
-# narrowed, clone stays denied and busybox sh cannot fork. Widened, clone
-# is allowed with any flags; unshare(2) and setns(2) stay denied.
+# apply: Docker's default profile (deny by default, EPERM: it has no
+# defaultErrnoRet, which runc and crun take as EPERM) with --args widen,
+# which a busybox shell needs: the profile allows clone only by a rule
+# with an argument condition (no namespace flags in the clone flags),
+# which the controller cannot check. Narrowed, clone stays denied and the
+# shell cannot fork (a pipe, a command that is not the last); widened,
+# clone is allowed with any flags (personality too, which its rules allow
+# for some personas), while unshare(2), setns(2) and clone3 stay denied.
 why=
 run "$CTL" apply --args widen "$PROFILE" $T/box
 want_rc 0
@@ -150,36 +193,70 @@ want err "syscallsctl: note:"
 	why="${why}syscalls.action reads '$(cat $T/box/syscalls.action)'; "
 [ "$(cat $T/box/syscalls.mode)" = enforce ] || why="${why}syscalls.mode is not enforce; "
 run "$CTL" show $T/box
-want out "all denied but"
-result "apply --args widen of the Docker-style profile: action errno EPERM, all denied but its allow list"
+want_re out "^  x86_64  [0-9]* denied: "
+denied_x86_64 > "$W/denied"
+for c in read write execve clone rmdir geteuid; do
+	grep -qx "$c" "$W/denied" && why="${why}$c shows as denied; "
+done
+for c in clone3 unshare setns mount swapon chroot sethostname reboot kexec_load; do
+	grep -qx "$c" "$W/denied" || why="${why}$c shows as allowed; "
+done
+result "apply --args widen of Docker's profile: action errno EPERM; read, execve, clone, ... allowed; mount, unshare, reboot, ... denied"
 
 rm -rf /tmp/syscallsctl-x
-for c in "ls /" "mkdir /tmp/syscallsctl-x" "cat /proc/self/status" "echo hi | cat" "ls -l /tmp/syscallsctl-x/.."; do
-	why=
-	run inside $T/box "$c"
-	want_rc 0
-	[ -s "$W/out" ] || [ "$c" != "ls /" ] || why="${why}no output; "
-	result "under the profile, busybox '$c' works"
-done
-[ -d /tmp/syscallsctl-x ] && ok "under the profile, the mkdir made its directory" ||
-	nok "under the profile, the mkdir made its directory"
-
-# A call the profile forbids: rmdir (in none of its rules), unshare
-# (allowed only to a workload with CAP_SYS_ADMIN, and apply had no --cap)
-# and swapon (in none). Root could make them; the denial counter tells it
-# was the controller. (Not busybox mount: it asks geteuid() first, which
-# this compact profile denies, and gives up with "you must be root".)
-for c in "rmdir /tmp/syscallsctl-x" "unshare -m true" "swapon /dev/null"; do
+for c in "ls /" "mkdir /tmp/syscallsctl-x" "rmdir /tmp/syscallsctl-x" \
+	"mkdir /tmp/syscallsctl-x" "cat /proc/self/status" "echo hi | cat" \
+	"sh -c 'echo nested'; echo after" \
+	"ls -l /tmp/syscallsctl-x/.."; do
 	why=
 	before=$(denied $T/box)
 	run inside $T/box "$c"
-	want_rc fail
-	want err "Operation not permitted"
-	[ "$(denied $T/box)" -gt "$before" ] || why="${why}syscalls.events did not count a denial; "
-	result "under the profile, busybox '$c' fails with EPERM, counted in syscalls.events"
+	want_rc 0
+	case $c in
+	"ls /") want_re out "^proc$" ;;
+	"cat /proc/self/status") want_re out "^Name:" ;;
+	"echo hi | cat") want out "hi" ;;
+	sh*) want out "nested"; want out "after" ;;
+	esac
+	[ "$(denied $T/box)" -eq "$before" ] ||
+		why="${why}syscalls.events counted a denial: $(tr '\n' ' ' < $T/box/syscalls.stat); "
+	result "under Docker's profile, busybox '$c' works, with no call denied"
 done
-[ -d /tmp/syscallsctl-x ] && ok "under the profile, the rmdir left the directory" ||
-	nok "under the profile, the rmdir left the directory"
+[ -d /tmp/syscallsctl-x ] && ok "under Docker's profile, mkdir and rmdir made and removed the directory" ||
+	nok "under Docker's profile, mkdir and rmdir made and removed the directory"
+
+# Calls Docker's profile forbids a workload without capabilities: swapon
+# (in none of its rules), unshare, mount, sethostname (allowed only to a
+# workload with CAP_SYS_ADMIN, and apply had no --cap) and chroot
+# (CAP_SYS_CHROOT). The shell is root: the kernel would let it make them
+# (the test kernel has no swap, so its swapon would fail with ENOSYS); the
+# EPERM, and the call named in syscalls.stat, tell it was the controller.
+# busybox mount words EPERM (and EACCES) its own way: "permission denied
+# (are you root?)".
+mkdir -p /tmp/syscallsctl-mnt
+host=$(hostname)
+for c in "swapon /dev/null:swapon" "unshare -m true:unshare" \
+	"mount -t tmpfs none /tmp/syscallsctl-mnt:mount" \
+	"hostname syscallsctl-test:sethostname" "chroot / true:chroot"; do
+	call=${c##*:}
+	c=${c%:*}
+	why=
+	before=$(denied $T/box)
+	calls=$(stat_of $T/box "$call")
+	run inside $T/box "$c"
+	want_rc fail
+	case $call in
+	mount) want err "permission denied (are you root?)" ;;
+	*) want err "Operation not permitted" ;;
+	esac
+	[ "$(denied $T/box)" -gt "$before" ] || why="${why}syscalls.events did not count a denial; "
+	[ "$(stat_of $T/box "$call")" -gt "$calls" ] ||
+		why="${why}syscalls.stat did not count $call: $(tr '\n' ' ' < $T/box/syscalls.stat); "
+	result "under Docker's profile, busybox '$c' fails with EPERM, its $call counted in syscalls.events and syscalls.stat"
+done
+grep -q " /tmp/syscallsctl-mnt " /proc/mounts || [ "$(hostname)" != "$host" ] &&
+	nok "under Docker's profile, the mount mounted nothing and the host name is unchanged" ||
+	ok "under Docker's profile, the mount mounted nothing and the host name is unchanged"
 
 # show: names, mode, action, counters and the per-call statistics.
 why=
@@ -189,13 +266,41 @@ want out "mode    enforce"
 want out "action  errno EPERM"
 want out "events  denied $(denied $T/box)"
 want out "learn   0"
-want out "x86_64  all denied but"
-want out "mkdir"
+want_re out "^  x86_64  [0-9]* denied: .* swapon "
 want out "stat    denials per call"
-want_re out "^  rmdir [1-9]"
-want_re out "^  unshare [1-9]"
 want_re out "^  swapon [1-9]"
+want_re out "^  unshare [1-9]"
+want_re out "^  mount [1-9]"
+want_re out "^  sethostname [1-9]"
+want_re out "^  chroot [1-9]"
 result "show gives the mode, the action, the counters, the denied calls by name and syscalls.stat"
+
+# Narrowed, Docker's profile leaves clone denied: a busybox pipe cannot
+# fork (why the apply above widens).
+why=
+run "$CTL" apply "$PROFILE" $T/nar
+want_rc 0
+calls=$(stat_of $T/nar clone)
+run inside $T/nar 'echo hi | cat'
+want_rc fail
+[ "$(stat_of $T/nar clone)" -gt "$calls" ] || why="${why}syscalls.stat did not count clone; "
+result "under Docker's profile narrowed (no --args), a busybox pipe fails: clone is denied"
+
+# The compact Docker-style fixture (testdata/docker-style.json) still
+# applies: it allows mkdir but not rmdir, which Docker's profile allows.
+why=
+rm -rf /tmp/syscallsctl-y
+run "$CTL" apply --args widen "$STYLE" $T/sty
+want_rc 0
+run inside $T/sty 'mkdir /tmp/syscallsctl-y'
+want_rc 0
+calls=$(stat_of $T/sty rmdir)
+run inside $T/sty 'rmdir /tmp/syscallsctl-y'
+want_rc fail
+want err "Operation not permitted"
+[ "$(stat_of $T/sty rmdir)" -gt "$calls" ] || why="${why}syscalls.stat did not count rmdir; "
+[ -d /tmp/syscallsctl-y ] || why="${why}the directory is gone; "
+result "under the Docker-style fixture, mkdir works and rmdir fails with EPERM"
 
 # Bad input: a non-zero exit, a message naming the file and the reason,
 # and the cgroup as it was.
@@ -274,8 +379,8 @@ want_rc 0
 want err "the parent cgroup denies calls the policy allows; they stay denied: mount"
 run "$CTL" show $T/par/kid
 want out "action  errno EPERM"
-allowed_x86_64 | grep -qx mount && why="${why}mount shows as allowed; "
-allowed_x86_64 | grep -qx umount2 || why="${why}umount2 (CAP_SYS_ADMIN) shows as denied; "
+denied_x86_64 | grep -qx mount || why="${why}mount shows as allowed; "
+denied_x86_64 | grep -qx umount2 && why="${why}umount2 (CAP_SYS_ADMIN) shows as denied; "
 result "apply under a parent that denies a call the profile allows: noted, and it stays denied"
 
 # record: learn what a workload calls. Its builtin redirection makes the
@@ -351,7 +456,7 @@ result "allow CG @swap takes it back"
 
 # Cleanup: every test cgroup (their tasks are gone), the +syscalls and the
 # mount if this test made them.
-rmdir $T/par/kid $T/par $T/box $T/rec $T/grp $T 2>/dev/null
+rmdir $T/par/kid $T/par $T/box $T/nar $T/sty $T/rec $T/grp $T 2>/dev/null
 why=
 [ ! -d $T ] || why="$T is left; "
 if [ $enabled -eq 1 ]; then
@@ -361,8 +466,8 @@ fi
 if [ $mounted -eq 1 ]; then
 	umount $MNT || why="${why}cannot unmount $MNT; "
 fi
-rm -rf "$W" /tmp/syscallsctl-x /tmp/syscallsctl-rec.d \
-	/tmp/syscallsctl-rec.out
+rm -rf "$W" /tmp/syscallsctl-x /tmp/syscallsctl-y /tmp/syscallsctl-mnt \
+	/tmp/syscallsctl-rec.d /tmp/syscallsctl-rec.out
 result "cleanup: no test cgroup left, and the root and the mounts as they were"
 
 echo "1..$n"

@@ -2,7 +2,7 @@
 
 use super::*;
 
-const DOCKER: &str = include_str!("../testdata/docker-default.json");
+const DOCKER: &str = include_str!("../testdata/docker-style.json");
 
 fn opts() -> Options {
     Options {
@@ -171,4 +171,189 @@ fn errno_values() {
     assert_eq!(t(38).action, Action::Errno(38));
     assert_eq!(t(0).action, Action::Errno(EPERM));
     assert_eq!(t(70000).action, Action::Errno(4095));
+}
+
+/// Docker's real default profile (moby's profiles/seccomp/default.json, as
+/// Debian ships it), named by `SYSCALLS_DOCKER_PROFILE`: scripts/test.sh
+/// sets it to what scripts/profiles.sh fetched. Without it the test is
+/// ignored, with the reason, rather than passing.
+#[test]
+#[cfg_attr(
+    not(docker_profile),
+    ignore = "SYSCALLS_DOCKER_PROFILE is not set: run scripts/profiles.sh and set it to the path it prints"
+)]
+fn docker_real_default_profile() {
+    use crate::apply::plan_policy;
+    use crate::cgroup::{apply, Write};
+    use crate::fake::FakeCgroup;
+
+    let path = std::env::var("SYSCALLS_DOCKER_PROFILE")
+        .expect("SYSCALLS_DOCKER_PROFILE was set when the tests were built, not now");
+    // Through the loader of `syscallsctl apply`.
+    let profile =
+        crate::load_profile(std::path::Path::new(&path)).unwrap_or_else(|e| panic!("{}", e.0));
+    assert_eq!(profile.default_action, "SCMP_ACT_ERRNO");
+    // Docker 20.10's profile has no defaultErrnoRet (EPERM, as runc and
+    // crun take it); later ones say 1.
+    assert!(matches!(profile.default_errno_ret, None | Some(1)));
+    let rules = profile.syscalls.as_deref().unwrap_or_default();
+    assert!(
+        rules.len() > 10,
+        "{} rules: not Docker's profile?",
+        rules.len()
+    );
+    let with = |f: fn(&Rule) -> bool| rules.iter().any(f);
+    assert!(with(|r| r.args.is_some()), "no rule with args");
+    assert!(with(|r| r
+        .includes
+        .as_ref()
+        .is_some_and(|f| f.arches.is_some())));
+    assert!(with(|r| r
+        .includes
+        .as_ref()
+        .is_some_and(|f| f.caps.is_some())));
+    assert!(with(|r| r
+        .excludes
+        .as_ref()
+        .is_some_and(|f| f.caps.is_some())));
+    assert!(with(|r| r
+        .includes
+        .as_ref()
+        .is_some_and(|f| f.min_kernel.is_some())));
+
+    let p = translate(&profile, &opts()).unwrap();
+    assert!(p.deny_by_default && !p.log);
+    assert_eq!(p.action, Action::Errno(EPERM));
+    // archMap's SCMP_ARCH_X86_64 entry covers both ABIs and x32.
+    assert!(!noted(&p, "does not cover"), "{:#?}", p.notes);
+    assert!(!noted(&p, "no SCMP_ARCH_X32"), "{:#?}", p.notes);
+    for name in [
+        "read",
+        "write",
+        "openat",
+        "close",
+        "execve",
+        "mmap",
+        "brk",
+        "fork",
+        "vfork",
+        "wait4",
+        "pipe2",
+        "mkdir",
+        "rmdir",
+        "getdents64",
+        "geteuid",
+        "exit_group",
+        "ptrace",
+    ] {
+        assert_eq!(allowed(&p, name), (true, true), "{name}");
+    }
+    // Names of one table only, and the arch includes for amd64.
+    assert_eq!(allowed(&p, "socketcall"), (false, true));
+    assert_eq!(allowed(&p, "mmap2"), (false, true));
+    assert_eq!(allowed(&p, "arch_prctl"), (true, true));
+    assert_eq!(allowed(&p, "modify_ldt"), (true, true));
+    // What it forbids a workload without capabilities: the CAP_SYS_ADMIN,
+    // CAP_SYS_BOOT, CAP_SYS_MODULE, ... rules are skipped, and some calls
+    // are in no rule at all. clone has an argument condition (narrowed),
+    // clone3 an errno rule.
+    for name in [
+        "mount",
+        "umount2",
+        "unshare",
+        "setns",
+        "reboot",
+        "swapon",
+        "swapoff",
+        "kexec_load",
+        "kexec_file_load",
+        "init_module",
+        "chroot",
+        "pivot_root",
+        "acct",
+        "settimeofday",
+        "keyctl",
+        "clone",
+        "clone3",
+        "personality",
+    ] {
+        assert_eq!(allowed(&p, name), (false, false), "{name}");
+    }
+    assert!(noted(
+        &p,
+        "applies only to a workload with CAP_SYS_ADMIN; skipped"
+    ));
+    assert!(noted(
+        &p,
+        "applies only to a workload with CAP_SYS_BOOT; skipped"
+    ));
+    assert!(noted(
+        &p,
+        "applies only to a workload without CAP_SYS_ADMIN; applied"
+    ));
+    assert!(noted(
+        &p,
+        "(SCMP_ACT_ALLOW personality): has argument conditions"
+    ));
+    assert!(noted(&p, "(SCMP_ACT_ALLOW clone): has argument conditions"));
+    assert!(noted(&p, "left denied (narrowed; --args widen allows it)"));
+    assert!(noted(&p, "the profile gives errno 38 for clone3; the cgroup has one action for every denied call: errno 1"));
+    let unknown = p
+        .notes
+        .iter()
+        .find(|n| n.starts_with("not in the x86 tables of Linux 6.12, skipped: "))
+        .expect("no note of the names the tables lack");
+    assert!(unknown.split(' ').any(|w| w == "recv"), "{unknown}");
+    // The rules for arm, ppc64le and s390 are not for amd64: their names
+    // are not reported as unknown.
+    for other in ["arm_fadvise64_64", "sync_file_range2", "s390_runtime_instr"] {
+        assert!(!noted(&p, other), "{other}");
+    }
+    // Older kernels do not get the minKernel 4.8 rule.
+    let mut o = opts();
+    o.kernel = (4, 4);
+    assert_eq!(
+        allowed(&translate(&profile, &o).unwrap(), "ptrace"),
+        (false, false)
+    );
+
+    // --args widen (what a busybox shell needs: its fork is a clone):
+    // clone and personality allowed, clone3 and unshare still not.
+    let mut o = opts();
+    o.args = ArgsPolicy::Widen;
+    let w = translate(&profile, &o).unwrap();
+    for (name, want) in [
+        ("clone", true),
+        ("personality", true),
+        ("clone3", false),
+        ("unshare", false),
+        ("mount", false),
+    ] {
+        assert_eq!(allowed(&w, name), (want, want), "{name}");
+    }
+    assert!(noted(
+        &w,
+        "allowed whatever the arguments (widened, --args widen)"
+    ));
+    // With CAP_SYS_ADMIN: the mount, namespace and clone3 rules apply, the
+    // clone3 errno rule not.
+    o.caps = vec!["CAP_SYS_ADMIN".into()];
+    let a = translate(&profile, &o).unwrap();
+    for name in ["mount", "umount2", "unshare", "setns", "clone", "clone3"] {
+        assert_eq!(allowed(&a, name), (true, true), "{name}");
+    }
+    assert!(!noted(&a, "errno 38"));
+    assert_eq!(allowed(&a, "reboot"), (false, false));
+
+    // The writes to a cgroup, and the set they leave.
+    let mut cg = FakeCgroup::new("", "");
+    let mut notes = Vec::new();
+    let writes = plan_policy(&cg, &w, &mut notes).unwrap();
+    assert_eq!(writes[0], Write::new("syscalls.action", "errno 1"));
+    assert_eq!(writes[1], Write::new("syscalls.mode", "enforce"));
+    assert_eq!(writes[2], Write::new("syscalls.deny", "all"));
+    assert!(writes[3..].iter().all(|w| w.file == "syscalls.allow"));
+    assert!(notes.is_empty(), "{notes:?}");
+    apply(&mut cg, &writes).unwrap();
+    assert_eq!(cg.effective(), w.denied.without_outside_rules());
 }
