@@ -4,15 +4,18 @@
 //! grammar, the rule that the strictest decision on the path wins, and the
 //! formats of the counters. They run at boot.
 
+use core::fmt::Write;
+
 use kernel::prelude::*;
 
 use crate::abi::Abi;
-use core::fmt::Write;
-
-use crate::grammar::{format_action, format_stat, parse_action, parse_mode, parse_switch, TextBuf};
+use crate::grammar::{
+    format_action, format_actions, format_stat, parse_action, parse_action_write, parse_mode,
+    parse_switch, ActionWrite, TextBuf,
+};
 use crate::kunit::{kunit_suite, Test};
-use crate::policy::{combine, Action, Decision, Mode, OwnRules};
-use crate::tests::{nr, own_of};
+use crate::policy::{combine, Action, Decision, Mode, OwnRules, MAX_OVERRIDES};
+use crate::tests::{nr, own_of, set_of};
 
 const EPERM_: u16 = 1;
 const EACCES_: u16 = 13;
@@ -44,21 +47,95 @@ fn the_strictest_decision_wins(t: &mut Test) {
 }
 
 fn own_rules_decide_by_mode_then_action(t: &mut Test) {
+    let mkdir = Abi::X86_64.first_bit() + nr(Abi::X86_64, "mkdir");
+    let rmdir = Abi::X86_64.first_bit() + nr(Abi::X86_64, "rmdir");
     let mut own = own_of("mkdir");
     t.check(
-        own.decision() == Decision::Errno(ENOSYS_),
+        own.decision(mkdir) == Decision::Errno(ENOSYS_),
         format_args!("the default must be errno ENOSYS"),
     );
+    t.check(
+        own.decision(rmdir) == Decision::Allow,
+        format_args!("a call the rules do not deny is allowed"),
+    );
     own.action = Action::Kill;
-    t.check(own.decision() == Decision::Kill, format_args!("kill"));
+    t.check(own.decision(mkdir) == Decision::Kill, format_args!("kill"));
     own.mode = Mode::Log;
     t.check(
-        own.decision() == Decision::Log,
+        own.decision(mkdir) == Decision::Log,
         format_args!("log mode must log whatever the action"),
     );
     t.check(
         OwnRules::EMPTY.mode == Mode::Enforce,
         format_args!("a new cgroup must enforce"),
+    );
+}
+
+fn actions_for_particular_calls(t: &mut Test) {
+    let clone3 = Abi::X86_64.first_bit() + nr(Abi::X86_64, "clone3");
+    let mkdir = Abi::X86_64.first_bit() + nr(Abi::X86_64, "mkdir");
+    let mut own = own_of("clone3,mkdir");
+    own.action = Action::Errno(EPERM_);
+    let w = parse_action_write(b"errno ENOSYS clone3\n");
+    t.check(
+        w == Ok(ActionWrite::Calls(
+            Some(Action::Errno(ENOSYS_)),
+            set_of("clone3"),
+        )),
+        format_args!("an action with calls: {w:?}"),
+    );
+    let _ = own
+        .overrides
+        .set(Some(Action::Errno(ENOSYS_)), &set_of("clone3"));
+    t.check(
+        own.decision(clone3) == Decision::Errno(ENOSYS_)
+            && own.decision(mkdir) == Decision::Errno(EPERM_),
+        format_args!("clone3 must take its own errno, mkdir the default"),
+    );
+    let read = format_actions(own.action, &own.overrides).unwrap_or_default();
+    t.check(
+        read.as_slice() == b"errno EPERM\nerrno ENOSYS 435 ia32:435\n",
+        format_args!("the read: {:?}", kernel::str::BStr::from_bytes(&read)),
+    );
+    t.check(
+        parse_action_write(b"default clone3") == Ok(ActionWrite::Calls(None, set_of("clone3")))
+            && parse_action_write(b"default") == Err(EINVAL)
+            && parse_action_write(b"errno EPERM bogus") == Err(EINVAL)
+            && parse_action_write(b"kill") == Ok(ActionWrite::Default(Action::Kill)),
+        format_args!("default, bad calls, a lone action"),
+    );
+    let _ = own.overrides.set(None, &set_of("clone3"));
+    t.check(
+        own.decision(clone3) == Decision::Errno(EPERM_) && own.overrides.iter().count() == 0,
+        format_args!("default must give clone3 the default action again"),
+    );
+    let mut full = true;
+    for errno in 1..=MAX_OVERRIDES as u16 {
+        full &= own
+            .overrides
+            .set(Some(Action::Errno(errno)), &set_of("mkdir"))
+            .is_ok();
+    }
+    // Each set moved mkdir: one action at a time, never full.
+    t.check(
+        full && own.overrides.iter().count() == 1,
+        format_args!("moves"),
+    );
+    let names = [
+        "read", "write", "open", "close", "stat", "fstat", "lstat", "poll",
+    ];
+    let mut ok = true;
+    for (i, name) in names.iter().enumerate() {
+        ok &= own
+            .overrides
+            .set(Some(Action::Errno(100 + i as u16)), &set_of(name))
+            .is_ok();
+    }
+    let before = own.overrides;
+    let r = own.overrides.set(Some(Action::Kill), &set_of("mmap"));
+    t.check(
+        !ok && r == Err(ENOSPC) && own.overrides == before,
+        format_args!("more than MAX_OVERRIDES actions must be ENOSPC and change nothing"),
     );
 }
 
@@ -157,6 +234,7 @@ kunit_suite!(
     [
         the_strictest_decision_wins,
         own_rules_decide_by_mode_then_action,
+        actions_for_particular_calls,
         decisions_survive_their_encoding,
         mode_action_and_learn_grammar,
         stat_names_each_call,

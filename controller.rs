@@ -5,7 +5,7 @@
 
 use kernel::prelude::*;
 
-use crate::grammar;
+use crate::grammar::{self, ActionWrite};
 use crate::group::{Group, Writer};
 use crate::policy::{self, Author, Decision, Rule};
 
@@ -54,14 +54,9 @@ fn publish(w: &mut Writer, group: &Group) -> bool {
     );
     // The writer publishes parents first: the parent's decisions are final.
     let decide = |bit: usize| {
-        let own_decision = if own.denied.contains_bit(bit) {
-            own.decision()
-        } else {
-            Decision::Allow
-        };
         policy::combine(
             parent.map_or(Decision::Allow, |p| p.decision(bit)),
-            own_decision,
+            own.decision(bit),
         )
     };
     w.publish(group, &eff, &by_delegatee, decide)
@@ -113,7 +108,10 @@ pub(crate) fn write_setting(
         }
         Setting::Action => {
             let mut own = w.own(group);
-            own.action = grammar::parse_action(input)?;
+            match grammar::parse_action_write(input)? {
+                ActionWrite::Default(action) => own.action = action,
+                ActionWrite::Calls(action, calls) => own.overrides.set(action, &calls)?,
+            }
             w.set_own(group, own);
         }
         Setting::Learn => {
@@ -156,7 +154,7 @@ pub(crate) fn show_setting(group: &Group, setting: Setting) -> Result<KVec<u8>> 
     let own = w.own(group);
     match setting {
         Setting::Mode => grammar::format_mode(own.mode),
-        Setting::Action => grammar::format_action(own.action),
+        Setting::Action => grammar::format_actions(own.action, &own.overrides),
         Setting::Learn => grammar::format_switch(w.learns(group)),
     }
 }

@@ -21,7 +21,7 @@ use kernel::prelude::*;
 
 use crate::abi::Abi;
 use crate::names;
-use crate::policy::{Action, Mode, MAX_ERRNO};
+use crate::policy::{Action, Mode, Overrides, MAX_ERRNO};
 use crate::set::SyscallSet;
 
 /// Parses a whole write into the set of calls it names.
@@ -237,13 +237,58 @@ pub(crate) fn parse_mode(input: &[u8]) -> Result<Mode> {
     }
 }
 
-/// Parses a write to `syscalls.action`.
-pub(crate) fn parse_action(input: &[u8]) -> Result<Action> {
-    let mut it = words(input);
-    match (it.next(), it.next(), it.next()) {
-        (Some(b"kill"), None, None) => Ok(Action::Kill),
-        (Some(b"errno"), Some(errno), None) => parse_errno(errno).map(Action::Errno),
+/// A write to `syscalls.action`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ActionWrite {
+    /// `ACTION`: the action of every denied call without one of its own.
+    Default(Action),
+    /// `ACTION CALLS`: the action of those calls; `default CALLS` (`None`)
+    /// gives them the default one again.
+    Calls(Option<Action>, SyscallSet),
+}
+
+/// The first word of `input` and what follows it, white space skipped.
+fn split_word(input: &[u8]) -> Option<(&[u8], &[u8])> {
+    let rest = skip_space(input);
+    let len = rest.iter().position(|&b| is_space(b)).unwrap_or(rest.len());
+    (len > 0).then(|| (&rest[..len], &rest[len..]))
+}
+
+/// Parses an action at the start of `input`: `kill` or `errno E`; the
+/// action and what follows it.
+fn parse_action_words(input: &[u8]) -> Result<(Action, &[u8])> {
+    match split_word(input) {
+        Some((b"kill", rest)) => Ok((Action::Kill, rest)),
+        Some((b"errno", rest)) => {
+            let (errno, rest) = split_word(rest).ok_or(EINVAL)?;
+            Ok((Action::Errno(parse_errno(errno)?), rest))
+        }
         _ => Err(EINVAL),
+    }
+}
+
+/// Parses a write of a lone action: `kill`, `errno EPERM`, `errno 1`.
+pub(crate) fn parse_action(input: &[u8]) -> Result<Action> {
+    match parse_action_words(input)? {
+        (action, rest) if skip_space(rest).is_empty() => Ok(action),
+        _ => Err(EINVAL),
+    }
+}
+
+/// Parses a write to `syscalls.action`: an action, alone or followed by
+/// calls in the grammar of `syscalls.deny`, or `default` and calls.
+pub(crate) fn parse_action_write(input: &[u8]) -> Result<ActionWrite> {
+    let (action, rest) = match split_word(input) {
+        Some((b"default", rest)) => (None, rest),
+        _ => {
+            let (action, rest) = parse_action_words(input)?;
+            (Some(action), rest)
+        }
+    };
+    match (action, skip_space(rest).is_empty()) {
+        (Some(action), true) => Ok(ActionWrite::Default(action)),
+        (None, true) => Err(EINVAL),
+        (action, false) => Ok(ActionWrite::Calls(action, parse(rest)?)),
     }
 }
 
@@ -294,16 +339,41 @@ pub(crate) fn format_mode(mode: Mode) -> Result<KVec<u8>> {
     ))
 }
 
-/// What a read of `syscalls.action` prints: the errno by name when it has
-/// one.
-pub(crate) fn format_action(action: Action) -> Result<KVec<u8>> {
+/// Writes `action` as `syscalls.action` reads: the errno by name when it
+/// has one.
+fn write_action(out: &mut impl Write, action: Action) -> fmt::Result {
     match action {
-        Action::Kill => format(format_args!("kill\n")),
+        Action::Kill => out.write_str("kill"),
         Action::Errno(errno) => match names::errno_name(errno) {
-            Some(name) => format(format_args!("errno {name}\n")),
-            None => format(format_args!("errno {errno}\n")),
+            Some(name) => write!(out, "errno {name}"),
+            None => write!(out, "errno {errno}"),
         },
     }
+}
+
+/// What a read of `syscalls.action` with no action for particular calls
+/// prints.
+pub(crate) fn format_action(action: Action) -> Result<KVec<u8>> {
+    format_actions(action, &Overrides::EMPTY)
+}
+
+/// What a read of `syscalls.action` prints: the default action, then a line
+/// `ACTION CALLS` for each action set for particular calls.
+pub(crate) fn format_actions(action: Action, overrides: &Overrides) -> Result<KVec<u8>> {
+    let mut buf = TextBuf { bytes: KVec::new() };
+    let mut write = || -> fmt::Result {
+        write_action(&mut buf, action)?;
+        buf.write_char('\n')?;
+        for &(action, ref calls) in overrides.iter() {
+            write_action(&mut buf, action)?;
+            buf.write_char(' ')?;
+            write_set(&mut buf, calls)?;
+            buf.write_char('\n')?;
+        }
+        Ok(())
+    };
+    write().map_err(|_| ENOMEM)?;
+    Ok(buf.bytes)
 }
 
 /// What a read of `syscalls.learn` prints.

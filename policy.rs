@@ -112,6 +112,72 @@ impl Decision {
     }
 }
 
+/// How many actions a cgroup may set for some of its calls, besides its
+/// default one.
+pub(crate) const MAX_OVERRIDES: usize = 8;
+
+/// The actions a cgroup set for some of its calls, each call in one set at
+/// most: `errno ENOSYS clone3` written to `syscalls.action`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Overrides {
+    entries: [(Action, SyscallSet); MAX_OVERRIDES],
+    len: usize,
+}
+
+impl Overrides {
+    /// No action for particular calls.
+    pub(crate) const EMPTY: Overrides = Overrides {
+        entries: [(DEFAULT_ACTION, SyscallSet::EMPTY); MAX_OVERRIDES],
+        len: 0,
+    };
+
+    /// The actions and their calls, in the order they were first set.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &(Action, SyscallSet)> {
+        self.entries[..self.len].iter()
+    }
+
+    /// The action set for the call of bit `bit`, if one is.
+    pub(crate) fn action_for(&self, bit: usize) -> Option<Action> {
+        self.iter()
+            .find(|(_, calls)| calls.contains_bit(bit))
+            .map(|&(action, _)| action)
+    }
+
+    /// Makes `action` that of `calls`, or with `None` lets them follow the
+    /// default action again. `ENOSPC` when that would make more than
+    /// [`MAX_OVERRIDES`] actions; on error nothing changes.
+    pub(crate) fn set(&mut self, action: Option<Action>, calls: &SyscallSet) -> Result {
+        let mut next = *self;
+        for (_, set) in next.entries[..next.len].iter_mut() {
+            set.subtract(calls);
+        }
+        if let Some(action) = action {
+            match next.entries[..next.len]
+                .iter_mut()
+                .find(|(a, _)| *a == action)
+            {
+                Some((_, set)) => set.union_with(calls),
+                None if next.len < MAX_OVERRIDES => {
+                    next.entries[next.len] = (action, *calls);
+                    next.len += 1;
+                }
+                None => return Err(ENOSPC),
+            }
+        }
+        // Actions left without calls go.
+        let mut kept = 0;
+        for i in 0..next.len {
+            if !next.entries[i].1.is_empty() {
+                next.entries[kept] = next.entries[i];
+                kept += 1;
+            }
+        }
+        next.len = kept;
+        *self = next;
+        Ok(())
+    }
+}
+
 /// A cgroup's own rules.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct OwnRules {
@@ -121,8 +187,10 @@ pub(crate) struct OwnRules {
     pub(crate) by_delegatee: SyscallSet,
     /// How it applies its denies.
     pub(crate) mode: Mode,
-    /// What its enforced denies do.
+    /// What its enforced denies do, unless `overrides` says otherwise.
     pub(crate) action: Action,
+    /// What its enforced denies of particular calls do.
+    pub(crate) overrides: Overrides,
 }
 
 impl OwnRules {
@@ -132,11 +200,16 @@ impl OwnRules {
         by_delegatee: SyscallSet::EMPTY,
         mode: Mode::Enforce,
         action: DEFAULT_ACTION,
+        overrides: Overrides::EMPTY,
     };
 
-    /// What these rules alone decide on a call they deny.
-    pub(crate) fn decision(&self) -> Decision {
-        match (self.mode, self.action) {
+    /// What these rules alone decide on the call of bit `bit`.
+    pub(crate) fn decision(&self, bit: usize) -> Decision {
+        if !self.denied.contains_bit(bit) {
+            return Decision::Allow;
+        }
+        let action = self.overrides.action_for(bit).unwrap_or(self.action);
+        match (self.mode, action) {
             (Mode::Log, _) => Decision::Log,
             (Mode::Enforce, Action::Errno(errno)) => Decision::Errno(errno),
             (Mode::Enforce, Action::Kill) => Decision::Kill,

@@ -41,7 +41,7 @@ static int test_defaults_and_bad_values(void)
 	};
 	static const char *const bad_actions[] = {
 		"errno 0", "errno 4096", "errno 99999", "errno EFOO",
-		"errno", "kill 9", "errno EPERM EPERM", "trap", "errno -1",
+		"errno", "kill bogus", "errno EPERM EPERM", "trap", "errno -1",
 		"errno eperm",
 	};
 	int ret = KSFT_FAIL;
@@ -105,6 +105,60 @@ static int test_errno_action(void)
 		goto cleanup;
 	ret = KSFT_PASS;
 cleanup:
+	cg_destroy(CG_A);
+	return ret;
+}
+
+static int rmdir_fails_with(const char *cg, long want)
+{
+	struct calls one = { 1, {
+		{ "rmdir", CALL_SYSCALL, SYS_rmdir, WORK_DIR "/none", want },
+	} };
+
+	return run_calls(cg, &one);
+}
+
+static int test_action_for_particular_calls(void)
+{
+	int ret = KSFT_FAIL;
+
+	if (cg_create_denying(CG_A, "mkdir,rmdir") ||
+	    cg_write(CG_A, "syscalls.action", "errno EPERM"))
+		goto cleanup;
+	/* As Docker denies clone3 with ENOSYS and the rest with EPERM. */
+	if (!cg_write_expect(CG_A, "syscalls.action", "errno ENOSYS rmdir\n", 0) ||
+	    !cg_read_expect(CG_A, "syscalls.action",
+			    "errno EPERM\nerrno ENOSYS 84 ia32:40"))
+		goto cleanup;
+	if (mkdir_in(CG_A, "perm", -EPERM) != KSFT_PASS ||
+	    rmdir_fails_with(CG_A, -ENOSYS) != KSFT_PASS)
+		goto cleanup;
+	/* A new default leaves the call's own action alone. */
+	if (cg_write(CG_A, "syscalls.action", "errno EACCES") ||
+	    mkdir_in(CG_A, "acces", -EACCES) != KSFT_PASS ||
+	    rmdir_fails_with(CG_A, -ENOSYS) != KSFT_PASS)
+		goto cleanup;
+	/* Bad calls or actions: EINVAL, and nothing changes. */
+	if (!cg_write_expect(CG_A, "syscalls.action", "errno EPERM bogus", -EINVAL) ||
+	    !cg_write_expect(CG_A, "syscalls.action", "errno 0 rmdir", -EINVAL) ||
+	    !cg_write_expect(CG_A, "syscalls.action", "default", -EINVAL) ||
+	    !cg_read_expect(CG_A, "syscalls.action",
+			    "errno EACCES\nerrno ENOSYS 84 ia32:40"))
+		goto cleanup;
+	/* default gives the call the cgroup's action again. */
+	if (!cg_write_expect(CG_A, "syscalls.action", "default rmdir", 0) ||
+	    !cg_read_expect(CG_A, "syscalls.action", "errno EACCES") ||
+	    rmdir_fails_with(CG_A, -EACCES) != KSFT_PASS)
+		goto cleanup;
+	/* A call's action is hierarchical as the default is. */
+	if (cg_write(CG_A, "syscalls.action", "errno EPERM rmdir") ||
+	    cg_create(CG_AB) || cg_deny(CG_AB, "rmdir") ||
+	    cg_write(CG_AB, "syscalls.action", "errno ENOENT rmdir") ||
+	    rmdir_fails_with(CG_AB, -EPERM) != KSFT_PASS)
+		goto cleanup;
+	ret = KSFT_PASS;
+cleanup:
+	cg_destroy(CG_AB);
 	cg_destroy(CG_A);
 	return ret;
 }
@@ -338,6 +392,7 @@ cleanup:
 static struct syscalls_test tests[] = {
 	T(test_defaults_and_bad_values),
 	T(test_errno_action),
+	T(test_action_for_particular_calls),
 	T(test_kill_action),
 	T(test_log_mode_runs_the_call),
 	T(test_child_cannot_weaken_ancestor),
