@@ -3,17 +3,19 @@
 //! The writes that put a policy or a list of items into a cgroup, all
 //! computed before the first one is made.
 
-use crate::cgroup::{read_optional, Files, Write};
+use crate::actions::{self, parse_action, Actions, MAX_PER_CALL};
+use crate::cgroup::{read_actions, read_optional, Files, Write};
 use crate::error::{Error, Result};
 use crate::groups;
 use crate::profile::{describe, Action, Policy, ENOSYS};
-use crate::set::{chunk, SyscallSet};
-use crate::table;
+use crate::set::{chunk, chunk_within, SyscallSet, WRITE_MAX};
 
-/// The writes that give the cgroup `policy`: the action, the mode, then its
-/// deny set. The effective set becomes the policy's, joined with what the
-/// parent denies (an allow of those would fail: they are left out, with a
-/// note).
+/// The writes that give the cgroup `policy`: its actions for particular
+/// calls, its default action and the clearing of the old actions for
+/// particular calls (see [`actions::writes`] for that order), the mode,
+/// then its deny set. The effective set becomes the policy's, joined with
+/// what the parent denies (an allow of those would fail: they are left
+/// out, with a note).
 pub fn plan_policy(
     files: &dyn Files,
     policy: &Policy,
@@ -21,9 +23,22 @@ pub fn plan_policy(
 ) -> Result<Vec<Write>> {
     let parent = files.parent_denied()?;
     let mut writes = Vec::new();
-    match read_optional(files, "syscalls.action")? {
-        Some(_) => writes.push(Write::new("syscalls.action", policy.action.to_string())),
-        None if policy.action == Action::Errno(ENOSYS) => {}
+    match read_actions(files)? {
+        Some(old) => {
+            let new = Actions {
+                default: policy.action,
+                calls: policy.per_call.clone(),
+            };
+            let (w, cleared_first) = actions::writes(&old, &new, true);
+            if cleared_first {
+                notes.push(format!(
+                    "the old and the new actions for particular calls are more than {MAX_PER_CALL} \
+                     together: the old ones are cleared before the new ones are set"
+                ));
+            }
+            writes.extend(w);
+        }
+        None if policy.action == Action::Errno(ENOSYS) && policy.per_call.is_empty() => {}
         None => {
             return Err(Error(format!(
                 "{}: no such file: this kernel cannot set an action, and the policy needs {}",
@@ -79,31 +94,47 @@ pub fn plan_items(file: &str, items: &[String]) -> Result<Vec<Write>> {
         .collect())
 }
 
-/// The write of `action` (`errno NAME`, `errno N`, `kill`) to
-/// `syscalls.action`, checked first: the errno by its number, as the kernel
-/// takes it.
-pub fn plan_action(action: &str) -> Result<Vec<Write>> {
-    let words: Vec<&str> = action.split_ascii_whitespace().collect();
+/// The writes of `words` to `syscalls.action`, checked first: an action
+/// (`errno NAME`, `errno N`, `kill`; the errno written as its number), the
+/// cgroup's default one; an action and calls (names, numbers, ranges,
+/// `@group`s, in words or comma lists), those calls' own action; `default`
+/// and calls, which gives them the default action again.
+pub fn plan_action(words: &[String]) -> Result<Vec<Write>> {
+    let text = words.join(" ");
+    let words: Vec<&str> = text.split_ascii_whitespace().collect();
     let bad = || {
         Error(format!(
-            "`{action}`: not an action (errno NAME, errno N with N from 1 to 4095, or kill)"
+            "`{}`: not an action (errno NAME, errno N with N from 1 to 4095, or kill; \
+             then optional calls), nor default and calls",
+            words.join(" ")
         ))
     };
-    let content = match words[..] {
-        ["kill"] => "kill".to_string(),
-        ["errno", e] => {
-            let n = match e.parse::<u32>() {
-                Ok(n) => n,
-                Err(_) => table::errno_number(e).ok_or_else(bad)?,
-            };
-            if !(1..=4095).contains(&n) {
-                return Err(bad());
-            }
-            format!("errno {n}")
+    let (what, n) = match words.first() {
+        Some(&"default") => ("default".to_string(), 1),
+        _ => {
+            let (action, n) = parse_action(&words).ok_or_else(bad)?;
+            (action.to_string(), n)
         }
-        _ => return Err(bad()),
     };
-    Ok(vec![Write::new("syscalls.action", content)])
+    let calls: Vec<String> = words[n..]
+        .iter()
+        .flat_map(|w| w.split(','))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    if calls.is_empty() {
+        return match what.as_str() {
+            "default" => Err(bad()),
+            _ => Ok(vec![Write::new("syscalls.action", what)]),
+        };
+    }
+    let expanded = groups::expand_items(&calls).map_err(Error)?;
+    SyscallSet::parse(&expanded.join(",")).map_err(Error)?;
+    let prefix = format!("{what} ");
+    Ok(chunk_within(&expanded, WRITE_MAX - prefix.len())
+        .into_iter()
+        .map(|c| Write::new("syscalls.action", format!("{prefix}{c}")))
+        .collect())
 }
 
 /// What `--dry-run` prints for `writes`.
@@ -120,6 +151,7 @@ mod tests {
     use crate::cgroup::apply;
     use crate::fake::FakeCgroup;
     use crate::profile::{translate, ArgsPolicy, Options, Profile};
+    use crate::table::{self, Abi};
 
     fn policy(json: &str) -> Policy {
         let p: Profile = serde_json::from_str(json).unwrap();
@@ -206,7 +238,10 @@ mod tests {
 
     #[test]
     fn actions_are_checked_and_errno_names_become_numbers() {
-        let w = |a: &str| plan_action(a).map(|w| w[0].content.clone());
+        let w = |a: &str| {
+            let words: Vec<String> = a.split(' ').map(str::to_string).collect();
+            plan_action(&words).map(|w| w[0].content.clone())
+        };
         assert_eq!(w("errno EPERM").unwrap(), "errno 1");
         assert_eq!(w(" errno  4000 ").unwrap(), "errno 4000");
         assert_eq!(w("kill").unwrap(), "kill");
@@ -216,12 +251,224 @@ mod tests {
             "errno 0",
             "errno 4096",
             "errno",
-            "kill 9",
             "log",
+            "default",
+            "log mkdir",
         ] {
             let e = w(bad).unwrap_err().0;
-            assert!(e.starts_with(&format!("`{bad}`: not an action")), "{e}");
+            assert!(
+                e.starts_with(&format!("`{}`: not an action", bad.trim())),
+                "{e}"
+            );
         }
+    }
+
+    #[test]
+    fn actions_for_particular_calls_and_default_calls() {
+        let w = |a: &[&str]| {
+            let words: Vec<String> = a.iter().map(|s| s.to_string()).collect();
+            plan_action(&words).map(|w| w.into_iter().map(|w| w.content).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            w(&["errno", "ENOSYS", "clone3"]).unwrap(),
+            ["errno 38 clone3"]
+        );
+        assert_eq!(w(&["errno ENOSYS clone3"]).unwrap(), ["errno 38 clone3"]);
+        assert_eq!(
+            w(&["kill", "mkdir,ia32:socketcall", "@swap"]).unwrap(),
+            ["kill mkdir,ia32:socketcall,swapoff,swapon"]
+        );
+        assert_eq!(w(&["default", "clone3"]).unwrap(), ["default clone3"]);
+        // A long list is cut into writes of at most a page, each with the
+        // action in front.
+        let many: Vec<String> = (0..400).map(|n| format!("x86_64:{n}")).collect();
+        let mut words = vec!["errno".to_string(), "13".to_string()];
+        words.extend(many);
+        let writes = plan_action(&words).unwrap();
+        assert!(writes.len() > 1);
+        assert!(writes
+            .iter()
+            .all(|w| w.content.starts_with("errno 13 x86_64:") && w.content.len() < WRITE_MAX));
+        let e = w(&["kill", "mkdir", "bogus"]).unwrap_err().0;
+        assert!(e.contains("`bogus`: no such system call"), "{e}");
+        assert!(w(&["default", "@bogus"]).is_err());
+    }
+
+    #[test]
+    fn the_action_verb_against_the_fake_kernel() {
+        let mut cg = FakeCgroup::new("clone3", "");
+        let words = |a: &str| a.split(' ').map(str::to_string).collect::<Vec<_>>();
+        apply(&mut cg, &plan_action(&words("errno EPERM")).unwrap()).unwrap();
+        apply(
+            &mut cg,
+            &plan_action(&words("errno ENOSYS clone3")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            cg.file("syscalls.action"),
+            "errno EPERM\nerrno ENOSYS 435 ia32:435\n"
+        );
+        apply(&mut cg, &plan_action(&words("default clone3")).unwrap()).unwrap();
+        assert_eq!(cg.file("syscalls.action"), "errno EPERM\n");
+        // A ninth action: ENOSPC, explained, and nothing changed.
+        for n in 1..=8 {
+            let w = plan_action(&words(&format!("errno {} x86_64:{n}", n + 100))).unwrap();
+            apply(&mut cg, &w).unwrap();
+        }
+        let before = cg.file("syscalls.action");
+        let e = apply(&mut cg, &plan_action(&words("kill ptrace")).unwrap())
+            .unwrap_err()
+            .0;
+        assert!(
+            e.contains(
+                "No space left on device (a cgroup holds at most 8 actions for particular calls)"
+            ),
+            "{e}"
+        );
+        assert_eq!(cg.file("syscalls.action"), before);
+    }
+
+    const CLONE3: &str = r#"{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":1,
+        "architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86"],
+        "syscalls":[{"names":["read","write"],"action":"SCMP_ACT_ALLOW"},
+        {"names":["clone3"],"action":"SCMP_ACT_ERRNO","errnoRet":38},
+        {"names":["ptrace"],"action":"SCMP_ACT_KILL"}]}"#;
+
+    #[test]
+    fn per_rule_actions_become_per_call_writes_before_the_default() {
+        let mut cg = FakeCgroup::new("", "");
+        let mut notes = Vec::new();
+        let p = policy(CLONE3);
+        assert_eq!(
+            p.per_call,
+            [
+                (Action::Errno(38), SyscallSet::parse("clone3").unwrap()),
+                (Action::Kill, SyscallSet::parse("ptrace").unwrap())
+            ]
+        );
+        let writes = plan_policy(&cg, &p, &mut notes).unwrap();
+        let content: Vec<&str> = writes.iter().map(|w| w.content.as_str()).collect();
+        assert_eq!(
+            content[..5],
+            [
+                "errno 38 clone3",
+                "kill ptrace",
+                "errno 1",
+                "enforce",
+                "all"
+            ]
+        );
+        assert!(writes[..3].iter().all(|w| w.file == "syscalls.action"));
+        assert!(notes.is_empty(), "{notes:?}");
+        let shown = show_writes(&cg, &writes[..1]);
+        assert!(shown.starts_with("echo 'errno 38 clone3' > /"), "{shown}");
+        apply(&mut cg, &writes).unwrap();
+        assert_eq!(
+            cg.file("syscalls.action"),
+            "errno EPERM\nerrno ENOSYS 435 ia32:435\nkill 101 ia32:26\n"
+        );
+        // Applied again: the same actions, nothing to set for calls.
+        let again = plan_policy(&cg, &p, &mut notes).unwrap();
+        assert_eq!(again[0], Write::new("syscalls.action", "errno 1"));
+        assert_eq!(again[1], Write::new("syscalls.mode", "enforce"));
+    }
+
+    #[test]
+    fn apply_clears_old_per_call_actions_and_a_rollback_restores_them() {
+        let mut cg = FakeCgroup::new("mkdir", "");
+        let old = Actions {
+            default: Action::Kill,
+            calls: vec![
+                (Action::Errno(13), SyscallSet::parse("mkdir").unwrap()),
+                (
+                    Action::Errno(38),
+                    SyscallSet::parse("x86_64:clone3").unwrap(),
+                ),
+            ],
+        };
+        cg.set_actions(old.clone());
+        let p = policy(CLONE3);
+        let writes = plan_policy(&cg, &p, &mut Vec::new()).unwrap();
+        let content: Vec<&str> = writes.iter().map(|w| w.content.as_str()).collect();
+        // ia32's clone3 gets errno 38 too; ptrace is to kill, which the
+        // old default did: its own action is set before the default
+        // changes; mkdir's errno 13 goes after.
+        assert_eq!(
+            content[..4],
+            [
+                "errno 38 ia32:clone3",
+                "kill ptrace",
+                "errno 1",
+                "default mkdir"
+            ]
+        );
+        for at in 0..writes.len() {
+            let mut cg = FakeCgroup::new("mkdir", "");
+            cg.set_actions(old.clone());
+            let before = cg.effective();
+            cg.refuse = vec![(at, libc::EINVAL)];
+            let e = apply(&mut cg, &writes).unwrap_err().0;
+            assert!(e.contains("left as it was"), "{e}");
+            assert_eq!(cg.effective(), before, "refused write {at}");
+            // The same actions for the same calls (the kernel lists them
+            // in the order they were set again).
+            let mut now = cg.actions.clone();
+            now.calls.sort_by_key(|(a, _)| *a);
+            assert_eq!(now, old, "refused write {at}");
+        }
+        apply(&mut cg, &writes).unwrap();
+        assert_eq!(cg.actions.default, Action::Errno(1));
+        assert_eq!(cg.actions.calls, p.per_call);
+    }
+
+    #[test]
+    fn more_than_eight_per_rule_actions_fall_back_to_the_default() {
+        let rules: Vec<String> = (0..10)
+            .map(|i| {
+                // Rule i names i + 1 calls, from 10 * i on.
+                let names: Vec<String> = (0..=i)
+                    .map(|k| format!("\"{}\"", Abi::X86_64.name(10 * i + k + 1).unwrap()))
+                    .collect();
+                format!(
+                    r#"{{"names":[{}],"action":"SCMP_ACT_ERRNO","errnoRet":{}}}"#,
+                    names.join(","),
+                    100 + i
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{}]}}"#,
+            rules.join(",")
+        );
+        let p = policy(&json);
+        assert_eq!(p.action, Action::Errno(1));
+        let kept: Vec<Action> = p.per_call.iter().map(|(a, _)| *a).collect();
+        assert_eq!(kept, (102..110).map(Action::Errno).collect::<Vec<_>>());
+        let notes: Vec<&String> = p
+            .notes
+            .iter()
+            .filter(|n| n.contains("at most 8 actions for particular calls"))
+            .collect();
+        assert_eq!(notes.len(), 2, "{:?}", p.notes);
+        assert!(
+            notes[0].starts_with("the profile gives errno 101 for "),
+            "{}",
+            notes[0]
+        );
+        assert!(
+            notes[1].starts_with("the profile gives errno 100 for "),
+            "{}",
+            notes[1]
+        );
+        assert!(
+            notes[0].ends_with("besides its default one: errno 1"),
+            "{}",
+            notes[0]
+        );
+        let mut cg = FakeCgroup::new("", "");
+        let writes = plan_policy(&cg, &p, &mut Vec::new()).unwrap();
+        apply(&mut cg, &writes).unwrap();
+        assert_eq!(cg.actions.calls.len(), 8);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
+use crate::actions::{self, Actions};
 use crate::error::{reason, Error, Result};
 use crate::set::SyscallSet;
 
@@ -127,6 +128,20 @@ pub fn denied(files: &dyn Files) -> Result<SyscallSet> {
     })
 }
 
+/// What `syscalls.action` holds, or `None` when the kernel has no such
+/// file.
+pub fn read_actions(files: &dyn Files) -> Result<Option<Actions>> {
+    match read_optional(files, "syscalls.action")? {
+        None => Ok(None),
+        Some(text) => Actions::parse(&text).map(Some).map_err(|e| {
+            Error(format!(
+                "{}: unexpected content: {e}",
+                files.path("syscalls.action")
+            ))
+        }),
+    }
+}
+
 /// One write of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Write {
@@ -146,12 +161,15 @@ impl Write {
 /// What a plan's files held before it ran.
 struct Saved {
     denied: Option<SyscallSet>,
+    /// `syscalls.action`: the default action and those of particular calls.
+    actions: Option<Actions>,
     others: Vec<(String, String)>,
 }
 
 fn save(files: &dyn Files, writes: &[Write]) -> Result<Saved> {
     let mut saved = Saved {
         denied: None,
+        actions: None,
         others: Vec::new(),
     };
     for w in writes {
@@ -159,6 +177,12 @@ fn save(files: &dyn Files, writes: &[Write]) -> Result<Saved> {
             "syscalls.deny" | "syscalls.allow" => {
                 if saved.denied.is_none() {
                     saved.denied = Some(denied(files)?);
+                }
+            }
+            "syscalls.action" => {
+                if saved.actions.is_none() {
+                    read(files, "syscalls.action")?;
+                    saved.actions = read_actions(files)?;
                 }
             }
             file => {
@@ -192,6 +216,12 @@ pub fn apply(files: &mut dyn Files, writes: &[Write]) -> Result<()> {
                     " (an ancestor denies some of these calls, or the writer lacks the privilege)",
                 );
             }
+            if w.file == "syscalls.action" && e.raw_os_error() == Some(libc::ENOSPC) {
+                msg.push_str(&format!(
+                    " (a cgroup holds at most {} actions for particular calls)",
+                    actions::MAX_PER_CALL
+                ));
+            }
             match restore(files, &saved) {
                 Ok(()) => msg.push_str("; the cgroup was left as it was"),
                 Err(r) => msg.push_str(&format!("; undoing the earlier writes failed too: {r}")),
@@ -209,7 +239,9 @@ fn abbreviate(content: &str) -> String {
     }
 }
 
-/// Writes back what `saved` holds. The deny set is restored as an
+/// Writes back what `saved` holds: the deny set, the other files, then the
+/// actions (the default one and those of particular calls, set again or
+/// cleared with `default CALLS`). The deny set is restored as an
 /// effective set: deny what was denied, allow what was not. What the cgroup
 /// itself denies inside its parent's set cannot be read, so it may end up
 /// holding more own rules there than before, with no effect while the
@@ -240,6 +272,27 @@ fn restore(files: &mut dyn Files, saved: &Saved) -> Result<()> {
     for (file, old) in saved.others.iter().rev() {
         if let Err(e) = files.write(file, old) {
             errors.push(format!("{}: {}", files.path(file), reason(&e)));
+        }
+    }
+    // The default action and those of particular calls: from what the
+    // file holds now back to the old state, in the order of the planner.
+    if let Some(old) = &saved.actions {
+        let restore_actions = |files: &mut dyn Files| -> Result<()> {
+            let now = read_actions(files)?.ok_or_else(|| {
+                Error(format!(
+                    "{}: No such file or directory",
+                    files.path("syscalls.action")
+                ))
+            })?;
+            for w in actions::writes(&now, old, false).0 {
+                files
+                    .write(&w.file, &w.content)
+                    .map_err(|e| Error(format!("{}: {}", files.path(&w.file), reason(&e))))?;
+            }
+            Ok(())
+        };
+        if let Err(e) = restore_actions(files) {
+            errors.push(e.0);
         }
     }
     match errors.is_empty() {

@@ -19,7 +19,7 @@ fn a_plan_that_succeeds_is_written_in_order() {
     apply(&mut cg, &plan()).unwrap();
     assert_eq!(cg.log, plan());
     assert_eq!(cg.file("syscalls.mode"), "log");
-    assert_eq!(cg.file("syscalls.action"), "errno 1");
+    assert_eq!(cg.file("syscalls.action"), "errno EPERM\n");
     let expect = SyscallSet::parse("all")
         .unwrap()
         .minus(&SyscallSet::parse("x86_64:0-10 ia32:0-10").unwrap());

@@ -2,6 +2,7 @@
 
 //! syscallsctl: the command-line tool of the syscalls cgroup controller.
 
+mod actions;
 mod apply;
 mod cgroup;
 mod error;
@@ -69,10 +70,12 @@ enum Verb {
         dry_run: bool,
     },
     /// Set what a denied call does in the cgroup (syscalls.action):
-    /// `errno NAME`, `errno N` (1 to 4095) or `kill`.
+    /// `errno NAME`, `errno N` (1 to 4095) or `kill`, the default action;
+    /// followed by calls (`errno ENOSYS clone3`), those calls' own action;
+    /// `default CALLS` gives them the default action again.
     Action {
         cgroup: PathBuf,
-        #[arg(required = true, num_args = 1..=2, value_name = "ACTION")]
+        #[arg(required = true, num_args = 1.., value_name = "ACTION [CALLS]")]
         action: Vec<String>,
         #[arg(long)]
         dry_run: bool,
@@ -181,7 +184,7 @@ fn run(verb: Verb) -> Result<ExitCode> {
             dry_run,
         } => {
             let mut cg = Cgroup::open(&cgroup)?;
-            let writes = apply::plan_action(&action.join(" "))?;
+            let writes = apply::plan_action(&action)?;
             run_writes(&mut cg, &writes, dry_run)?;
         }
         Verb::Record {

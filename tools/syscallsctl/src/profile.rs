@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! OCI and Docker seccomp profiles: their JSON, and their translation into
-//! the controller's policy (one deny set, one mode, one action), with a note
-//! for every rule that the translation approximates.
+//! the controller's policy (one deny set, one mode, a default action and up
+//! to eight actions for particular calls), with a note for every rule that
+//! the translation approximates.
 
 use serde::{Deserialize, Serialize};
 
+use crate::actions::MAX_PER_CALL;
 use crate::set::SyscallSet;
 use crate::table::{self, Abi};
 
@@ -87,6 +89,20 @@ impl std::fmt::Display for Action {
     }
 }
 
+impl Action {
+    /// The action as `syscalls.action` reads it: the errno by name when it
+    /// has one (`errno EPERM`).
+    pub fn by_name(self) -> String {
+        match self {
+            Action::Errno(n) => match table::errno_name(n) {
+                Some(name) => format!("errno {name}"),
+                None => format!("errno {n}"),
+            },
+            Action::Kill => "kill".to_string(),
+        }
+    }
+}
+
 /// `ENOSYS`: what the controller returns by default.
 pub const ENOSYS: u32 = 38;
 /// `EPERM`: runc's and crun's errno for `SCMP_ACT_ERRNO` without a value.
@@ -123,7 +139,12 @@ pub struct Policy {
     pub denied: SyscallSet,
     /// `syscalls.mode`: false for `enforce`, true for `log`.
     pub log: bool,
+    /// The action of the denied calls without one of their own.
     pub action: Action,
+    /// The actions of particular denied calls, where the profile's differ
+    /// from `action`: at most [`MAX_PER_CALL`], in the order of [`Action`],
+    /// each call in one set at most.
+    pub per_call: Vec<(Action, SyscallSet)>,
     /// What was approximated or skipped, one line each, for stderr.
     pub notes: Vec<String>,
 }
@@ -401,21 +422,64 @@ pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
             (0..abi.size()).for_each(|nr| set.insert(abi, nr));
         }
     }
-    for (a, s) in &denied {
-        if *a != action && !s.intersect(&set).is_empty() && default != Kind::Log {
-            notes.push(format!(
-                "the profile gives {a} for {}; the cgroup has one action for every denied call: {action}",
-                describe(&s.intersect(&set))
-            ));
-        }
-    }
+    let per_call = match default {
+        // Log mode logs every denied call whatever its action.
+        Kind::Log => Vec::new(),
+        _ => per_call_actions(&denied, &set, action, &mut notes),
+    };
     Ok(Policy {
         deny_by_default,
         denied: set,
         log,
         action,
+        per_call,
         notes,
     })
+}
+
+/// The actions for particular calls: those of the deny rules whose action
+/// is not the cgroup's `action`, for the calls of `set`. A call that rules
+/// give several actions gets kill if one kills, else the first rule's
+/// action (noted). Beyond [`MAX_PER_CALL`] actions, those with the fewest
+/// calls follow `action` (noted).
+fn per_call_actions(
+    denied: &[(Action, SyscallSet)],
+    set: &SyscallSet,
+    action: Action,
+    notes: &mut Vec<String>,
+) -> Vec<(Action, SyscallSet)> {
+    let mut order: Vec<&(Action, SyscallSet)> = denied.iter().collect();
+    order.sort_by_key(|(a, _)| *a != Action::Kill);
+    let mut assigned = SyscallSet::empty();
+    let mut conflict = SyscallSet::empty();
+    let mut out: Vec<(Action, SyscallSet)> = Vec::new();
+    for (a, s) in order {
+        let s = s.intersect(set).without_outside_rules();
+        conflict = conflict.union(&s.intersect(&assigned));
+        let mine = s.minus(&assigned);
+        assigned = assigned.union(&s);
+        if *a != action && !mine.is_empty() {
+            out.push((*a, mine));
+        }
+    }
+    if !conflict.is_empty() {
+        notes.push(format!(
+            "rules give these calls different actions; kill wins, else the first rule's: {}",
+            describe(&conflict)
+        ));
+    }
+    // The actions with the most calls keep theirs.
+    out.sort_by_key(|(a, s)| (std::cmp::Reverse(s.len()), *a));
+    for (a, s) in out.iter().skip(MAX_PER_CALL) {
+        notes.push(format!(
+            "the profile gives {a} for {}; the cgroup has at most {MAX_PER_CALL} actions \
+             for particular calls besides its default one: {action}",
+            describe(s)
+        ));
+    }
+    out.truncate(MAX_PER_CALL);
+    out.sort_by_key(|(a, _)| *a);
+    out
 }
 
 /// Names of a set for a note: x86_64 names bare, ia32 names prefixed when

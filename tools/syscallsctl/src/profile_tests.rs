@@ -61,7 +61,12 @@ fn docker_default_without_capabilities() {
         &p,
         "applies only to a workload with CAP_SYS_ADMIN; skipped"
     ));
-    assert!(noted(&p, "the profile gives errno 38 for clone3; the cgroup has one action for every denied call: errno 1"));
+    // clone3's ENOSYS is its own action, the default stays EPERM.
+    assert_eq!(
+        p.per_call,
+        [(Action::Errno(ENOSYS), SyscallSet::parse("clone3").unwrap())]
+    );
+    assert!(!noted(&p, "errno 38"), "{:#?}", p.notes);
     assert!(noted(
         &p,
         "not in the x86 tables of Linux 6.12, skipped: recv"
@@ -108,7 +113,16 @@ fn an_allowing_default_gives_a_deny_list() {
     assert!(!p.deny_by_default);
     assert_eq!(p.action, Action::Kill);
     assert_eq!(describe(&p.denied), "kill mkdir ptrace mount kexec_load");
-    assert!(noted(&p, "the profile gives errno 13 for mkdir"));
+    // The calls of the other actions get theirs (the kill rule, narrowed,
+    // denies kill with EPERM).
+    assert_eq!(
+        p.per_call,
+        [
+            (Action::Errno(EPERM), SyscallSet::parse("kill").unwrap()),
+            (Action::Errno(13), SyscallSet::parse("mkdir").unwrap())
+        ]
+    );
+    assert!(!noted(&p, "errno 13"), "{:#?}", p.notes);
     assert!(noted(&p, "denied whatever the arguments (narrowed)"));
     let mut o = opts();
     o.args = ArgsPolicy::Widen;
@@ -138,11 +152,34 @@ fn default_actions() {
     ));
     assert!(p.log && allowed(&p, "read") == (true, true) && allowed(&p, "mkdir") == (false, false));
     assert!(noted(&p, "only logged, not denied (widened): mkdir"));
+    assert!(p.per_call.is_empty());
     let p = t(r#"{"defaultAction":"SCMP_ACT_NOTIFY","listenerPath":"/run/x"}"#);
     assert_eq!(p.action, Action::Errno(ENOSYS));
     assert!(noted(&p, "listenerPath") && noted(&p, "errno 38"));
     let e = translate(&load(r#"{"defaultAction":"SCMP_ACT_BOGUS"}"#), &opts()).unwrap_err();
     assert_eq!(e, "defaultAction: unknown action `SCMP_ACT_BOGUS`");
+}
+
+#[test]
+fn rules_that_give_a_call_several_actions() {
+    let json = r#"{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86"],"syscalls":[
+        {"names":["mkdir","rmdir"],"action":"SCMP_ACT_ERRNO","errnoRet":13},
+        {"names":["rmdir","ptrace"],"action":"SCMP_ACT_KILL"},
+        {"names":["mkdir"],"action":"SCMP_ACT_ERRNO","errnoRet":5},
+        {"names":["ptrace"],"action":"SCMP_ACT_ERRNO"}]}"#;
+    let p = translate(&load(json), &opts()).unwrap();
+    let set = |t: &str| SyscallSet::parse(t).unwrap();
+    assert_eq!(
+        p.per_call,
+        [
+            (Action::Errno(13), set("mkdir")),
+            (Action::Kill, set("rmdir,ptrace"))
+        ]
+    );
+    assert!(noted(
+        &p,
+        "rules give these calls different actions; kill wins, else the first rule's: mkdir rmdir ptrace"
+    ));
 }
 
 #[test]
@@ -297,7 +334,12 @@ fn docker_real_default_profile() {
     ));
     assert!(noted(&p, "(SCMP_ACT_ALLOW clone): has argument conditions"));
     assert!(noted(&p, "left denied (narrowed; --args widen allows it)"));
-    assert!(noted(&p, "the profile gives errno 38 for clone3; the cgroup has one action for every denied call: errno 1"));
+    // clone3's ENOSYS is its own action, the default stays EPERM.
+    assert_eq!(
+        p.per_call,
+        [(Action::Errno(ENOSYS), SyscallSet::parse("clone3").unwrap())]
+    );
+    assert!(!noted(&p, "errno 38"), "{:#?}", p.notes);
     let unknown = p
         .notes
         .iter()
@@ -343,17 +385,31 @@ fn docker_real_default_profile() {
         assert_eq!(allowed(&a, name), (true, true), "{name}");
     }
     assert!(!noted(&a, "errno 38"));
+    assert!(a.per_call.is_empty(), "{:?}", a.per_call);
     assert_eq!(allowed(&a, "reboot"), (false, false));
 
+    // Widened, clone3 keeps its ENOSYS (glibc's pthread_create falls back
+    // to clone), every other denied call gets EPERM.
+    assert_eq!(w.action, Action::Errno(EPERM));
+    assert_eq!(
+        w.per_call,
+        [(Action::Errno(ENOSYS), SyscallSet::parse("clone3").unwrap())]
+    );
     // The writes to a cgroup, and the set they leave.
     let mut cg = FakeCgroup::new("", "");
     let mut notes = Vec::new();
     let writes = plan_policy(&cg, &w, &mut notes).unwrap();
-    assert_eq!(writes[0], Write::new("syscalls.action", "errno 1"));
-    assert_eq!(writes[1], Write::new("syscalls.mode", "enforce"));
-    assert_eq!(writes[2], Write::new("syscalls.deny", "all"));
-    assert!(writes[3..].iter().all(|w| w.file == "syscalls.allow"));
+    assert_eq!(writes[0], Write::new("syscalls.action", "errno 38 clone3"));
+    assert_eq!(writes[1], Write::new("syscalls.action", "errno 1"));
+    assert_eq!(writes[2], Write::new("syscalls.mode", "enforce"));
+    assert_eq!(writes[3], Write::new("syscalls.deny", "all"));
+    assert!(writes[4..].iter().all(|w| w.file == "syscalls.allow"));
     assert!(notes.is_empty(), "{notes:?}");
     apply(&mut cg, &writes).unwrap();
     assert_eq!(cg.effective(), w.denied.without_outside_rules());
+    // What the kernel's syscalls.action reads then.
+    assert_eq!(
+        cg.file("syscalls.action"),
+        "errno EPERM\nerrno ENOSYS 435 ia32:435\n"
+    );
 }

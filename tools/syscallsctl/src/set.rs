@@ -139,6 +139,40 @@ impl SyscallSet {
         items
     }
 
+    /// Items naming exactly this set by name where the tables allow: a bare
+    /// name for a call of both ABIs (or of the only table that has it), a
+    /// prefixed name for one ABI's, a prefixed number for a hole:
+    /// `clone3`, `x86_64:mkdir`, `ia32:socketcall`.
+    pub fn named_items(&self) -> Vec<String> {
+        let mut items = Vec::new();
+        let mut done = Self::empty();
+        let named = |abi: Abi, nr: usize| abi.name(nr).filter(|n| abi.lookup(n) == Some(nr));
+        for nr in self.iter(Abi::X86_64) {
+            let Some(name) = named(Abi::X86_64, nr) else {
+                items.push(format!("x86_64:{nr}"));
+                continue;
+            };
+            match Abi::Ia32.lookup(name) {
+                None => items.push(name.to_string()),
+                Some(m) if self.contains(Abi::Ia32, m) => {
+                    done.insert(Abi::Ia32, m);
+                    items.push(name.to_string());
+                }
+                Some(_) => items.push(format!("x86_64:{name}")),
+            }
+        }
+        for nr in self
+            .iter(Abi::Ia32)
+            .filter(|&nr| !done.contains(Abi::Ia32, nr))
+        {
+            match named(Abi::Ia32, nr) {
+                Some(name) => items.push(format!("ia32:{name}")),
+                None => items.push(format!("ia32:{nr}")),
+            }
+        }
+        items
+    }
+
     /// Parses a list in the write grammar (and so every read of
     /// `syscalls.deny` and `syscalls.used`).
     pub fn parse(text: &str) -> Result<Self, String> {
@@ -233,10 +267,16 @@ fn parse_number(item: &str, digits: &str, abi: Abi) -> Result<usize, String> {
 /// Joins `items` into writes of at most [`WRITE_MAX`] bytes each, cut
 /// between items.
 pub fn chunk(items: &[String]) -> Vec<String> {
+    chunk_within(items, WRITE_MAX)
+}
+
+/// Joins `items` into writes of less than `max` bytes each, cut between
+/// items.
+pub fn chunk_within(items: &[String], max: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut cur = String::new();
     for item in items {
-        if !cur.is_empty() && cur.len() + 1 + item.len() + 1 > WRITE_MAX {
+        if !cur.is_empty() && cur.len() + 1 + item.len() + 1 > max {
             out.push(std::mem::take(&mut cur));
         }
         if !cur.is_empty() {
@@ -304,6 +344,26 @@ mod tests {
         let s = set("all").without_outside_rules();
         assert!(!s.contains(Abi::X86_64, 60) && !s.contains(Abi::Ia32, 0));
         assert_eq!(s.len(), 463 * 2 - 4 - 5);
+    }
+
+    #[test]
+    fn named_items_name_the_set_exactly() {
+        for text in [
+            "clone3",
+            "x86_64:mkdir",
+            "ia32:socketcall,ia32:mkdir",
+            "mkdir,ia32:socketcall,arch_prctl",
+            "x86_64:336,ia32:400-402,read",
+            "all",
+        ] {
+            let s = set(text);
+            assert_eq!(set(&s.named_items().join(",")), s, "{text}");
+        }
+        assert_eq!(set("clone3").named_items(), ["clone3"]);
+        assert_eq!(
+            set("mkdir,x86_64:read,ia32:socketcall").named_items(),
+            ["x86_64:read", "mkdir", "ia32:socketcall"]
+        );
     }
 
     #[test]

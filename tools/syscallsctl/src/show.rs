@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `show`: a cgroup's effective policy by name, its mode, action and
+//! `show`: a cgroup's effective policy by name, its mode, actions and
 //! denial counters.
 
+use crate::actions::Actions;
 use crate::cgroup::{denied, read_optional, Files};
 use crate::error::Result;
+use crate::profile::describe;
 use crate::set::SyscallSet;
 use crate::table::Abi;
 
@@ -44,6 +46,22 @@ pub fn abi_line(set: &SyscallSet, abi: Abi) -> String {
     )
 }
 
+/// The default action, then one line per action for particular calls,
+/// with the calls by name (as read, when the read cannot be parsed).
+fn action_lines(text: &str) -> String {
+    let Ok(actions) = Actions::parse(text) else {
+        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+        let mut out = format!("action  {}\n", lines.next().unwrap_or("").trim());
+        lines.for_each(|l| out.push_str(&format!("  {}\n", l.trim())));
+        return out;
+    };
+    let mut out = format!("action  {}\n", actions.default.by_name());
+    for (a, calls) in &actions.calls {
+        out.push_str(&format!("  {} for {}\n", a.by_name(), describe(calls)));
+    }
+    out
+}
+
 /// The report of `show`.
 pub fn show(files: &dyn Files) -> Result<String> {
     let set = denied(files)?;
@@ -57,6 +75,7 @@ pub fn show(files: &dyn Files) -> Result<String> {
         ("learn", "syscalls.learn"),
     ] {
         match read_optional(files, file)? {
+            Some(v) if label == "action" => out.push_str(&action_lines(&v)),
             Some(v) => out.push_str(&format!("{label:<7} {}\n", v.trim())),
             None if label == "local" => {}
             None => out.push_str(&format!("{label:<7} {absent}\n")),
@@ -106,6 +125,43 @@ mod tests {
         );
         assert!(
             out.contains("stat    denials per call\n  mkdir 3\n  ia32:socketcall 1\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn show_gives_the_actions_of_particular_calls_by_name() {
+        let mut cg = FakeCgroup::new("all", "");
+        let mut a = Actions::new(crate::profile::Action::Errno(1));
+        a.set(
+            Some(crate::profile::Action::Errno(38)),
+            &SyscallSet::parse("clone3").unwrap(),
+        )
+        .unwrap();
+        a.set(
+            Some(crate::profile::Action::Kill),
+            &SyscallSet::parse("x86_64:ptrace,ia32:socketcall").unwrap(),
+        )
+        .unwrap();
+        a.set(
+            Some(crate::profile::Action::Errno(4000)),
+            &SyscallSet::parse("mkdir").unwrap(),
+        )
+        .unwrap();
+        cg.set_actions(a);
+        let out = show(&cg).unwrap();
+        assert!(
+            out.contains(
+                "\naction  errno EPERM\n  errno ENOSYS for clone3\n  \
+                 kill for ptrace ia32:socketcall\n  errno 4000 for mkdir\nevents  "
+            ),
+            "{out}"
+        );
+        // What a parser does not know is shown as read.
+        std::fs::write(cg.dir.path().join("syscalls.action"), "kill\nodd line\n").unwrap();
+        let out = show(&cg).unwrap();
+        assert!(
+            out.contains("\naction  kill\n  odd line\nevents  "),
             "{out}"
         );
     }

@@ -71,6 +71,15 @@ pub fn errno_number(name: &str) -> Option<u32> {
     u32::try_from(nr).ok()
 }
 
+/// The name of errno `n` (`EPERM` for 1), if the uapi headers give it one.
+pub fn errno_name(n: u32) -> Option<&'static str> {
+    let n = usize::try_from(n).ok()?;
+    generated::ERRNO_NAMES
+        .get(n)
+        .copied()
+        .filter(|s| !s.is_empty())
+}
+
 /// Whether any ABI's table has `name`.
 pub fn is_known(name: &str) -> bool {
     Abi::ALL.iter().any(|abi| abi.lookup(name).is_some())
