@@ -10,11 +10,10 @@ use kernel::prelude::*;
 
 use crate::abi::Abi;
 use crate::grammar::{
-    format_action, format_actions, format_stat, parse_action, parse_action_write, parse_mode,
-    parse_switch, ActionWrite, TextBuf,
+    format_actions, format_stat, parse_action_write, parse_mode, parse_switch, ActionWrite, TextBuf,
 };
 use crate::kunit::{kunit_suite, Test};
-use crate::policy::{combine, Action, Decision, Mode, OwnRules, MAX_OVERRIDES};
+use crate::policy::{combine, Action, Decision, Mode, Overrides, OwnRules, MAX_OVERRIDES};
 use crate::tests::{nr, own_of, set_of};
 
 const EPERM_: u16 = 1;
@@ -158,9 +157,9 @@ fn mode_action_and_learn_grammar(t: &mut Test) {
         (b"kill\n", Action::Kill),
     ];
     for (text, want) in good_actions {
-        let got = parse_action(text);
+        let got = parse_action_write(text);
         t.check(
-            got == Ok(want),
+            got == Ok(ActionWrite::Default(want)),
             format_args!(
                 "{:?}: expected {want:?}",
                 kernel::str::BStr::from_bytes(text)
@@ -174,13 +173,13 @@ fn mode_action_and_learn_grammar(t: &mut Test) {
         b"errno 4096",
         b"errno 99999",
         b"errno EFOO",
-        b"kill 9",
+        b"kill bogus",
         b"errno EPERM x",
         b"KILL",
     ];
     for text in bad_actions {
         t.check(
-            parse_action(text) == Err(EINVAL),
+            parse_action_write(text) == Err(EINVAL),
             format_args!("{:?} must be EINVAL", kernel::str::BStr::from_bytes(text)),
         );
     }
@@ -204,7 +203,7 @@ fn mode_action_and_learn_grammar(t: &mut Test) {
         (Action::Kill, &b"kill\n"[..]),
     ];
     for (action, want) in reads {
-        let got = format_action(action).unwrap_or_default();
+        let got = format_actions(action, &Overrides::EMPTY).unwrap_or_default();
         t.check(
             got.as_slice() == want,
             format_args!("{action:?} reads {:?}", kernel::str::BStr::from_bytes(&got)),

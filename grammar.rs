@@ -267,14 +267,6 @@ fn parse_action_words(input: &[u8]) -> Result<(Action, &[u8])> {
     }
 }
 
-/// Parses a write of a lone action: `kill`, `errno EPERM`, `errno 1`.
-pub(crate) fn parse_action(input: &[u8]) -> Result<Action> {
-    match parse_action_words(input)? {
-        (action, rest) if skip_space(rest).is_empty() => Ok(action),
-        _ => Err(EINVAL),
-    }
-}
-
 /// Parses a write to `syscalls.action`: an action, alone or followed by
 /// calls in the grammar of `syscalls.deny`, or `default` and calls.
 pub(crate) fn parse_action_write(input: &[u8]) -> Result<ActionWrite> {
@@ -349,12 +341,6 @@ fn write_action(out: &mut impl Write, action: Action) -> fmt::Result {
             None => write!(out, "errno {errno}"),
         },
     }
-}
-
-/// What a read of `syscalls.action` with no action for particular calls
-/// prints.
-pub(crate) fn format_action(action: Action) -> Result<KVec<u8>> {
-    format_actions(action, &Overrides::EMPTY)
 }
 
 /// What a read of `syscalls.action` prints: the default action, then a line
