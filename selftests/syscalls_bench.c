@@ -580,6 +580,15 @@ static int setup_cgroups(void)
 	err = err ?: cg_write("bench_one", "syscalls.deny", "mkdir");
 	err = err ?: cg_create("bench_denied");
 	err = err ?: cg_write("bench_denied", "syscalls.deny", "getppid");
+	/* Learning, and denying nothing: every call checked until recorded. */
+	err = err ?: cg_create("bench_learn");
+	err = err ?: cg_write("bench_learn", "syscalls.learn", "1");
+	err = err ?: cg_create("bench_log");
+	err = err ?: cg_write("bench_log", "syscalls.deny", "mkdir");
+	err = err ?: cg_write("bench_log", "syscalls.mode", "log");
+	err = err ?: cg_create("bench_logged");
+	err = err ?: cg_write("bench_logged", "syscalls.deny", "getppid");
+	err = err ?: cg_write("bench_logged", "syscalls.mode", "log");
 	if (err)
 		return err;
 	if (!cg_read_expect("bench_one", "syscalls.deny", "83 ia32:39"))
