@@ -115,18 +115,8 @@ impl Denial {
             pid,
             BStr::from_bytes(&comm[..comm_len]),
             BStr::from_bytes(&self.path[..self.path_len]),
-            self.action(),
+            ActionText(self.decision),
         );
-    }
-
-    /// What the decision does, as the log line says it.
-    fn action(&self) -> &'static str {
-        match self.decision {
-            Decision::Allow => "none",
-            Decision::Log => "log",
-            Decision::Kill => "kill",
-            Decision::Errno(errno) => crate::names::errno_name(errno).unwrap_or("errno"),
-        }
     }
 
     /// Writes the audit record if audit is enabled; returns whether it did.
@@ -155,6 +145,24 @@ impl Denial {
     #[cfg(not(CONFIG_AUDITSYSCALL))]
     fn audit(&self) -> bool {
         false
+    }
+}
+
+/// What a decision does, as the log line says it: the errno's name (its
+/// number when it has none), `kill`, or `log` (the call ran).
+struct ActionText(Decision);
+
+impl fmt::Display for ActionText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Decision::Allow => f.write_str("none"),
+            Decision::Log => f.write_str("log"),
+            Decision::Kill => f.write_str("kill"),
+            Decision::Errno(errno) => match crate::names::errno_name(errno) {
+                Some(name) => f.write_str(name),
+                None => write!(f, "{errno}"),
+            },
+        }
     }
 }
 
