@@ -21,6 +21,7 @@ use kernel::ffi::c_long;
 use kernel::task::Task;
 
 use crate::abi::{self, Abi};
+use crate::cred;
 use crate::group::{self, Group};
 use crate::names;
 use crate::policy::Decision;
@@ -93,21 +94,32 @@ impl Current {
             group.learn(abi, idx);
         }
         // A restart is judged as the call it continues, in that call's ABI.
-        let (abi, idx, decision) = if restart {
+        let (abi, idx, made, look) = if restart {
             match self.restarted() {
-                Some((abi, idx)) => (abi, idx, group.look(abi, idx).decision),
+                Some((abi, idx, made)) => (abi, idx, made, group.look(abi, idx)),
                 None => return Outcome::Run,
             }
         } else {
-            (abi, idx, look.decision)
+            // The number as the entry code reads it: its low 32 bits.
+            (abi, idx, nr as u32, look)
         };
+        let mut decision = look.decision;
         if decision == Decision::Allow {
             return Outcome::Run;
+        }
+        // A task that a delegatee on the path has no power over is judged
+        // by the administrators' rules alone.
+        // SAFETY: `rcu` keeps the group alive, and current's credentials.
+        if look.delegated && !unsafe { group.rulers_have_power(cred::current_objective()) } {
+            decision = look.trusted;
+            if decision == Decision::Allow {
+                return Outcome::Run;
+            }
         }
         if group.count_denial(abi, idx) {
             report::queue_notification(group);
         }
-        let denial = Denial::new(group, abi, idx, decision);
+        let denial = Denial::new(group, abi, idx, made, decision);
         drop(rcu);
         if let Some(denial) = denial {
             denial.emit();
@@ -147,9 +159,10 @@ impl Current {
     }
 
     /// The call that `restart_syscall` would continue, in the ABI it was
-    /// made in; `None` when there is nothing to continue, and the restart
-    /// runs as on a kernel without the controller, failing with `EINTR`.
-    fn restarted(&self) -> Option<(Abi, usize)> {
+    /// made in, with its number as it was made; `None` when there is
+    /// nothing to continue, and the restart runs as on a kernel without the
+    /// controller, failing with `EINTR`.
+    fn restarted(&self) -> Option<(Abi, usize, u32)> {
         // SAFETY: By the type invariant `task` is current, and only current
         // changes its own restart block.
         let restart = unsafe { &(*self.task).restart_block };
@@ -160,7 +173,9 @@ impl Current {
             Some(f) if f as *const () as usize != nothing => (),
             _ => return None,
         }
-        self.classify(restart.syscall_nr as i64, restart.syscall_compat)
+        let made = restart.syscall_nr as i64;
+        self.classify(made, restart.syscall_compat)
+            .map(|(abi, idx)| (abi, idx, made as u32))
     }
 }
 

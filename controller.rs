@@ -5,9 +5,10 @@
 
 use kernel::prelude::*;
 
+use crate::cred::Identity;
 use crate::grammar::{self, ActionWrite};
 use crate::group::{Group, Writer};
-use crate::policy::{self, Author, Decision, Rule};
+use crate::policy::{self, Author, Decision, Rule, Rules};
 
 /// A file of the controller, other than `syscalls.allow` and `syscalls.deny`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,21 +46,74 @@ pub(crate) fn css_online(group: &Group) -> Result {
 /// its parent's, and publishes them; returns whether the group was
 /// filtering before.
 fn publish(w: &mut Writer, group: &Group) -> bool {
-    let own = w.own(group);
+    let rules = w.rules(group);
     let parent = group.parent();
-    let eff = policy::effective(&own.denied, parent.map(|p| w.effective(p)).as_ref());
-    let by_delegatee = policy::effective(
-        &own.by_delegatee,
-        parent.map(|p| w.effective_by_delegatee(p)).as_ref(),
-    );
+    let eff = policy::effective(&rules.all.denied, parent.map(|p| w.effective(p)).as_ref());
+    let delegated = rules.delegated() || parent.is_some_and(|p| w.delegated(p));
     // The writer publishes parents first: the parent's decisions are final.
     let decide = |bit: usize| {
-        policy::combine(
-            parent.map_or(Decision::Allow, |p| p.decision(bit)),
-            own.decision(bit),
+        let (all, trusted) = parent.map_or((Decision::Allow, Decision::Allow), |p| {
+            (p.decision(bit), p.trusted_decision(bit))
+        });
+        (
+            policy::combine(all, rules.all.decision(bit)),
+            policy::combine(trusted, rules.trusted.decision(bit)),
         )
     };
-    w.publish(group, &eff, &by_delegatee, decide)
+    w.publish(group, &eff, delegated, decide)
+}
+
+/// Makes `rules` the group's own, written by `author` as `who`, and
+/// publishes the change to the subtree. A delegatee who makes the rules
+/// stricter than the administrators' joins their delegatees; a group whose
+/// rules no delegatee made stricter has none.
+fn commit(
+    w: &mut Writer,
+    group: &Group,
+    rules: Rules,
+    author: Author,
+    who: Option<&Identity>,
+) -> Result {
+    let before = w.rules(group);
+    let joins = match who {
+        Some(who) if author != Author::Admin && rules.all != before.all && rules.delegated() => {
+            Some(who)
+        }
+        _ => None,
+    };
+    if let Some(who) = joins {
+        if !w.has_room_for(group, who) {
+            return Err(ENOSPC);
+        }
+    }
+    w.set_rules(group, rules);
+    // Unpublished by `propagate`, then dropped at the end of this function.
+    let _retired = if rules.delegated() {
+        if let Some(who) = joins {
+            w.add_delegatee(group, who)?;
+        }
+        None
+    } else {
+        Some(w.take_delegatees(group))
+    };
+    propagate(w, group)
+}
+
+/// The root moves to another hierarchy (from v1 to v2, or back): it starts
+/// from no rules, no mode or action of its own and no learning, so that
+/// rules written where the files were visible do not stay in force where
+/// they are not (the v2 root has no `syscalls.*` files).
+pub(crate) fn bind(root: &Group) {
+    // Only a bug (the mutex used before boot set it up) can fail here, and
+    // then nothing was written either.
+    let Ok(mut w) = Writer::lock() else {
+        return;
+    };
+    w.set_rules(root, Rules::EMPTY);
+    w.set_learn(root, false);
+    let _retired = w.take_delegatees(root);
+    // The walk itself does not fail.
+    let _ = propagate(&mut w, root);
 }
 
 /// A cgroup on its way out takes no more updates.
@@ -75,17 +129,24 @@ pub(crate) fn css_offline(group: &Group) {
 ///
 /// On cgroup v1 only an administrator may change rules; on v2 whoever the
 /// file's owner and mode let write may, as for every v2 controller.
-pub(crate) fn write(group: &Group, rule: Rule, input: &[u8], author: Author) -> Result {
+///
+/// `who` is the delegatee who writes, `None` for an administrator.
+pub(crate) fn write(
+    group: &Group,
+    rule: Rule,
+    input: &[u8],
+    author: Author,
+    who: Option<&Identity>,
+) -> Result {
     if author != Author::Admin && !group.on_v2() {
         return Err(EPERM);
     }
     let request = grammar::parse(input)?;
     let mut w = Writer::lock()?;
-    let mut own = w.own(group);
+    let mut rules = w.rules(group);
     let parent = group.parent().map(|p| w.effective(p));
-    policy::apply(&mut own, parent.as_ref(), rule, author, &request)?;
-    w.set_own(group, own);
-    propagate(&mut w, group)
+    rules.write(parent.as_ref(), rule, author, &request)?;
+    commit(&mut w, group, rules, author, who)
 }
 
 /// A write of `input` to the file of `setting`, with the same permissions
@@ -95,31 +156,26 @@ pub(crate) fn write_setting(
     setting: Setting,
     input: &[u8],
     author: Author,
+    who: Option<&Identity>,
 ) -> Result {
     if author != Author::Admin && !group.on_v2() {
         return Err(EPERM);
     }
     let mut w = Writer::lock()?;
+    let mut rules = w.rules(group);
     match setting {
-        Setting::Mode => {
-            let mut own = w.own(group);
-            own.mode = grammar::parse_mode(input)?;
-            w.set_own(group, own);
-        }
-        Setting::Action => {
-            let mut own = w.own(group);
-            match grammar::parse_action_write(input)? {
-                ActionWrite::Default(action) => own.action = action,
-                ActionWrite::Calls(action, calls) => own.overrides.set(action, &calls)?,
-            }
-            w.set_own(group, own);
-        }
+        Setting::Mode => rules.set_mode(grammar::parse_mode(input)?, author),
+        Setting::Action => match grammar::parse_action_write(input)? {
+            ActionWrite::Default(action) => rules.set_action(Some(action), None, author)?,
+            ActionWrite::Calls(action, calls) => rules.set_action(action, Some(&calls), author)?,
+        },
         Setting::Learn => {
             let learn = grammar::parse_switch(input)?;
             w.set_learn(group, learn);
+            return propagate(&mut w, group);
         }
     }
-    propagate(&mut w, group)
+    commit(&mut w, group, rules, author, who)
 }
 
 /// Recomputes the effective sets of `root`'s subtree, parents first, and
@@ -151,7 +207,7 @@ pub(crate) fn show(group: &Group, rule: Rule) -> Result<KVec<u8>> {
 /// What a read of the file of `setting` prints.
 pub(crate) fn show_setting(group: &Group, setting: Setting) -> Result<KVec<u8>> {
     let w = Writer::lock()?;
-    let own = w.own(group);
+    let own = w.rules(group).all;
     match setting {
         Setting::Mode => grammar::format_mode(own.mode),
         Setting::Action => grammar::format_actions(own.action, &own.overrides),

@@ -12,14 +12,16 @@
 
 use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
-use core::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicU64, Ordering};
 
 use kernel::alloc::{flags, KVBox};
 use kernel::{bindings, container_of, prelude::*, task::Task, types::Opaque};
 
 use crate::abi::Abi;
+use crate::cred::{self, Identity};
 use crate::names;
-use crate::policy::{self, Decision, OwnRules};
+use crate::policy::{self, Decision, Rules};
+use crate::report::RateLimit;
 use crate::set::{SyscallSet, BITS, WORDS};
 use crate::sync::{seqlock_read, seqlock_write, smp_mb, RcuGuard, StaticMutex, StaticMutexGuard};
 
@@ -50,16 +52,25 @@ unsafe impl Sync for LockKey {}
 /// A static key, as lockdep wants it: never freed.
 static NOTIFY_KEY: LockKey = LockKey(Opaque::uninit());
 
+/// How many delegatees with different powers may write rules in one
+/// cgroup.
+pub(crate) const MAX_DELEGATEES: usize = 4;
+
+/// The delegatees who wrote a cgroup's rules, each once.
+type Delegatees = [Option<Identity>; MAX_DELEGATEES];
+
 /// What only writers touch, under [`WRITERS`].
-struct Rules {
+struct WriterState {
     /// The rules of this cgroup itself.
-    own: OwnRules,
+    rules: Rules,
     /// Whether `syscalls.learn` is on.
     learn: bool,
     /// The calls denied here, by the cgroup or an ancestor, in either mode.
     effective: SyscallSet,
-    /// The calls of the effective set whose deny a delegatee wrote.
-    effective_by_delegatee: SyscallSet,
+    /// The delegatees who made `rules` stricter than the administrators'.
+    delegatees: Delegatees,
+    /// Whether this cgroup or an ancestor has delegatees.
+    delegated: bool,
     /// Between `css_online` and `css_offline`: updates must reach it.
     online: bool,
 }
@@ -70,6 +81,9 @@ pub(crate) struct Calls {
     /// The [`Decision`] on each call, encoded. Stored to only inside the
     /// seqlock's write side, by a [`Writer`].
     decisions: [AtomicU16; BITS],
+    /// The same, by the administrators' rules alone: for the tasks that a
+    /// delegatee on the path has no power over.
+    trusted: [AtomicU16; BITS],
     /// Denials of each call by tasks of the subtree.
     denials: [AtomicU64; BITS],
     /// The calls that tasks of the group made while it was learning.
@@ -93,8 +107,12 @@ pub(crate) struct Look {
     pub(crate) filtering: bool,
     /// Whether the group is learning.
     pub(crate) learning: bool,
+    /// Whether delegatees wrote rules in the group or an ancestor.
+    pub(crate) delegated: bool,
     /// The decision on the call.
     pub(crate) decision: Decision,
+    /// The decision on the call by the administrators' rules alone.
+    pub(crate) trusted: Decision,
 }
 /// The controller's state of one cgroup.
 ///
@@ -103,16 +121,20 @@ pub(crate) struct Look {
 /// `state` was zeroed and its seqlock and work initialised by
 /// [`Group::new`], and it has not moved since. Its `filtering` and `denied`
 /// are stored to only inside the seqlock's write side, by a [`Writer`] or by
-/// [`Group::learn`] (which only clears bits), and so are `no_new_privs`,
-/// `learning` and the decisions of `calls`. `rules` is accessed only by the
-/// holder of [`WRITERS`].
+/// [`Group::learn`] (which only clears bits), and so are `delegated`,
+/// `rulers`, `learning` and the decisions of `calls`. `writer` is accessed
+/// only by the holder of [`WRITERS`]. Each non-null pointer of `rulers` is
+/// a cred of an [`Identity`] in `writer`'s `delegatees`, published before
+/// it is stored there and unpublished before it goes.
 #[pin_data]
 pub(crate) struct Group {
     #[pin]
     state: Opaque<bindings::syscalls_cgroup>,
-    /// Whether an exec under the group gains no privileges: a delegatee
-    /// wrote a deny of its effective set. Stored to under the seqlock.
-    no_new_privs: AtomicBool,
+    /// Whether delegatees wrote rules here or in an ancestor.
+    delegated: AtomicBool,
+    /// The writer and opener creds of the delegatees of the group's own
+    /// rules, for the system call path to read under RCU.
+    rulers: [[AtomicPtr<bindings::cred>; 2]; MAX_DELEGATEES],
     /// Whether the group is learning. Stored to under the seqlock.
     learning: AtomicBool,
     /// Denials by tasks of the subtree: `syscalls.events`.
@@ -121,8 +143,10 @@ pub(crate) struct Group {
     denied_local: AtomicU64,
     /// Whether `notify_work` is queued, holding a reference to the css.
     notify_pending: AtomicBool,
+    /// The budget of the group's denial lines.
+    log_limit: RateLimit,
     calls: KVBox<Calls>,
-    rules: UnsafeCell<Rules>,
+    writer: UnsafeCell<WriterState>,
 }
 
 // SAFETY: `rules` is only reached through a `Writer`, which holds the
@@ -155,17 +179,20 @@ impl Group {
                     NOTIFY_KEY.0.get(),
                 );
             }),
-            no_new_privs: AtomicBool::new(false),
+            delegated: AtomicBool::new(false),
+            rulers: Default::default(),
             learning: AtomicBool::new(false),
             denied: AtomicU64::new(0),
             denied_local: AtomicU64::new(0),
             notify_pending: AtomicBool::new(false),
+            log_limit: RateLimit::new(),
             calls,
-            rules: UnsafeCell::new(Rules {
-                own: OwnRules::EMPTY,
+            writer: UnsafeCell::new(WriterState {
+                rules: Rules::EMPTY,
                 learn: false,
                 effective: SyscallSet::EMPTY,
-                effective_by_delegatee: SyscallSet::EMPTY,
+                delegatees: Default::default(),
+                delegated: false,
                 online: false,
             }),
         })
@@ -280,12 +307,6 @@ impl Group {
         unsafe { (*(*self.css()).cgroup).root == &raw mut bindings::cgrp_dfl_root }
     }
 
-    /// Whether an exec under the group gains no privileges.
-    pub(crate) fn imposes_no_new_privs(&self) -> bool {
-        // SAFETY: As in `effective`.
-        unsafe { seqlock_read(self.seqlock(), || self.no_new_privs.load(Ordering::Relaxed)) }
-    }
-
     /// Whether the group denies any system call.
     pub(crate) fn is_filtering(&self) -> bool {
         // SAFETY: As in `effective`.
@@ -305,7 +326,9 @@ impl Group {
             seqlock_read(self.seqlock(), || Look {
                 filtering: self.filtering_flag().load(Ordering::Relaxed),
                 learning: self.learning.load(Ordering::Relaxed),
+                delegated: self.delegated.load(Ordering::Relaxed),
                 decision: self.decision(bit),
+                trusted: self.trusted_decision(bit),
             })
         }
     }
@@ -316,6 +339,45 @@ impl Group {
         self.calls.decisions.get(bit).map_or(Decision::Allow, |d| {
             Decision::decode(d.load(Ordering::Relaxed))
         })
+    }
+
+    /// The decision on the call of bit `bit` by the administrators' rules
+    /// alone, as [`Group::decision`] reads it.
+    pub(crate) fn trusted_decision(&self, bit: usize) -> Decision {
+        self.calls.trusted.get(bit).map_or(Decision::Allow, |d| {
+            Decision::decode(d.load(Ordering::Relaxed))
+        })
+    }
+
+    /// Whether every delegatee who wrote rules in the group or an ancestor
+    /// has power over the task of objective credentials `task`.
+    ///
+    /// # Safety
+    ///
+    /// The caller is in an RCU read-side critical section in which `task`
+    /// is live, and which keeps the group alive.
+    pub(crate) unsafe fn rulers_have_power(&self, task: *const bindings::cred) -> bool {
+        let mut group = Some(self);
+        while let Some(g) = group {
+            // SAFETY: As in `is_filtering`.
+            let rulers = unsafe {
+                seqlock_read(g.seqlock(), || {
+                    g.rulers
+                        .each_ref()
+                        .map(|[w, o]| [w.load(Ordering::Relaxed), o.load(Ordering::Relaxed)])
+                })
+            };
+            for cred in rulers.iter().flatten().filter(|c| !c.is_null()) {
+                // SAFETY: A published cred is held by the group until it is
+                // unpublished, and freed a grace period after its last put
+                // (type invariant): the caller's RCU section keeps it.
+                if !unsafe { cred::has_power(*cred, task) } {
+                    return false;
+                }
+            }
+            group = g.parent();
+        }
+        true
     }
 
     /// Records that a task of the group made call `nr` of `abi` while it
@@ -392,6 +454,11 @@ impl Group {
             .filter(|&(_, n)| n != 0)
     }
 
+    /// The budget of the group's denial lines.
+    pub(crate) fn log_limit(&self) -> &RateLimit {
+        &self.log_limit
+    }
+
     /// Takes the pending notification: the work runs now.
     pub(crate) fn take_notification(&self) {
         self.notify_pending.store(false, Ordering::Release);
@@ -434,85 +501,118 @@ impl Writer {
         })
     }
 
-    fn rules<'a>(&'a self, group: &'a Group) -> &'a Rules {
-        // SAFETY: By the type invariant of `Group`, `rules` is only touched
+    fn state<'a>(&'a self, group: &'a Group) -> &'a WriterState {
+        // SAFETY: By the type invariant of `Group`, `writer` is only touched
         // under `WRITERS`, which `self` holds; no `&mut` to it is alive
         // while `self` is borrowed shared.
-        unsafe { &*group.rules.get() }
+        unsafe { &*group.writer.get() }
     }
 
-    fn rules_mut<'a>(&'a mut self, group: &'a Group) -> &'a mut Rules {
-        // SAFETY: As in `rules`; `self` is borrowed exclusively, so this is
-        // the only reference to any group's rules.
-        unsafe { &mut *group.rules.get() }
+    fn state_mut<'a>(&'a mut self, group: &'a Group) -> &'a mut WriterState {
+        // SAFETY: As in `state`; `self` is borrowed exclusively, so this is
+        // the only reference to any group's writer state.
+        unsafe { &mut *group.writer.get() }
     }
 
     /// The rules the group set itself.
-    pub(crate) fn own(&self, group: &Group) -> OwnRules {
-        self.rules(group).own
+    pub(crate) fn rules(&self, group: &Group) -> Rules {
+        self.state(group).rules
     }
 
     /// Replaces the rules of the group; [`Writer::publish`] makes them count.
-    pub(crate) fn set_own(&mut self, group: &Group, own: OwnRules) {
-        self.rules_mut(group).own = own;
+    pub(crate) fn set_rules(&mut self, group: &Group, rules: Rules) {
+        self.state_mut(group).rules = rules;
+    }
+
+    /// Adds `who` to the delegatees of the group's rules, unless one with
+    /// the same power is there; `ENOSPC` when [`MAX_DELEGATEES`] are.
+    /// [`Writer::publish`] makes it count.
+    pub(crate) fn add_delegatee(&mut self, group: &Group, who: &Identity) -> Result {
+        let delegatees = &mut self.state_mut(group).delegatees;
+        if delegatees.iter().flatten().any(|d| d.is_like(who)) {
+            return Ok(());
+        }
+        let free = delegatees.iter_mut().find(|d| d.is_none()).ok_or(ENOSPC)?;
+        *free = Some(who.clone());
+        Ok(())
+    }
+
+    /// Whether the group has a free place for a delegatee like `who`.
+    pub(crate) fn has_room_for(&self, group: &Group, who: &Identity) -> bool {
+        let delegatees = &self.state(group).delegatees;
+        delegatees.iter().any(Option::is_none)
+            || delegatees.iter().flatten().any(|d| d.is_like(who))
+    }
+
+    /// Takes the delegatees of the group away. The caller drops them only
+    /// after [`Writer::publish`] unpublished them.
+    pub(crate) fn take_delegatees(&mut self, group: &Group) -> Delegatees {
+        core::mem::take(&mut self.state_mut(group).delegatees)
+    }
+
+    /// Whether delegatees wrote rules in the group or an ancestor.
+    pub(crate) fn delegated(&self, group: &Group) -> bool {
+        self.state(group).delegated
     }
 
     /// The group's effective set: the calls it denies, in either mode.
     pub(crate) fn effective(&self, group: &Group) -> SyscallSet {
-        self.rules(group).effective
+        self.state(group).effective
     }
 
     /// Whether `syscalls.learn` is on.
     pub(crate) fn learns(&self, group: &Group) -> bool {
-        self.rules(group).learn
+        self.state(group).learn
     }
 
     /// Turns learning on or off; [`Writer::publish`] makes it count. A
     /// group that starts learning starts a new record.
     pub(crate) fn set_learn(&mut self, group: &Group, learn: bool) {
-        let rules = self.rules_mut(group);
-        if learn && !rules.learn {
+        let state = self.state_mut(group);
+        if learn && !state.learn {
             for used in group.calls.used.iter() {
                 used.store(0, Ordering::Relaxed);
             }
         }
-        rules.learn = learn;
-    }
-
-    /// The calls of the group's effective set whose deny a delegatee wrote.
-    pub(crate) fn effective_by_delegatee(&self, group: &Group) -> SyscallSet {
-        self.rules(group).effective_by_delegatee
+        state.learn = learn;
     }
 
     /// Whether updates must reach the group.
     pub(crate) fn online(&self, group: &Group) -> bool {
-        self.rules(group).online
+        self.state(group).online
     }
 
     /// Marks the group as one that updates must reach, or not.
     pub(crate) fn set_online(&mut self, group: &Group, online: bool) {
-        self.rules_mut(group).online = online;
+        self.state_mut(group).online = online;
     }
 
     /// Makes `effective` the group's effective set, at once for every
-    /// reader, with `by_delegatee` the calls of it whose deny a delegatee
-    /// wrote and `decide` the decision on the call of each bit. Only the
-    /// decisions of the calls in the old or the new effective set can
-    /// change, and only they are stored. Returns whether the group was
-    /// filtering before.
+    /// reader, with `delegated` whether delegatees wrote rules here or in an
+    /// ancestor, and `decide` the decision on the call of each bit by every
+    /// author's rules and by the administrators' alone. Only the decisions
+    /// of the calls in the old or the new effective set can change, and
+    /// only they are stored. The group's delegatees are published too.
+    /// Returns whether the group was filtering before.
     pub(crate) fn publish(
         &mut self,
         group: &Group,
         effective: &SyscallSet,
-        by_delegatee: &SyscallSet,
-        decide: impl Fn(usize) -> Decision,
+        delegated: bool,
+        decide: impl Fn(usize) -> (Decision, Decision),
     ) -> bool {
-        let rules = self.rules_mut(group);
-        let mut touched = rules.effective;
+        let state = self.state_mut(group);
+        let mut touched = state.effective;
         touched.union_with(effective);
-        rules.effective = *effective;
-        rules.effective_by_delegatee = *by_delegatee;
-        let learning = rules.learn;
+        state.effective = *effective;
+        state.delegated = delegated;
+        let learning = state.learn;
+        let mut rulers = [[core::ptr::null_mut(); 2]; MAX_DELEGATEES];
+        for (r, d) in rulers.iter_mut().zip(state.delegatees.iter()) {
+            if let Some(d) = d {
+                *r = [d.writer.as_ptr(), d.opener.as_ptr()];
+            }
+        }
         // The bitmap sends to the slow path the calls to decide there, and,
         // while the group learns, those it has not recorded yet.
         let mut checked = policy::checked(effective);
@@ -524,16 +624,22 @@ impl Writer {
         let was_filtering = unsafe {
             seqlock_write(group.seqlock(), || {
                 for bit in touched.bits() {
-                    if let Some(d) = group.calls.decisions.get(bit) {
-                        d.store(decide(bit).encode(), Ordering::Relaxed);
+                    if let (Some(d), Some(t)) =
+                        (group.calls.decisions.get(bit), group.calls.trusted.get(bit))
+                    {
+                        let (all, trusted) = decide(bit);
+                        d.store(all.encode(), Ordering::Relaxed);
+                        t.store(trusted.encode(), Ordering::Relaxed);
                     }
                 }
                 for (a, w) in group.denied_words().zip(checked.words) {
                     a.store(w, Ordering::Relaxed);
                 }
-                group
-                    .no_new_privs
-                    .store(!by_delegatee.is_empty(), Ordering::Relaxed);
+                for (a, r) in group.rulers.iter().zip(rulers) {
+                    a[0].store(r[0], Ordering::Relaxed);
+                    a[1].store(r[1], Ordering::Relaxed);
+                }
+                group.delegated.store(delegated, Ordering::Relaxed);
                 group.learning.store(learning, Ordering::Relaxed);
                 group
                     .filtering_flag()

@@ -10,11 +10,13 @@
 //! child can only ever restrict. Re-allowing at an ancestor reopens the
 //! descendants that did not deny the call themselves.
 //!
-//! A rule remembers whether a delegatee wrote it (an [`Author`] without
-//! `CAP_SYS_ADMIN`, on cgroup v2). Where the effective set holds a deny a
-//! delegatee wrote, an exec gains no privileges, as under `no_new_privs`:
-//! otherwise a delegatee could deny `setresuid` and have a set-user-ID root
-//! program fail to drop its privileges.
+//! A cgroup keeps its rules twice ([`Rules`]): as everyone wrote them, and
+//! as administrators alone did (an [`Author`] with `CAP_SYS_ADMIN`; every
+//! allow counts for both, as it only loosens). A task over which a
+//! delegatee who wrote rules on its path has no power (who could not
+//! ptrace it: a set-user-ID program, say) is judged by the administrators'
+//! rules alone, so that a delegatee cannot make a privileged program's
+//! privilege drop fail.
 //!
 //! A cgroup's own denies also carry its [`Mode`] and [`Action`]: what a
 //! call they deny does. Along the path from the root, the strictest of the
@@ -183,8 +185,6 @@ impl Overrides {
 pub(crate) struct OwnRules {
     /// The calls it denies itself.
     pub(crate) denied: SyscallSet,
-    /// Those of them whose deny a delegatee wrote.
-    pub(crate) by_delegatee: SyscallSet,
     /// How it applies its denies.
     pub(crate) mode: Mode,
     /// What its enforced denies do, unless `overrides` says otherwise.
@@ -197,7 +197,6 @@ impl OwnRules {
     /// No rules: what a new cgroup has.
     pub(crate) const EMPTY: OwnRules = OwnRules {
         denied: SyscallSet::EMPTY,
-        by_delegatee: SyscallSet::EMPTY,
         mode: Mode::Enforce,
         action: DEFAULT_ACTION,
         overrides: Overrides::EMPTY,
@@ -231,8 +230,8 @@ pub(crate) fn combine(parent: Decision, own: Decision) -> Decision {
     }
 }
 
-/// Applies a rule that `author` wrote about the calls of `request` to a
-/// cgroup's own rules `own`.
+/// Applies a rule about the calls of `request` to a cgroup's own rules
+/// `own`.
 ///
 /// `parent` is the parent's effective set, `None` for the root. On error
 /// `own` is left as it was.
@@ -240,26 +239,95 @@ pub(crate) fn apply(
     own: &mut OwnRules,
     parent: Option<&SyscallSet>,
     rule: Rule,
-    author: Author,
     request: &SyscallSet,
 ) -> Result {
     match rule {
-        Rule::Deny => {
-            own.denied.union_with(request);
-            match author {
-                Author::Delegatee => own.by_delegatee.union_with(request),
-                Author::Admin => own.by_delegatee.subtract(request),
-            }
-        }
+        Rule::Deny => own.denied.union_with(request),
         Rule::Allow => {
             if parent.is_some_and(|p| p.intersects(request)) {
                 return Err(EPERM);
             }
             own.denied.subtract(request);
-            own.by_delegatee.subtract(request);
         }
     }
     Ok(())
+}
+
+/// A cgroup's own rules as everyone wrote them, and as administrators did.
+///
+/// `trusted` is what judges a task that a delegatee who wrote rules on its
+/// path has no power over. It only ever holds less than `all`: denies,
+/// modes and actions count there when an administrator writes them, and
+/// allows whoever writes them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rules {
+    /// Every author's rules: what judges most tasks.
+    pub(crate) all: OwnRules,
+    /// The administrators' rules, less what anyone allowed since.
+    pub(crate) trusted: OwnRules,
+}
+
+impl Rules {
+    /// No rules: what a new cgroup has.
+    pub(crate) const EMPTY: Rules = Rules {
+        all: OwnRules::EMPTY,
+        trusted: OwnRules::EMPTY,
+    };
+
+    /// Applies a rule that `author` wrote about the calls of `request`; on
+    /// error nothing changes.
+    pub(crate) fn write(
+        &mut self,
+        parent: Option<&SyscallSet>,
+        rule: Rule,
+        author: Author,
+        request: &SyscallSet,
+    ) -> Result {
+        let mut next = *self;
+        apply(&mut next.all, parent, rule, request)?;
+        if author == Author::Admin || rule == Rule::Allow {
+            apply(&mut next.trusted, parent, rule, request)?;
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// Sets the mode that `author` wrote.
+    pub(crate) fn set_mode(&mut self, mode: Mode, author: Author) {
+        self.all.mode = mode;
+        if author == Author::Admin {
+            self.trusted.mode = mode;
+        }
+    }
+
+    /// Sets the default action that `author` wrote, or with `calls` the
+    /// action of those calls; on error (`ENOSPC`) nothing changes.
+    pub(crate) fn set_action(
+        &mut self,
+        action: Option<Action>,
+        calls: Option<&SyscallSet>,
+        author: Author,
+    ) -> Result {
+        let mut next = *self;
+        for own in [&mut next.all, &mut next.trusted] {
+            match (action, calls) {
+                (Some(action), None) => own.action = action,
+                (action, Some(calls)) => own.overrides.set(action, calls)?,
+                (None, None) => return Err(EINVAL),
+            }
+            if author != Author::Admin {
+                break;
+            }
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// Whether a delegatee's write made these rules stricter than the
+    /// administrators' own.
+    pub(crate) fn delegated(&self) -> bool {
+        self.all != self.trusted
+    }
 }
 
 /// The effective set of a cgroup with rules `own` under a parent whose

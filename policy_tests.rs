@@ -9,7 +9,7 @@ use kernel::prelude::*;
 use crate::abi::Abi;
 use crate::kunit::{kunit_suite, Test};
 use crate::names;
-use crate::policy::{apply, checked, effective, Author, OwnRules, Rule};
+use crate::policy::{apply, checked, combine, effective, Action, Author, Decision, Mode, OwnRules, Rule, Rules};
 use crate::set::SyscallSet;
 use crate::tests::{nr, own_of, set_of};
 
@@ -20,7 +20,6 @@ fn deny_reaches_descendants(t: &mut Test) {
         &mut parent_own,
         None,
         Rule::Deny,
-        Author::Admin,
         &set_of("mkdir"),
     );
     let parent = effective(&parent_own.denied, None);
@@ -40,7 +39,6 @@ fn allow_of_what_the_parent_denies_is_eperm(t: &mut Test) {
         &mut own,
         Some(&parent),
         Rule::Allow,
-        Author::Admin,
         &set_of("mkdir,rmdir"),
     );
     t.check(r == Err(EPERM), format_args!("expected EPERM"));
@@ -52,7 +50,6 @@ fn allow_of_what_the_parent_denies_is_eperm(t: &mut Test) {
         &mut own,
         Some(&parent),
         Rule::Allow,
-        Author::Delegatee,
         &set_of("rmdir"),
     );
     t.check(
@@ -61,7 +58,7 @@ fn allow_of_what_the_parent_denies_is_eperm(t: &mut Test) {
     );
     let mut root = own_of("mkdir");
     t.check(
-        apply(&mut root, None, Rule::Allow, Author::Admin, &set_of("all")).is_ok()
+        apply(&mut root, None, Rule::Allow, &set_of("all")).is_ok()
             && root == OwnRules::EMPTY,
         format_args!("the root can allow anything"),
     );
@@ -99,7 +96,6 @@ fn reallow_at_an_ancestor_reopens(t: &mut Test) {
         &mut parent_own,
         None,
         Rule::Allow,
-        Author::Admin,
         &set_of("mkdir,rmdir"),
     );
     let child = effective(&child_own, Some(&effective(&parent_own.denied, None)));
@@ -113,42 +109,43 @@ fn reallow_at_an_ancestor_reopens(t: &mut Test) {
     );
 }
 
-fn a_delegatee_deny_is_remembered_down_the_tree(t: &mut Test) {
-    let mut own = OwnRules::EMPTY;
-    let _ = apply(
-        &mut own,
-        None,
-        Rule::Deny,
-        Author::Delegatee,
-        &set_of("setresuid,mkdir"),
+fn the_trusted_rules_are_the_administrators(t: &mut Test) {
+    let mut rules = Rules::EMPTY;
+    let deny = |r: &mut Rules, author, text| r.write(None, Rule::Deny, author, &set_of(text));
+    let ok = deny(&mut rules, Author::Delegatee, "setresuid,mkdir").is_ok();
+    t.check(
+        ok && rules.all.denied == set_of("setresuid,mkdir") && rules.trusted.denied.is_empty(),
+        format_args!("a delegatee's deny must count for every task but those beyond its power"),
+    );
+    t.check(rules.delegated(), format_args!("the rules must be delegated"));
+    let _ = deny(&mut rules, Author::Admin, "mkdir");
+    t.check(
+        rules.trusted.denied == set_of("mkdir") && rules.all.denied == set_of("setresuid,mkdir"),
+        format_args!("an administrator's deny must count for every task"),
+    );
+    let _ = rules.write(None, Rule::Allow, Author::Delegatee, &set_of("setresuid,mkdir"));
+    t.check(
+        rules == Rules::EMPTY && !rules.delegated(),
+        format_args!("an allow must take the call out of both, whoever writes it"),
+    );
+    let _ = deny(&mut rules, Author::Admin, "setresuid");
+    rules.set_mode(Mode::Log, Author::Admin);
+    rules.set_mode(Mode::Enforce, Author::Delegatee);
+    let _ = rules.set_action(Some(Action::Kill), None, Author::Delegatee);
+    let bit = nr(Abi::X86_64, "setresuid");
+    t.check(
+        rules.all.decision(bit) == Decision::Kill && rules.trusted.decision(bit) == Decision::Log,
+        format_args!("a delegatee's mode and action must not reach the trusted rules"),
     );
     t.check(
-        own.by_delegatee == set_of("setresuid,mkdir") && own.denied == own.by_delegatee,
-        format_args!("a delegatee's deny must be marked as the delegatee's"),
+        combine(Decision::Allow, rules.trusted.decision(bit)) == Decision::Log,
+        format_args!("an administrator's log-mode deny must stay logged for a task beyond the delegatee"),
     );
-    let child = effective(
-        &SyscallSet::EMPTY,
-        Some(&effective(&own.by_delegatee, None)),
-    );
+    let before = rules;
+    let r = rules.write(Some(&set_of("mkdir")), Rule::Allow, Author::Admin, &set_of("mkdir"));
     t.check(
-        child == own.by_delegatee,
-        format_args!("a child must inherit the marks of its parent"),
-    );
-    let _ = apply(&mut own, None, Rule::Deny, Author::Admin, &set_of("mkdir"));
-    t.check(
-        own.by_delegatee == set_of("setresuid") && own.denied == set_of("setresuid,mkdir"),
-        format_args!("an administrator's deny of the same call must take the mark away"),
-    );
-    let _ = apply(
-        &mut own,
-        None,
-        Rule::Allow,
-        Author::Delegatee,
-        &set_of("setresuid"),
-    );
-    t.check(
-        own.by_delegatee.is_empty() && own.denied == set_of("mkdir"),
-        format_args!("an allow must take the call and its mark away"),
+        r == Err(EPERM) && rules == before,
+        format_args!("a refused write must change neither set of rules"),
     );
 }
 
@@ -166,7 +163,7 @@ kunit_suite!(
         allow_of_what_the_parent_denies_is_eperm,
         every_restart_takes_the_slow_path_where_anything_is_denied,
         reallow_at_an_ancestor_reopens,
-        a_delegatee_deny_is_remembered_down_the_tree,
+        the_trusted_rules_are_the_administrators,
         the_controller_is_threaded,
     ]
 );

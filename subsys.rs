@@ -17,6 +17,7 @@ use kernel::ffi::{c_char, c_int, c_void};
 use kernel::{bindings, prelude::*, task::Task};
 
 use crate::controller::{self, Report, Setting};
+use crate::cred::Identity;
 use crate::group::{self, Calls, Group, Writer};
 use crate::policy::{Author, Rule};
 use crate::report;
@@ -82,6 +83,16 @@ unsafe extern "C" fn css_free(css: *mut bindings::cgroup_subsys_state) {
     // SAFETY: The core passes a css of this subsystem for the last time;
     // its group came from the box leaked in `css_alloc`.
     drop(unsafe { KBox::from_raw((Group::from_css(css) as *const Group).cast_mut()) });
+}
+
+/// `bind`: the root moves to another hierarchy.
+///
+/// # Safety
+///
+/// Only the cgroup core calls it, as `struct cgroup_subsys` documents.
+unsafe extern "C" fn bind(root: *mut bindings::cgroup_subsys_state) {
+    // SAFETY: As in `css_online`.
+    controller::bind(unsafe { Group::from_css(root) });
 }
 
 /// `attach`: tasks moved into cgroups of this hierarchy.
@@ -232,7 +243,12 @@ macro_rules! write_fn {
                     author(of),
                 )
             };
-            match $write(group, $what, input, author) {
+            let who = match author {
+                Author::Admin => None,
+                // SAFETY: `of` is open, and so is its file.
+                Author::Delegatee => Some(unsafe { Identity::of_write((*of).file) }),
+            };
+            match $write(group, $what, input, author, who.as_ref()) {
                 Ok(()) => len as isize,
                 Err(e) => e.to_errno() as isize,
             }
@@ -376,6 +392,7 @@ const fn subsys() -> bindings::cgroup_subsys {
     ss.css_offline = Some(css_offline);
     ss.css_free = Some(css_free);
     ss.attach = Some(attach);
+    ss.bind = Some(bind);
     ss.fork = Some(fork);
     ss.legacy_cftypes = (&raw const V1_FILES).cast::<bindings::cftype>().cast_mut();
     ss.dfl_cftypes = (&raw const V2_FILES).cast::<bindings::cftype>().cast_mut();
@@ -393,19 +410,6 @@ pub(crate) fn is_threaded() -> bool {
     // SAFETY: The core changes other fields of the subsystem, under its
     // locks; the bit-field is set at build time and only read.
     unsafe { (*syscalls_cgrp_subsys.0.get()).threaded() }
-}
-
-/// Whether an exec by current gains no privileges, as under
-/// `no_new_privs`, because a delegatee wrote a deny that applies to it.
-/// `check_unsafe_exec()` calls it.
-#[no_mangle]
-pub extern "C" fn syscalls_cgroup_no_new_privs() -> bool {
-    // SAFETY: `get_current()` has no preconditions and returns a live task;
-    // `Task` is transparent.
-    let task = unsafe { &*bindings::get_current().cast::<Task>() };
-    let _rcu = RcuGuard::new();
-    // SAFETY: `_rcu` keeps current's css alive while it is used here.
-    unsafe { Group::of_task(task) }.imposes_no_new_privs()
 }
 
 /// The `syscalls` cgroup subsystem.

@@ -36,6 +36,7 @@ mod abi;
 mod action_tests;
 pub mod check;
 mod controller;
+mod cred;
 mod grammar;
 mod group;
 #[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]

@@ -254,83 +254,171 @@ cleanup:
 	return ret;
 }
 
-/* ---- No privilege gain under a delegatee's deny ---- */
+/* ---- No privilege gain through a delegatee's rules, in any order ---- */
 
-/* The exit statuses of the set-user-ID helper: its effective uid. */
-#define EUID_ROOT 10
-#define EUID_NOBODY 11
-#define EUID_OTHER 12
+/*
+ * The set-user-ID helper's probe (--probe): the exit status is PROBE plus
+ * PROBE_ROOT if it started with effective uid 0, PROBE_MKDIR_DENIED if its
+ * mkdir failed with ENOSYS, PROBE_DROPPED if setresuid() to its real uid
+ * worked and left it there. With --wait it first writes a byte to its
+ * standard output and reads one from its standard input, so that the
+ * test can change rules, modes or cgroups while it runs.
+ */
+#define PROBE 64
+#define PROBE_ROOT 1
+#define PROBE_MKDIR_DENIED 2
+#define PROBE_DROPPED 4
+#define PROBE_MKDIR_PATH WORK_DIR "/probe"
 
-static int report_euid(void)
+/* A root program that drops its privileges and can: the delegatee's rules are not its. */
+#define PROBE_ROOT_DROPS (PROBE + PROBE_ROOT + PROBE_DROPPED)
+
+/* The calls a privilege drop makes. */
+#define DROP_CALLS "setresuid,setuid,setreuid,setfsuid"
+
+static int probe(bool wait)
 {
-	uid_t euid = geteuid();
+	bool root = geteuid() == 0, denied, dropped;
+	uid_t uid = getuid();
+	char c;
 
-	return euid == 0 ? EUID_ROOT : euid == NOBODY ? EUID_NOBODY : EUID_OTHER;
+	if (wait && (write(STDOUT_FILENO, "r", 1) != 1 ||
+		     read(STDIN_FILENO, &c, 1) != 1))
+		return 1;
+	denied = syscall3(SYS_mkdir, (long)PROBE_MKDIR_PATH, 0755, 0) == -ENOSYS;
+	rmdir(PROBE_MKDIR_PATH);
+	dropped = syscall3(SYS_setresuid, uid, uid, uid) == 0 && geteuid() == uid;
+	return PROBE + (root ? PROBE_ROOT : 0) +
+	       (denied ? PROBE_MKDIR_DENIED : 0) + (dropped ? PROBE_DROPPED : 0);
+}
+
+static const char *probe_text(int status)
+{
+	static char buf[128];
+
+	if (status < PROBE || status > PROBE + 7) {
+		snprintf(buf, sizeof(buf), "exit status %d", status);
+		return buf;
+	}
+	status -= PROBE;
+	snprintf(buf, sizeof(buf), "%s, mkdir %s, privilege drop %s",
+		 status & PROBE_ROOT ? "euid 0" : "not root",
+		 status & PROBE_MKDIR_DENIED ? "denied" : "allowed",
+		 status & PROBE_DROPPED ? "worked" : "failed");
+	return buf;
 }
 
 /*
- * Execs the set-user-ID helper as NOBODY in cgroup cg, where the caller
- * moves it once it has dropped root; the helper's exit status, or -1.
+ * A running helper: exec'd by NOBODY in cgroup cg (moved there by the
+ * test before the exec), waiting on its standard input.
  */
-static int exec_setuid_helper_in(const char *cg)
+struct helper {
+	pid_t pid;
+	int ready, go;
+};
+
+static int helper_start(struct helper *h, const char *path, const char *cg)
 {
-	int ready[2] = { -1, -1 }, go[2] = { -1, -1 }, status = -1;
-	pid_t pid = -1;
+	int ready[2] = { -1, -1 }, go[2] = { -1, -1 }, sync[2] = { -1, -1 };
 	char c;
 
-	if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
-		goto out;
+	h->pid = -1;
+	h->ready = h->go = -1;
+	if (pipe(ready) || pipe(go) || pipe2(sync, O_CLOEXEC))
+		goto fail;
 	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
+	h->pid = fork();
+	if (h->pid == 0) {
 		alarm(CHILD_ALARM);
-		if (!become_delegatee() || write(ready[1], "r", 1) != 1 ||
-		    read(go[0], &c, 1) != 1)
-			_exit(EUID_OTHER + 1);
-		execl(SETUID_HELPER, SETUID_HELPER, "--report-euid", (char *)NULL);
-		_exit(EUID_OTHER + 2);
+		if (dup2(go[0], STDIN_FILENO) < 0 ||
+		    dup2(ready[1], STDOUT_FILENO) < 0 || !become_delegatee() ||
+		    write(sync[1], "s", 1) != 1 || read(sync[0], &c, 1) != 1)
+			_exit(2);
+		execl(path, path, "--probe", "--wait", (char *)NULL);
+		_exit(3);
 	}
-	if (pid < 0 || read(ready[0], &c, 1) != 1)
-		goto out;
-	if (cg_enter_process(cg, pid)) {
-		diag("moving %d into %s: expected success, it failed", pid, cg);
-		goto out;
+	close(ready[1]);
+	close(go[0]);
+	close(sync[1]);
+	ready[1] = go[0] = sync[1] = -1;
+	h->ready = ready[0];
+	h->go = go[1];
+	if (h->pid < 0 || read(sync[0], &c, 1) != 1)
+		goto fail;
+	if (cg_enter_process(cg, h->pid)) {
+		diag("moving %d into %s: expected success, it failed", h->pid, cg);
+		goto fail;
 	}
-	if (write(go[1], "g", 1) != 1)
-		goto out;
-	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
-		status = WEXITSTATUS(status);
-	else
-		status = -1;
-	pid = -1;
-out:
-	kill_and_reap(pid);
+	/* The child's read of sync[0] ends: the write end went with close. */
+	close(sync[0]);
+	sync[0] = -1;
+	if (read(h->ready, &c, 1) != 1) {
+		diag("the set-user-ID helper in %s did not start", cg);
+		goto fail;
+	}
+	return 0;
+fail:
 	for (int i = 0; i < 2; i++) {
 		if (ready[i] >= 0)
 			close(ready[i]);
 		if (go[i] >= 0)
 			close(go[i]);
+		if (sync[i] >= 0)
+			close(sync[i]);
 	}
+	kill_and_reap(h->pid);
+	h->pid = -1;
+	return -1;
+}
+
+/* Lets the helper go on; its exit status, or -1. */
+static int helper_finish(struct helper *h)
+{
+	int status;
+
+	if (h->pid < 0)
+		return -1;
+	if (write(h->go, "g", 1) != 1 || waitpid(h->pid, &status, 0) != h->pid ||
+	    !WIFEXITED(status))
+		status = -1;
+	else
+		status = WEXITSTATUS(status);
+	close(h->go);
+	close(h->ready);
+	h->pid = -1;
 	return status;
 }
 
-/* The helper exec'd by NOBODY in cg runs with effective uid want. */
-static bool expect_helper_euid(const char *cg, int want, const char *when)
+static void helper_kill(struct helper *h)
 {
-	int got = exec_setuid_helper_in(cg);
+	if (h->pid < 0)
+		return;
+	close(h->go);
+	close(h->ready);
+	kill_and_reap(h->pid);
+	h->pid = -1;
+}
+
+static bool expect_probe(int got, int want, const char *when)
+{
+	char text[128];
 
 	if (got == want)
 		return true;
-	diag("%s: a set-user-ID root program exec'd by uid %d in %s: expected exit %d (euid %s), got %d",
-	     when, NOBODY, cg, want, want == EUID_ROOT ? "0" : "65534", got);
+	snprintf(text, sizeof(text), "%s", probe_text(want));
+	diag("%s: the set-user-ID root helper exec'd by uid %d: expected %s, got %s",
+	     when, NOBODY, text, probe_text(got));
 	return false;
 }
 
-static int delegatee_denies_setresuid(void *arg)
+/* The helper exec'd in cg at once: its probe. */
+static int probe_in(const char *path, const char *cg)
 {
-	if (!become_delegatee() || cg_create(CG_SUB) || cg_create(CG_INNER))
-		return KSFT_FAIL;
-	return cg_deny(CG_SUB, "setresuid") ? KSFT_FAIL : KSFT_PASS;
+	struct helper h;
+
+	if (helper_start(&h, path, cg))
+		return -1;
+	return helper_finish(&h);
 }
 
 static int make_helper(void)
@@ -348,35 +436,84 @@ static int setuid_test_setup(void)
 	return make_helper() ?: delegate();
 }
 
-static int test_setuid_exec_under_a_delegatee_deny_gains_no_privilege(void)
+/* The delegatee's own tasks: a drop of a task it has power over fails. */
+static int delegatee_drop_fails(void *arg)
 {
+	if (!become_delegatee())
+		return KSFT_FAIL;
+	return expect_result("setresuid by the delegatee's own task",
+			     syscall3(SYS_setresuid, NOBODY, NOBODY, NOBODY),
+			     -ENOSYS) ? KSFT_PASS : KSFT_FAIL;
+}
+
+static bool delegatee_rule_applies_to_its_own(const char *cg)
+{
+	if (run_in_cgroup(cg, delegatee_drop_fails, NULL) == KSFT_PASS)
+		return true;
+	diag("in %s: expected the delegatee's rule to judge its own tasks", cg);
+	return false;
+}
+
+static int delegatee_makes(void *arg)
+{
+	const char *const *cgs = arg;
+
+	if (!become_delegatee())
+		return KSFT_FAIL;
+	for (; *cgs; cgs++)
+		if (cg_create(*cgs))
+			return KSFT_FAIL;
+	return KSFT_PASS;
+}
+
+struct delegatee_write {
+	const char *cg, *file, *text;
+};
+
+static int delegatee_writes(void *arg)
+{
+	const struct delegatee_write *w = arg;
+
+	if (!become_delegatee())
+		return KSFT_FAIL;
+	for (; w->cg; w++)
+		if (cg_write(w->cg, w->file, w->text)) {
+			diag("the delegatee writing '%s' to %s/%s: expected success",
+			     w->text, w->cg, w->file);
+			return KSFT_FAIL;
+		}
+	return KSFT_PASS;
+}
+
+static int run_delegatee_writes(const struct delegatee_write *w)
+{
+	return run_as_delegatee(delegatee_writes, (void *)w);
+}
+
+#define CG_A CG_POINT "/a"
+#define CG_B CG_POINT "/b"
+
+static int test_delegatee_deny_before_the_exec_does_not_keep_root(void)
+{
+	static const char *const sub[] = { CG_SUB, CG_INNER, NULL };
+	static const struct delegatee_write deny[] = {
+		{ CG_SUB, "syscalls.deny", DROP_CALLS }, { NULL }
+	};
 	int ret = KSFT_FAIL;
 
 	if (setuid_test_setup())
 		goto cleanup;
 	/* The helper works: where nothing is denied, it runs as root. */
-	if (!expect_helper_euid(CG_HOME, EUID_ROOT, "no deny"))
+	if (run_as_delegatee(delegatee_makes, (void *)sub) != KSFT_PASS ||
+	    !expect_probe(probe_in(SETUID_HELPER, CG_SUB), PROBE_ROOT_DROPS,
+			  "no deny") ||
+	    run_delegatee_writes(deny) != KSFT_PASS)
 		goto cleanup;
-	if (run_as_delegatee(delegatee_denies_setresuid, NULL) != KSFT_PASS)
-		goto cleanup;
-	if (!expect_helper_euid(CG_SUB, EUID_NOBODY, "the delegatee denying setresuid") ||
-	    !expect_helper_euid(CG_INNER, EUID_NOBODY, "below the delegatee's deny of setresuid"))
-		goto cleanup;
-	ret = KSFT_PASS;
-cleanup:
-	unlink(SETUID_HELPER);
-	cg_destroy(CG_POINT);
-	return ret;
-}
-
-static int test_setuid_exec_under_an_administrator_deny_keeps_its_privilege(void)
-{
-	int ret = KSFT_FAIL;
-
-	if (setuid_test_setup() || cg_create(CG_SUB) ||
-	    cg_deny(CG_SUB, "setresuid"))
-		goto cleanup;
-	if (!expect_helper_euid(CG_SUB, EUID_ROOT, "root denying setresuid"))
+	if (!expect_probe(probe_in(SETUID_HELPER, CG_SUB), PROBE_ROOT_DROPS,
+			  "the delegatee's deny written before the exec") ||
+	    !expect_probe(probe_in(SETUID_HELPER, CG_INNER), PROBE_ROOT_DROPS,
+			  "below the delegatee's deny") ||
+	    !delegatee_rule_applies_to_its_own(CG_INNER))
 		goto cleanup;
 	ret = KSFT_PASS;
 cleanup:
@@ -385,23 +522,278 @@ cleanup:
 	return ret;
 }
 
-static int test_administrator_deny_over_a_delegatee_deny_restores_privilege(void)
+static int test_delegatee_deny_after_the_exec_does_not_keep_root(void)
 {
+	static const char *const sub[] = { CG_SUB, NULL };
+	static const struct delegatee_write deny[] = {
+		{ CG_SUB, "syscalls.deny", DROP_CALLS }, { NULL }
+	};
+	struct helper h = { .pid = -1 };
 	int ret = KSFT_FAIL;
 
-	if (setuid_test_setup())
+	if (setuid_test_setup() ||
+	    run_as_delegatee(delegatee_makes, (void *)sub) != KSFT_PASS ||
+	    helper_start(&h, SETUID_HELPER, CG_SUB))
 		goto cleanup;
-	if (run_as_delegatee(delegatee_denies_setresuid, NULL) != KSFT_PASS)
+	/* The program runs as root; stopped, it cannot race the deny. */
+	kill(h.pid, SIGSTOP);
+	if (run_delegatee_writes(deny) != KSFT_PASS)
 		goto cleanup;
-	if (!expect_helper_euid(CG_SUB, EUID_NOBODY, "the delegatee denying setresuid"))
+	kill(h.pid, SIGCONT);
+	if (!expect_probe(helper_finish(&h), PROBE_ROOT_DROPS,
+			  "the delegatee's deny written while it ran") ||
+	    !delegatee_rule_applies_to_its_own(CG_SUB))
 		goto cleanup;
-	/* The administrator writes the same deny: the rule is now theirs. */
-	if (cg_deny(CG_SUB, "setresuid") ||
-	    !expect_helper_euid(CG_SUB, EUID_ROOT, "root denying setresuid again"))
+	ret = KSFT_PASS;
+cleanup:
+	helper_kill(&h);
+	unlink(SETUID_HELPER);
+	cg_destroy(CG_POINT);
+	return ret;
+}
+
+static int delegatee_moves(void *arg)
+{
+	pid_t pid = *(pid_t *)arg;
+	int err;
+
+	if (!become_delegatee())
+		return KSFT_FAIL;
+	err = cg_enter_process(CG_B, pid);
+	if (err) {
+		diag("the delegatee moving %d into %s: expected success, got %s",
+		     pid, CG_B, result_name(err));
+		return KSFT_FAIL;
+	}
+	return KSFT_PASS;
+}
+
+static int test_move_into_a_delegatee_deny_does_not_keep_root(void)
+{
+	static const char *const ab[] = { CG_A, CG_B, NULL };
+	static const struct delegatee_write deny[] = {
+		{ CG_B, "syscalls.deny", DROP_CALLS }, { NULL }
+	};
+	struct helper h = { .pid = -1 };
+	int ret = KSFT_FAIL;
+
+	if (setuid_test_setup() ||
+	    run_as_delegatee(delegatee_makes, (void *)ab) != KSFT_PASS ||
+	    run_delegatee_writes(deny) != KSFT_PASS ||
+	    helper_start(&h, SETUID_HELPER, CG_A))
+		goto cleanup;
+	if (run_as_delegatee(delegatee_moves, &h.pid) != KSFT_PASS ||
+	    !expect_in_cgroup(h.pid, CG_B))
+		goto cleanup;
+	if (!expect_probe(helper_finish(&h), PROBE_ROOT_DROPS,
+			  "moved by the delegatee under its deny") ||
+	    !delegatee_rule_applies_to_its_own(CG_B))
+		goto cleanup;
+	ret = KSFT_PASS;
+cleanup:
+	helper_kill(&h);
+	unlink(SETUID_HELPER);
+	cg_destroy(CG_POINT);
+	return ret;
+}
+
+/* The delegatee's own task: its setresuid fails as the setting says. */
+static int delegatee_drop_denied(void *arg)
+{
+	const struct delegatee_write *w = arg;
+	long want = -ENOSYS;
+
+	for (; w->cg; w++)
+		if (!strcmp(w->file, "syscalls.action"))
+			want = -EPERM;
+	if (!become_delegatee())
+		return KSFT_FAIL;
+	return expect_result("setresuid by the delegatee's own task, under its setting",
+			     syscall3(SYS_setresuid, NOBODY, NOBODY, NOBODY),
+			     want) ? KSFT_PASS : KSFT_FAIL;
+}
+
+/*
+ * An administrator's deny of the privilege drop in log mode, in the
+ * delegatee's cgroup; the delegatee then writes setting (mode or action):
+ * the helper, root, still drops its privileges, running before and after,
+ * while the delegatee's own tasks are judged by the stricter setting.
+ */
+static int setting_after_log_mode(const struct delegatee_write *setting,
+				  const char *what)
+{
+	static const char *const sub[] = { CG_SUB, NULL };
+	struct helper h = { .pid = -1 };
+	char when[128];
+	int ret = KSFT_FAIL;
+
+	if (setuid_test_setup() ||
+	    run_as_delegatee(delegatee_makes, (void *)sub) != KSFT_PASS ||
+	    cg_write(CG_SUB, "syscalls.mode", "log") ||
+	    cg_deny(CG_SUB, DROP_CALLS) ||
+	    helper_start(&h, SETUID_HELPER, CG_SUB))
+		goto cleanup;
+	if (run_delegatee_writes(setting) != KSFT_PASS)
+		goto cleanup;
+	snprintf(when, sizeof(when), "an administrator's log-mode deny, then the delegatee's %s",
+		 what);
+	if (!expect_probe(helper_finish(&h), PROBE_ROOT_DROPS, when) ||
+	    !expect_probe(probe_in(SETUID_HELPER, CG_SUB), PROBE_ROOT_DROPS, when) ||
+	    run_in_cgroup(CG_SUB, delegatee_drop_denied, (void *)setting) != KSFT_PASS)
+		goto cleanup;
+	ret = KSFT_PASS;
+cleanup:
+	helper_kill(&h);
+	unlink(SETUID_HELPER);
+	cg_destroy(CG_POINT);
+	return ret;
+}
+
+static int test_delegatee_mode_does_not_enforce_an_administrator_deny_on_root(void)
+{
+	static const struct delegatee_write mode[] = {
+		{ CG_SUB, "syscalls.mode", "enforce" }, { NULL }
+	};
+
+	return setting_after_log_mode(mode, "enforce mode");
+}
+
+static int test_delegatee_action_does_not_harden_an_administrator_deny_on_root(void)
+{
+	static const struct delegatee_write action[] = {
+		{ CG_SUB, "syscalls.mode", "enforce" },
+		{ CG_SUB, "syscalls.action", "errno EPERM" },
+		{ NULL }
+	};
+
+	return setting_after_log_mode(action, "enforce mode and errno EPERM");
+}
+
+static int test_administrator_deny_judges_a_setuid_program(void)
+{
+	static const char *const sub[] = { CG_SUB, NULL };
+	static const struct delegatee_write deny[] = {
+		{ CG_SUB, "syscalls.deny", "mkdir" }, { NULL }
+	};
+	int ret = KSFT_FAIL;
+
+	if (setuid_test_setup() ||
+	    run_as_delegatee(delegatee_makes, (void *)sub) != KSFT_PASS)
+		goto cleanup;
+	/* The delegatee's deny of mkdir does not judge root... */
+	if (run_delegatee_writes(deny) != KSFT_PASS ||
+	    !expect_probe(probe_in(SETUID_HELPER, CG_SUB), PROBE_ROOT_DROPS,
+			  "the delegatee denying mkdir"))
+		goto cleanup;
+	/* ...the administrator's, of the same call and of the drop, do. */
+	if (cg_deny(CG_SUB, "mkdir,setresuid") ||
+	    !expect_probe(probe_in(SETUID_HELPER, CG_SUB),
+			  PROBE + PROBE_ROOT + PROBE_MKDIR_DENIED,
+			  "the administrator denying mkdir and setresuid"))
 		goto cleanup;
 	ret = KSFT_PASS;
 cleanup:
 	unlink(SETUID_HELPER);
+	cg_destroy(CG_POINT);
+	return ret;
+}
+
+/* ---- Rootless: a set-user-ID program in the delegatee's own user namespace ---- */
+
+#define NS_HELPER "/tmp/delegation_ns_helper"
+/* The user the delegatee's namespace maps to its uid 1, and the gid. */
+#define NS_OTHER 1000
+
+/*
+ * In the delegatee's cgroup under its deny of mkdir, a child of the
+ * delegatee makes a user namespace, which the test maps (0 to the
+ * delegatee, 1 to NS_OTHER), becomes its uid 1 and execs NS_HELPER, a
+ * set-user-ID copy that the delegatee owns: its uid 0 there.
+ */
+static int userns_child(void *arg)
+{
+	int *sync = arg;
+	char c;
+
+	if (!become_delegatee() || unshare(CLONE_NEWUSER) ||
+	    write(sync[1], "u", 1) != 1 || read(sync[2], &c, 1) != 1)
+		return 2;
+	if (setresgid(1, 1, 1) || setresuid(1, 1, 1))
+		return 3;
+	execl(NS_HELPER, NS_HELPER, "--probe", (char *)NULL);
+	return 4;
+}
+
+static int write_map(pid_t pid, const char *file, const char *map)
+{
+	char path[64];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, map, strlen(map)) != (ssize_t)strlen(map))
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		diag("writing '%s' to %s: expected success, got %s", map, path,
+		     strerror(-err));
+	return err;
+}
+
+static int test_setuid_in_the_delegatees_user_namespace_gains_and_is_judged(void)
+{
+	static const char *const sub[] = { CG_SUB, NULL };
+	static const struct delegatee_write deny[] = {
+		{ CG_SUB, "syscalls.deny", "mkdir" }, { NULL }
+	};
+	char map[64];
+	int sync[4] = { -1, -1, -1, -1 }, ret = KSFT_FAIL, status, err;
+	struct child c;
+	char ch;
+
+	c.pid = -1;
+	err = make_setuid_copy(NS_HELPER);
+	if (err || chown(NS_HELPER, NOBODY, NOBODY) || chmod(NS_HELPER, 04755)) {
+		diag("making %s, set-user-ID uid %d: expected success, got %s",
+		     NS_HELPER, NOBODY, err ? result_name(err) : strerror(errno));
+		goto cleanup;
+	}
+	if (delegate() ||
+	    run_as_delegatee(delegatee_makes, (void *)sub) != KSFT_PASS ||
+	    run_delegatee_writes(deny) != KSFT_PASS ||
+	    pipe(sync) || pipe(sync + 2))
+		goto cleanup;
+	if (child_start(&c, userns_child, sync))
+		goto cleanup;
+	if (cg_enter_process(CG_SUB, c.pid) || child_go(&c)) {
+		diag("moving the delegatee's child into %s: expected success", CG_SUB);
+		goto cleanup;
+	}
+	if (read(sync[0], &ch, 1) != 1) {
+		diag("the delegatee's child did not make its user namespace");
+		goto cleanup;
+	}
+	snprintf(map, sizeof(map), "0 %d 1\n1 %d 1\n", NOBODY, NS_OTHER);
+	if (write_map(c.pid, "uid_map", map) || write_map(c.pid, "gid_map", map) ||
+	    write(sync[3], "g", 1) != 1)
+		goto cleanup;
+	status = child_wait_status(&c);
+	/*
+	 * The exec gains uid 0 of the namespace, which the delegatee owns: its
+	 * deny judges the program, and the program can drop to its uid 1.
+	 */
+	if (!expect_probe(status, PROBE + PROBE_ROOT + PROBE_MKDIR_DENIED + PROBE_DROPPED,
+			  "in the delegatee's own user namespace"))
+		goto cleanup;
+	ret = KSFT_PASS;
+cleanup:
+	if (c.pid > 0)
+		child_kill(&c);
+	for (int i = 0; i < 4; i++)
+		if (sync[i] >= 0)
+			close(sync[i]);
+	unlink(NS_HELPER);
 	cg_destroy(CG_POINT);
 	return ret;
 }
@@ -478,8 +870,10 @@ static int test_deny_through_an_unprivileged_opener_is_a_delegatees(void)
 		     NOBODY, st);
 		goto cleanup;
 	}
+	/* A delegatee's rule: it does not judge the root program. */
 	if (!cg_denies(CG_OPENER, SETRESUID_DENIED) ||
-	    !expect_helper_euid(CG_OPENER, EUID_NOBODY, "a deny written through uid 65534's file"))
+	    !expect_probe(probe_in(SETUID_HELPER, CG_OPENER), PROBE_ROOT_DROPS,
+			  "a deny written through uid 65534's file"))
 		goto cleanup;
 	ret = KSFT_PASS;
 cleanup:
@@ -515,8 +909,8 @@ static int test_deny_by_an_unprivileged_writer_is_a_delegatees(void)
 		goto cleanup;
 	}
 	if (!cg_denies(CG_OPENER, SETRESUID_DENIED) ||
-	    !expect_helper_euid(CG_OPENER, EUID_NOBODY,
-				"a deny uid 65534 wrote through root's file"))
+	    !expect_probe(probe_in(SETUID_HELPER, CG_OPENER), PROBE_ROOT_DROPS,
+			  "a deny uid 65534 wrote through root's file"))
 		goto cleanup;
 	ret = KSFT_PASS;
 cleanup:
@@ -532,9 +926,13 @@ static const struct syscalls_test tests[] = {
 	T(test_delegatee_cannot_allow_what_an_ancestor_denies),
 	T(test_delegatee_cannot_write_the_delegation_point_files),
 	T(test_namespace_root_files_are_not_writable_from_inside),
-	T(test_setuid_exec_under_a_delegatee_deny_gains_no_privilege),
-	T(test_setuid_exec_under_an_administrator_deny_keeps_its_privilege),
-	T(test_administrator_deny_over_a_delegatee_deny_restores_privilege),
+	T(test_delegatee_deny_before_the_exec_does_not_keep_root),
+	T(test_delegatee_deny_after_the_exec_does_not_keep_root),
+	T(test_move_into_a_delegatee_deny_does_not_keep_root),
+	T(test_delegatee_mode_does_not_enforce_an_administrator_deny_on_root),
+	T(test_delegatee_action_does_not_harden_an_administrator_deny_on_root),
+	T(test_administrator_deny_judges_a_setuid_program),
+	T(test_setuid_in_the_delegatees_user_namespace_gains_and_is_judged),
 	T(test_deny_through_an_unprivileged_opener_is_a_delegatees),
 	T(test_deny_by_an_unprivileged_writer_is_a_delegatees),
 };
@@ -548,8 +946,8 @@ int main(int argc, char **argv)
 {
 	int err;
 
-	if (argc == 2 && !strcmp(argv[1], "--report-euid"))
-		return report_euid();
+	if (argc >= 2 && !strcmp(argv[1], "--probe"))
+		return probe(argc == 3 && !strcmp(argv[2], "--wait"));
 	if (argc == 3 && !strcmp(argv[1], "--write-stdout"))
 		return write_stdout(argv[2]);
 

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Who wrote a delegatee's rules, and whether they have power over a task.
+//!
+//! A rule that a delegatee wrote judges only the tasks the delegatee has
+//! power over, by the standard of ptrace and of seccomp's `no_new_privs`:
+//! the task runs as the delegatee (its real, effective and saved user and
+//! group IDs are the delegatee's effective ones, in the delegatee's user
+//! namespace, with no capability the delegatee lacks), or the delegatee
+//! holds `CAP_SYS_PTRACE` in the task's user namespace (it owns the
+//! namespace of a rootless container, say). A set-user-ID program or one
+//! with file capabilities is outside that power once it has gained what
+//! the delegatee lacks, and is judged by the administrators' rules alone.
+//!
+//! C headers: [`include/linux/cred.h`](srctree/include/linux/cred.h),
+//! [`include/linux/security.h`](srctree/include/linux/security.h) (`security_capable()`)
+
+use core::ptr::NonNull;
+
+use kernel::bindings;
+
+/// A counted reference to a `struct cred`.
+///
+/// # Invariants
+///
+/// `0` points to a live `struct cred` of which this value owns one
+/// reference. A cred that was ever referenced through `get_cred()` is
+/// freed only after an RCU grace period, so a pointer to it read under RCU
+/// stays valid until the section ends even if this reference goes.
+pub(crate) struct Cred(NonNull<bindings::cred>);
+
+// SAFETY: A cred is immutable once published, and its reference count is
+// atomic: it may be used and released from any thread.
+unsafe impl Send for Cred {}
+// SAFETY: As above: shared use only reads it.
+unsafe impl Sync for Cred {}
+
+impl Cred {
+    /// A new reference to `cred`.
+    ///
+    /// # Safety
+    ///
+    /// `cred` points to a live `struct cred`.
+    unsafe fn get(cred: *const bindings::cred) -> Cred {
+        // SAFETY: By the safety requirements `cred` is live; `get_cred()`
+        // takes a reference, and clears `non_rcu` so that the cred is freed
+        // after a grace period.
+        unsafe { bindings::get_cred(cred) };
+        // INVARIANT: the reference was just taken.
+        // SAFETY: A live cred is not at address zero.
+        Cred(unsafe { NonNull::new_unchecked(cred.cast_mut()) })
+    }
+
+    /// The subjective credentials of current: those it writes with.
+    pub(crate) fn current() -> Cred {
+        // SAFETY: `get_current()` is alive, and only current changes its
+        // own `cred`, which is never null.
+        unsafe { Cred::get((*bindings::get_current()).cred) }
+    }
+
+    /// The credentials that opened `file`.
+    ///
+    /// # Safety
+    ///
+    /// `file` points to an open file.
+    pub(crate) unsafe fn of_opener(file: *mut bindings::file) -> Cred {
+        // SAFETY: An open file holds a reference to its `f_cred`.
+        unsafe { Cred::get((*file).f_cred) }
+    }
+
+    /// The pointer, for publication to readers under RCU.
+    pub(crate) fn as_ptr(&self) -> *mut bindings::cred {
+        self.0.as_ptr()
+    }
+
+    /// Whether `self` and `other` have the same power over every task:
+    /// the same effective IDs, user namespace and capabilities.
+    pub(crate) fn is_like(&self, other: &Cred) -> bool {
+        // SAFETY: Both are live by the type invariant.
+        let (a, b) = unsafe { (self.0.as_ref(), other.0.as_ref()) };
+        a.euid.val == b.euid.val
+            && a.egid.val == b.egid.val
+            && a.user_ns == b.user_ns
+            && a.cap_effective.val == b.cap_effective.val
+            && a.cap_permitted.val == b.cap_permitted.val
+    }
+}
+
+impl Clone for Cred {
+    fn clone(&self) -> Cred {
+        // SAFETY: `self` holds a reference, so the cred is live.
+        unsafe { Cred::get(self.0.as_ptr()) }
+    }
+}
+
+impl Drop for Cred {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant `self` owns one reference.
+        unsafe { bindings::put_cred(self.0.as_ptr()) };
+    }
+}
+
+/// Whether the delegatee of credentials `ruler` has power over the task of
+/// objective credentials `task`, as the module documentation defines it.
+///
+/// # Safety
+///
+/// Both point to live creds: held, or read under RCU from a holder.
+pub(crate) unsafe fn has_power(ruler: *const bindings::cred, task: *const bindings::cred) -> bool {
+    if ruler == task {
+        return true;
+    }
+    // SAFETY: By the safety requirements both are live.
+    let (r, t) = unsafe { (&*ruler, &*task) };
+    let (uid, gid) = (r.euid.val, r.egid.val);
+    let same_user = t.uid.val == uid
+        && t.euid.val == uid
+        && t.suid.val == uid
+        && t.gid.val == gid
+        && t.egid.val == gid
+        && t.sgid.val == gid
+        && t.user_ns == r.user_ns
+        && t.cap_permitted.val & !r.cap_permitted.val == 0;
+    same_user
+        // SAFETY: `ruler` is live and `t.user_ns` is held by the live
+        // `task`; `security_capable()` only reads them.
+        || unsafe {
+            bindings::syscalls_cgroup_capable(ruler, t.user_ns, bindings::CAP_SYS_PTRACE as i32)
+        }
+}
+
+/// The objective credentials of current, valid while it runs.
+pub(crate) fn current_objective() -> *const bindings::cred {
+    // SAFETY: `get_current()` is alive; only current changes its own
+    // `real_cred`, and the task holds a reference to it.
+    unsafe { (*bindings::get_current()).real_cred }
+}
+
+/// A delegatee who wrote rules: the credentials of the writer and of the
+/// opener of the file, both of which must have power over a task for the
+/// rules to judge it (a set-user-ID program writing to a file that an
+/// unprivileged user opened for it writes with that user's power).
+#[derive(Clone)]
+pub(crate) struct Identity {
+    pub(crate) writer: Cred,
+    pub(crate) opener: Cred,
+}
+
+impl Identity {
+    /// The writer of the open file `file`, which is current.
+    ///
+    /// # Safety
+    ///
+    /// `file` points to an open file.
+    pub(crate) unsafe fn of_write(file: *mut bindings::file) -> Identity {
+        Identity {
+            writer: Cred::current(),
+            // SAFETY: By the safety requirements.
+            opener: unsafe { Cred::of_opener(file) },
+        }
+    }
+
+    /// Whether `self` and `other` have the same power over every task.
+    pub(crate) fn is_like(&self, other: &Identity) -> bool {
+        self.writer.is_like(&other.writer) && self.opener.is_like(&other.opener)
+    }
+}
