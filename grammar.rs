@@ -284,7 +284,8 @@ pub(crate) fn parse_action_write(input: &[u8]) -> Result<ActionWrite> {
     }
 }
 
-/// An errno by name or decimal number, 1 to `MAX_ERRNO`.
+/// An errno by name or decimal number, 1 to `MAX_ERRNO`, but for the
+/// kernel's internal restart codes ([`RESTART_ERRNOS`]).
 fn parse_errno(word: &[u8]) -> Result<u16> {
     if word.iter().all(u8::is_ascii_digit) {
         // At most four digits: anything longer is out of range anyway.
@@ -292,7 +293,7 @@ fn parse_errno(word: &[u8]) -> Result<u16> {
             return Err(EINVAL);
         }
         let value = word.iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'));
-        return if (1..=MAX_ERRNO).contains(&value) {
+        return if (1..=MAX_ERRNO).contains(&value) && !RESTART_ERRNOS.contains(&value) {
             Ok(value)
         } else {
             Err(EINVAL)
@@ -303,6 +304,12 @@ fn parse_errno(word: &[u8]) -> Result<u16> {
         .and_then(names::errno_lookup)
         .ok_or(EINVAL)
 }
+
+/// The kernel's internal codes of `<linux/errno.h>` that the issue of a
+/// call must never return: `ERESTARTSYS` (512) to `EIOCBQUEUED` (529). The
+/// restart codes make the signal code restart the call; the others are
+/// numbers the C library does not know.
+pub(crate) const RESTART_ERRNOS: core::ops::RangeInclusive<u16> = 512..=529;
 
 /// Parses a write to `syscalls.learn`.
 pub(crate) fn parse_switch(input: &[u8]) -> Result<bool> {

@@ -389,8 +389,40 @@ cleanup:
 	return ret;
 }
 
+/*
+ * 512 (ERESTARTSYS) to 529 (EIOCBQUEUED) are the kernel's own: a call
+ * failing with a restart code would run again. Refused, alone or for
+ * particular calls; their neighbours are ordinary errnos.
+ */
+static int test_kernel_internal_errnos_are_refused(void)
+{
+	static const char *const bad[] = {
+		"errno 512", "errno 513", "errno 516", "errno 529",
+		"errno 512 mkdir", "errno 529 rmdir",
+	};
+	int ret = KSFT_FAIL;
+	size_t i;
+
+	if (cg_create(CG_A))
+		goto cleanup;
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (!cg_write_expect(CG_A, "syscalls.action", bad[i], -EINVAL))
+			goto cleanup;
+	if (!cg_read_expect(CG_A, "syscalls.action", "errno ENOSYS") ||
+	    !cg_write_expect(CG_A, "syscalls.action", "errno 511", 0) ||
+	    !cg_read_expect(CG_A, "syscalls.action", "errno 511") ||
+	    !cg_write_expect(CG_A, "syscalls.action", "errno 530", 0) ||
+	    !cg_read_expect(CG_A, "syscalls.action", "errno 530"))
+		goto cleanup;
+	ret = KSFT_PASS;
+cleanup:
+	cg_destroy(CG_A);
+	return ret;
+}
+
 static struct syscalls_test tests[] = {
 	T(test_defaults_and_bad_values),
+	T(test_kernel_internal_errnos_are_refused),
 	T(test_errno_action),
 	T(test_action_for_particular_calls),
 	T(test_kill_action),

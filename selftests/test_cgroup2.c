@@ -558,6 +558,99 @@ cleanup:
 	return ret;
 }
 
+/* Enables the controller at the v2 root, waiting for v1 to let it go. */
+static int enable_at_v2_root(void)
+{
+	int err = 0;
+
+	for (int i = 0; i < 100; i++) {
+		err = cg_write("", "cgroup.subtree_control", "+syscalls");
+		if (err != -ENOENT && err != -EBUSY)
+			break;
+		usleep(100 * 1000);
+	}
+	if (err)
+		diag("+syscalls at the v2 root: expected success, got %s",
+		     result_name(err));
+	return err;
+}
+
+static int v1_root_write(const char *file, const char *text)
+{
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", V1_DIR, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/*
+ * Rules of the v1 root do not stay in force, unseen, once the controller
+ * is back on v2 (whose root has no syscalls.* files): the move clears them.
+ */
+static int test_rules_of_the_v1_root_go_when_it_returns_to_v2(void)
+{
+	bool mounted = false, denied = false;
+	int ret = KSFT_FAIL, err;
+
+	if (mkdir(V1_DIR, 0755) && errno != EEXIST)
+		goto cleanup;
+	err = cg_write("", "cgroup.subtree_control", "-syscalls");
+	if (err) {
+		diag("-syscalls at the v2 root: expected success, got %s",
+		     result_name(err));
+		goto cleanup;
+	}
+	if (mount("syscalls", V1_DIR, "cgroup", 0, "syscalls")) {
+		diag("mount -t cgroup -o syscalls with the controller off v2: expected success, got %s",
+		     strerror(errno));
+		goto cleanup;
+	}
+	mounted = true;
+	err = v1_root_write("syscalls.deny", "mkdir");
+	if (err) {
+		diag("deny mkdir at the v1 root: expected success, got %s",
+		     result_name(err));
+		goto cleanup;
+	}
+	denied = true;
+	if (!expect_result("mkdir under the v1 root's deny",
+			   syscall3(SYS_mkdir, (long)MKDIR_PATH, 0755, 0), -ENOSYS))
+		goto cleanup;
+	/* An empty hierarchy goes with its mount: the controller is v2's. */
+	if (umount2(V1_DIR, 0)) {
+		diag("umount %s: expected success, got %s", V1_DIR, strerror(errno));
+		goto cleanup;
+	}
+	mounted = false;
+	if (enable_at_v2_root())
+		goto cleanup;
+	denied = false;
+	if (!expect_result("mkdir in the v2 root after the move",
+			   syscall3(SYS_mkdir, (long)MKDIR_PATH, 0755, 0), 0))
+		goto cleanup;
+	rmdir(MKDIR_PATH);
+	ret = KSFT_PASS;
+cleanup:
+	if (mounted) {
+		if (denied)
+			v1_root_write("syscalls.allow", "all");
+		if (umount2(V1_DIR, 0))
+			diag("cleanup: umount %s: %s", V1_DIR, strerror(errno));
+		enable_at_v2_root();
+	} else if (ret != KSFT_PASS) {
+		enable_at_v2_root();
+	}
+	rmdir(MKDIR_PATH);
+	rmdir(V1_DIR);
+	return ret;
+}
+
 static const struct syscalls_test tests[] = {
 	T(test_enabling_adds_files_only_below_the_root),
 	T(test_files_read_and_reject_as_on_v1),
@@ -570,6 +663,7 @@ static const struct syscalls_test tests[] = {
 	T(test_disabling_drops_the_files_and_the_filtering),
 	T(test_enabling_again_starts_from_no_own_rules),
 	T(test_v1_mount_is_busy_while_enabled_on_v2),
+	T(test_rules_of_the_v1_root_go_when_it_returns_to_v2),
 };
 
 int main(int argc, char **argv)
