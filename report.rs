@@ -1,77 +1,168 @@
-// SPDX-License-Identifier: GPL-2.0
-
 //! What a denial shows outside the system call path: the kernel log line
 //! or audit record, and the poll notification of the events files.
 //!
 //! A denied call (enforced or logged) is counted on the system call path
 //! ([`Group::count_denial`]). Everything that takes a global lock happens
-//! elsewhere or rarely: the log is rate limited (10 lines in 5 seconds for
-//! the whole controller, then a count of what was suppressed), and the
-//! events files are notified from a work item, queued at most once at a
-//! time per cgroup, while `cgroup_file_notify()` throttles itself further.
+//! elsewhere or rarely. The log is rate limited per cgroup ([`RateLimit`]:
+//! 10 lines in 5 seconds), so that a flood in one cgroup cannot silence
+//! another, and under a cap for the whole controller (50 lines in 5
+//! seconds); a line that either refuses is counted, without a lock, and
+//! the next line of that budget says how many went. The events files are
+//! notified from a work item, queued at most once at a time per cgroup,
+//! while `cgroup_file_notify()` throttles itself further.
 //!
 //! With audit enabled, the line becomes an audit record of type
 //! `AUDIT_SECCOMP` (1326), as `audit_seccomp()` writes for seccomp, so
 //! that tools that read seccomp's records read ours: `syscall`, `arch`,
 //! `compat` and the task, with the action in `code` as seccomp encodes it.
+//! Audit's own rate limit and backlog decide which records go, and count
+//! the lost ones, as for seccomp's records.
 //!
-//! C headers: [`include/linux/ratelimit.h`](srctree/include/linux/ratelimit.h),
-//! [`include/linux/audit.h`](srctree/include/linux/audit.h),
-//! [`include/linux/cgroup.h`](srctree/include/linux/cgroup.h)
+//! The cgroup's path and the task's name are the tenant's words: the line
+//! quotes them and escapes `"`, `\`, and every byte that is not printable
+//! ASCII, so that no name can add a field.
+//!
+//! C headers: [`include/linux/audit.h`](srctree/include/linux/audit.h),
+//! [`include/linux/cgroup.h`](srctree/include/linux/cgroup.h),
+//! [`include/linux/jiffies.h`](srctree/include/linux/jiffies.h)
 
-use core::fmt;
+use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 use kernel::ffi::c_char;
-use kernel::str::BStr;
-use kernel::{bindings, prelude::*, types::Opaque};
+use kernel::{bindings, prelude::*};
 
 use crate::abi::Abi;
 use crate::grammar;
 use crate::group::Group;
 use crate::policy::Decision;
 
-/// The log's rate limit, shared by every cgroup.
-struct RateLimit(Opaque<bindings::ratelimit_state>);
+/// How many lines a budget gives in one interval.
+const LINES_PER_CGROUP: u32 = 10;
+/// How many lines the whole controller logs in one interval.
+const LINES_IN_ALL: u32 = 50;
+/// The interval of every budget, in milliseconds.
+const INTERVAL_MS: u32 = 5000;
 
-// SAFETY: The ratelimit state has a lock of its own for its updates.
-unsafe impl Sync for RateLimit {}
-
-static RATELIMIT: RateLimit = RateLimit(Opaque::uninit());
-
-/// Sets up the rate limit; the first `css_alloc` calls it, before any
-/// system call can be denied.
-pub(crate) fn init() {
-    static DONE: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
-    if DONE.swap(true, core::sync::atomic::Ordering::Relaxed) {
-        return;
-    }
-    let interval = kernel::time::msecs_to_jiffies(5000) as i32;
-    // SAFETY: Nothing uses the state before this, the first call.
-    unsafe { bindings::ratelimit_state_init(RATELIMIT.0.get(), interval, 10) };
+/// A budget of log lines: at most `burst` in each interval. Lock-free, so
+/// that every line it refuses is counted, however contended.
+pub(crate) struct RateLimit {
+    /// When the current interval began, in jiffies; 0 before the first.
+    begin: AtomicUsize,
+    /// Lines given in the current interval.
+    given: AtomicU32,
+    /// Lines refused since the last one given.
+    refused: AtomicU32,
 }
 
+/// What a budget says to a line.
+enum Verdict {
+    /// Log it, after saying how many lines the budget refused before it.
+    Log(u32),
+    /// Do not: counted.
+    Refuse,
+}
+
+impl RateLimit {
+    /// A budget whose first interval starts with its first line.
+    pub(crate) const fn new() -> RateLimit {
+        RateLimit {
+            begin: AtomicUsize::new(0),
+            given: AtomicU32::new(0),
+            refused: AtomicU32::new(0),
+        }
+    }
+
+    /// Asks for one line at `now` (jiffies) from a budget of `burst` lines
+    /// per `interval` jiffies. Once the budget is spent, a refusal costs
+    /// one atomic add; a race at the turn of an interval may give a line
+    /// or two more, never fewer.
+    fn take(&self, now: usize, interval: usize, burst: u32) -> Verdict {
+        let begin = self.begin.load(Ordering::Relaxed);
+        if begin == 0 || now.wrapping_sub(begin) >= interval {
+            // The one that moves the interval on opens the new budget.
+            if self
+                .begin
+                .compare_exchange(begin, now.max(1), Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+            {
+                self.given.store(0, Ordering::Relaxed);
+            }
+        }
+        if self.given.load(Ordering::Relaxed) < burst
+            && self.given.fetch_add(1, Ordering::Relaxed) < burst
+        {
+            Verdict::Log(self.refused.swap(0, Ordering::Relaxed))
+        } else {
+            self.refused.fetch_add(1, Ordering::Relaxed);
+            Verdict::Refuse
+        }
+    }
+
+    /// Gives back a line taken by [`RateLimit::take`] that another budget
+    /// then refused: it counts as refused here too.
+    fn give_back(&self, refused_before: u32) {
+        self.refused.fetch_add(refused_before + 1, Ordering::Relaxed);
+    }
+}
+
+/// The budget of the whole controller.
+static ALL: RateLimit = RateLimit::new();
+
+/// The current time in jiffies.
+fn jiffies() -> usize {
+    // SAFETY: `jiffies` is a word the timer interrupt updates; a volatile
+    // read of an aligned word is what `READ_ONCE()` does.
+    unsafe { core::ptr::read_volatile(&raw const bindings::jiffies) }
+}
+
+/// Sets up what reports need before the first denial; the first
+/// `css_alloc` calls it. Nothing is left to do: the budgets are static
+/// or per group.
+pub(crate) fn init() {}
+
 /// The longest cgroup path a log line shows; longer ones are cut.
-const PATH_MAX: usize = 128;
+const PATH_MAX: usize = 256;
 
 /// A denial to report, with what it needs of the task and the cgroup,
 /// gathered while the group is alive.
 pub(crate) struct Denial {
     abi: Abi,
     nr: usize,
+    /// The number of the call as the task made it, with the x32 bit for an
+    /// x32 call: what the log line and the audit record show.
+    made: u32,
     decision: Decision,
+    /// Lines this cgroup's budget and the controller's refused before.
+    refused: (u32, u32),
     path: [u8; PATH_MAX],
     path_len: usize,
 }
 
 impl Denial {
     /// The report of the denial of call `nr` of `abi` in `group`, decided
-    /// `decision`; `None` when the rate limit drops it.
-    pub(crate) fn new(group: &Group, abi: Abi, nr: usize, decision: Decision) -> Option<Denial> {
-        // SAFETY: The state was initialised by `init` at boot.
-        if unsafe { bindings::___ratelimit(RATELIMIT.0.get(), c"syscalls_cgroup".as_ptr().cast()) }
-            == 0
-        {
-            return None;
+    /// `decision`, which the task made as number `made`; `None` when audit
+    /// is off and a budget refuses the line.
+    pub(crate) fn new(
+        group: &Group,
+        abi: Abi,
+        nr: usize,
+        made: u32,
+        decision: Decision,
+    ) -> Option<Denial> {
+        let mut refused = (0, 0);
+        if !audit_enabled() {
+            let now = jiffies();
+            let interval = kernel::time::msecs_to_jiffies(INTERVAL_MS);
+            let own = group.log_limit();
+            let Verdict::Log(before) = own.take(now, interval, LINES_PER_CGROUP) else {
+                return None;
+            };
+            let Verdict::Log(all) = ALL.take(now, interval, LINES_IN_ALL) else {
+                own.give_back(before);
+                return None;
+            };
+            refused = (before, all);
         }
         let mut path = [0u8; PATH_MAX];
         // SAFETY: The caller keeps `group` alive, so its css and cgroup,
@@ -88,10 +179,17 @@ impl Denial {
         Some(Denial {
             abi,
             nr,
+            made,
             decision,
+            refused,
             path,
             path_len,
         })
+    }
+
+    /// Whether the task made the call through the x32 ABI.
+    fn is_x32(&self) -> bool {
+        self.abi == Abi::X86_64 && crate::abi::is_x32(self.made)
     }
 
     /// Writes the log line, or the audit record when audit is enabled.
@@ -107,14 +205,22 @@ impl Denial {
             ((*task).tgid, (*task).comm)
         };
         let comm_len = comm.iter().position(|&b| b == 0).unwrap_or(comm.len());
+        let cgroup = Quoted(&self.path[..self.path_len]);
+        let (own, all) = self.refused;
+        if own != 0 {
+            pr_info!("{own} denials of cgroup={cgroup} not logged\n");
+        }
+        if all != 0 {
+            pr_info!("{all} denials not logged (the controller's limit)\n");
+        }
         pr_info!(
-            "denied {} {} ({}): pid={} comm=\"{}\" cgroup={} action={}\n",
-            self.abi.prefix(),
+            "denied {} {} ({}): pid={} comm={} cgroup={} action={}\n",
+            if self.is_x32() { "x32" } else { self.abi.prefix() },
             Call(self.abi.first_bit() + self.nr),
-            self.nr,
+            self.made,
             pid,
-            BStr::from_bytes(&comm[..comm_len]),
-            BStr::from_bytes(&self.path[..self.path_len]),
+            Quoted(&comm[..comm_len]),
+            cgroup,
             ActionText(self.decision),
         );
     }
@@ -127,8 +233,7 @@ impl Denial {
         const KILL_PROCESS: u32 = 0x8000_0000;
         const ERRNO: u32 = 0x0005_0000;
         const LOG: u32 = 0x7ffc_0000;
-        // SAFETY: A plain read of audit's switch.
-        if unsafe { bindings::audit_enabled } == 0 {
+        if !audit_enabled() {
             return false;
         }
         let (signr, code) = match self.decision {
@@ -137,7 +242,7 @@ impl Denial {
             Decision::Log | Decision::Allow => (0, LOG),
         };
         // SAFETY: Current is in a system call, in process context.
-        unsafe { bindings::audit_seccomp(self.nr as _, signr, code as _) };
+        unsafe { bindings::audit_seccomp(self.made as _, signr, code as _) };
         true
     }
 
@@ -145,6 +250,39 @@ impl Denial {
     #[cfg(not(CONFIG_AUDITSYSCALL))]
     fn audit(&self) -> bool {
         false
+    }
+}
+
+/// Whether audit is enabled: then denials are audit records.
+#[cfg(CONFIG_AUDITSYSCALL)]
+fn audit_enabled() -> bool {
+    // SAFETY: A plain read of audit's switch, a word.
+    unsafe { core::ptr::read_volatile(&raw const bindings::audit_enabled) != 0 }
+}
+
+/// Without audit, never.
+#[cfg(not(CONFIG_AUDITSYSCALL))]
+fn audit_enabled() -> bool {
+    false
+}
+
+/// Bytes a tenant chose (a cgroup's path, a task's name), in double quotes,
+/// with `"`, `\` and every byte that is not printable ASCII escaped
+/// (`\"`, `\\`, `\xNN`): nothing in them can end the field.
+struct Quoted<'a>(&'a [u8]);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        for &b in self.0 {
+            match b {
+                b'"' => f.write_str("\\\"")?,
+                b'\\' => f.write_str("\\\\")?,
+                b' '..=b'~' => f.write_char(char::from(b))?,
+                _ => write!(f, "\\x{b:02x}")?,
+            }
+        }
+        f.write_str("\"")
     }
 }
 

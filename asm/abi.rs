@@ -55,6 +55,12 @@ impl Abi {
     }
 }
 
+/// Whether system call number `nr`, as a native task made it, is an x32
+/// call: it carries `__X32_SYSCALL_BIT`.
+pub(crate) const fn is_x32(nr: u32) -> bool {
+    nr & X32_SYSCALL_BIT != 0
+}
+
 /// Finds the table entry the entry code will dispatch `nr` to.
 ///
 /// `nr` is the number `syscall_get_nr()` returns, `ia32` whether the task

@@ -3,19 +3,24 @@
  * What a denial of the syscalls cgroup leaves behind: one kernel message
  * per denied call,
  *
- *	syscalls_cgroup: denied x86_64 mkdir (83): pid=123 comm="mkdir" cgroup=/box action=ENOSYS
+ *	syscalls_cgroup: denied x86_64 mkdir (83): pid=123 comm="mkdir" cgroup="/box" action=ENOSYS
  *	syscalls_cgroup: denied ia32 ia32:mkdir (39): ...
+ *	syscalls_cgroup: denied x32 mkdir (1073741907): ...
  *
  * with the action the errno's name, `kill`, or `log` in log mode (where the
- * call runs); rate limited for the whole controller to 10 in 5 seconds,
- * then a "syscalls_cgroup: N callbacks suppressed" line when the next
- * interval starts, while syscalls.events counts every denial. With audit
+ * call runs), and the task's name and the cgroup's path quoted, with '"',
+ * '\' and unprintable bytes escaped. Rate limited per cgroup to 10 in 5
+ * seconds (under a cap of 50 for the whole controller), then a
+ * "syscalls_cgroup: N denials of cgroup="/box" not logged" line when the
+ * cgroup's next interval starts, while syscalls.events counts every
+ * denial; a flood in one cgroup does not silence another. With audit
  * enabled the message becomes an audit record of type 1326
  * (AUDIT_SECCOMP), as seccomp writes them.
  *
- * The messages are read from /dev/kmsg. The rate limit is shared with
- * every cgroup and every earlier program, so a test that expects lines
- * first waits for the quiet that opens a new interval. The audit test is
+ * The messages are read from /dev/kmsg. The tests model the rate limit as
+ * if it were shared by every cgroup and every earlier program (which is
+ * more than it is), so a test that expects lines first waits for the
+ * quiet that opens a new interval. The audit test is
  * the last: once audit has been on, every task forked later carries an
  * audit context.
  *
@@ -312,7 +317,7 @@ static const char *denied_line(const char *abi, const char *name, int nr,
 	static char buf[512];
 
 	snprintf(buf, sizeof(buf),
-		 DENIED_PREFIX "%s %s (%d): pid=%d comm=\"%s\" cgroup=/%s action=%s",
+		 DENIED_PREFIX "%s %s (%d): pid=%d comm=\"%s\" cgroup=\"/%s\" action=%s",
 		 abi, name, nr, pid, comm, cg, action);
 	return buf;
 }
@@ -650,7 +655,7 @@ static int test_flood_is_rate_limited_and_counted(void)
 		     LOG_BURST, lines);
 		goto cleanup;
 	}
-	if (kmsg_count("callbacks suppressed", NULL)) {
+	if (kmsg_count(" not logged", NULL)) {
 		diag("kernel log: expected no suppression note before the interval ends");
 		kmsg_show("syscalls_cgroup");
 		goto cleanup;
@@ -674,8 +679,9 @@ static int test_flood_is_rate_limited_and_counted(void)
 	if (pid < 0)
 		goto cleanup;
 	kmsg_read();
-	snprintf(note, sizeof(note), "syscalls_cgroup: %d callbacks suppressed",
-		 FLOOD - LOG_BURST);
+	snprintf(note, sizeof(note),
+		 "syscalls_cgroup: %d denials of cgroup=\"/%s\" not logged",
+		 FLOOD - LOG_BURST, CG_FLOOD_BOX);
 	if (!expect_line(note) || !expect_denied_lines(pid, 1) ||
 	    !expect_line(denied_line("x86_64", "mkdir", SYS_mkdir, pid,
 				     one.comm, CG_FLOOD_BOX, "ENOSYS")))
@@ -687,6 +693,140 @@ cleanup:
 	rmdir(PATH_A);
 	kmsg_close();
 	cg_destroy(CG_FLOOD);
+	cg_reset_root();
+	return ret;
+}
+
+/* ---- A flood in one cgroup does not silence another ---- */
+
+#define CG_QUIET "log_quiet"
+
+static int test_flood_does_not_silence_another_cgroup(void)
+{
+	const struct job flood = { "log_flood", mkdir_flood, NULL };
+	const struct job one = { "log_other", mkdir_fails_with,
+				 (void *)(long)-ENOSYS };
+	int ret = KSFT_FAIL;
+	pid_t pid;
+
+	if (cg_create(CG_FLOOD) || cg_create_denying(CG_FLOOD_BOX, "mkdir") ||
+	    cg_create_denying(CG_QUIET, "mkdir") || kmsg_open())
+		goto cleanup;
+	log_budget(LOG_BURST);
+	if (run_job_passing(CG_FLOOD_BOX, &flood) < 0)
+		goto cleanup;
+	/* In the same interval, the other cgroup's first denial. */
+	pid = run_job_passing(CG_QUIET, &one);
+	if (pid < 0)
+		goto cleanup;
+	kmsg_read();
+	if (!expect_denied_lines(pid, 1) ||
+	    !expect_line(denied_line("x86_64", "mkdir", SYS_mkdir, pid,
+				     one.comm, CG_QUIET, "ENOSYS")))
+		goto cleanup;
+	ret = KSFT_PASS;
+cleanup:
+	rmdir(PATH_A);
+	kmsg_close();
+	cg_destroy(CG_FLOOD);
+	cg_destroy(CG_QUIET);
+	cg_reset_root();
+	/* The flood spent a budget: the next test waits for a new interval. */
+	budget.printed = LOG_BURST;
+	return ret;
+}
+
+/* ---- Names a tenant chose are quoted: they cannot add a field ---- */
+
+/* text as /dev/kmsg shows it: '\\' and unprintable bytes as \xNN. */
+static const char *kmsg_escaped(const char *text, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (; *text && n + 5 < len; text++) {
+		unsigned char c = *text;
+
+		if (c < ' ' || c >= 127 || c == '\\')
+			n += snprintf(buf + n, len - n, "\\x%02x", c);
+		else
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+#define CG_NAMED "log_x action=log \"q\\"
+#define CG_NAMED_TEXT "log_x action=log \\\"q\\\\"
+
+static int test_names_are_quoted_and_escaped(void)
+{
+	const struct job job = { "c\"o m\\=\t", mkdir_fails_with,
+				 (void *)(long)-ENOSYS };
+	char line[512], want[1024];
+	int ret = KSFT_FAIL;
+	pid_t pid;
+
+	if (cg_create_denying(CG_NAMED, "mkdir") || kmsg_open())
+		goto cleanup;
+	log_budget(1);
+	pid = run_job_passing(CG_NAMED, &job);
+	if (pid < 0)
+		goto cleanup;
+	kmsg_read();
+	/* The line escapes the names; /dev/kmsg then escapes each '\\'. */
+	snprintf(line, sizeof(line),
+		 DENIED_PREFIX "x86_64 mkdir (%d): pid=%d comm=\"c\\\"o m\\\\=\\x09\" cgroup=\"/%s\" action=ENOSYS",
+		 SYS_mkdir, pid, CG_NAMED_TEXT);
+	if (!expect_denied_lines(pid, 1) || !expect_line(kmsg_escaped(line, want, sizeof(want))))
+		goto cleanup;
+	ret = KSFT_PASS;
+cleanup:
+	rmdir(PATH_A);
+	kmsg_close();
+	cg_destroy(CG_NAMED);
+	cg_reset_root();
+	return ret;
+}
+
+/* ---- An x32 call is logged as x32, with the x32 bit in its number ---- */
+
+#define CG_X32 "log_x32"
+#define X32_BIT 0x40000000UL
+
+static int x32_mkdir(void *arg)
+{
+	return expect_result("x32 mkdir, denied",
+			     raw_syscall3(X32_BIT | SYS_mkdir, (long)PATH_A, 0755, 0),
+			     -ENOSYS) && expect_exists(PATH_A, false) ?
+		       KSFT_PASS : KSFT_FAIL;
+}
+
+static int test_line_names_the_x32_abi(void)
+{
+	const struct job job = { "log_x32", x32_mkdir, NULL };
+	int ret = KSFT_FAIL;
+	pid_t pid;
+
+	if (!x32_syscalls_work()) {
+		diag("the kernel runs no x32 system calls (CONFIG_X86_X32_ABI)");
+		return KSFT_SKIP;
+	}
+	if (cg_create_denying(CG_X32, "mkdir") || kmsg_open())
+		goto cleanup;
+	log_budget(1);
+	pid = run_job_passing(CG_X32, &job);
+	if (pid < 0)
+		goto cleanup;
+	kmsg_read();
+	if (!expect_denied_lines(pid, 1) ||
+	    !expect_line(denied_line("x32", "mkdir", (int)(X32_BIT | SYS_mkdir),
+				     pid, job.comm, CG_X32, "ENOSYS")))
+		goto cleanup;
+	ret = KSFT_PASS;
+cleanup:
+	rmdir(PATH_A);
+	kmsg_close();
+	cg_destroy(CG_X32);
 	cg_reset_root();
 	return ret;
 }
@@ -899,6 +1039,19 @@ static int test_audit_record_replaces_the_line(void)
 					    CODE_ERRNO | ENOSYS))
 		goto cleanup;
 
+	/* x32: the x86_64 arch, and the x32 bit in the number. */
+	if (x32_syscalls_work()) {
+		const struct job x32 = { "log_audit_x32", x32_mkdir, NULL };
+
+		if (kmsg_open())
+			goto cleanup;
+		pid = run_job_passing(CG_AUDIT, &x32);
+		if (pid < 0 || !expect_audit_record(pid, x32.comm, ARCH_X86_64,
+						    X32_BIT | SYS_mkdir, 0, 0,
+						    CODE_ERRNO | ENOSYS))
+			goto cleanup;
+	}
+
 	/* kill: SIGSYS, and the code of SECCOMP_RET_KILL_PROCESS. */
 	if (kmsg_open())
 		goto cleanup;
@@ -923,7 +1076,8 @@ static int test_audit_record_replaces_the_line(void)
 		goto cleanup;
 	rmdir(PATH_A);
 	/* Counted all the same. */
-	if (!expect_events(CG_AUDIT, 2) || !expect_events(CG_AUDIT_KILL, 1) ||
+	if (!expect_events(CG_AUDIT, x32_syscalls_work() ? 3 : 2) ||
+	    !expect_events(CG_AUDIT_KILL, 1) ||
 	    !expect_events(CG_AUDIT_LOG, 1))
 		goto cleanup;
 
@@ -970,6 +1124,9 @@ static struct syscalls_test tests[] = {
 	T(test_line_names_the_action),
 	T(test_log_mode_runs_and_logs),
 	T(test_flood_is_rate_limited_and_counted),
+	T(test_flood_does_not_silence_another_cgroup),
+	T(test_names_are_quoted_and_escaped),
+	T(test_line_names_the_x32_abi),
 	T(test_audit_record_replaces_the_line),
 };
 
