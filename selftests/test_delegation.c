@@ -259,7 +259,7 @@ cleanup:
 /*
  * The set-user-ID helper's probe (--probe): the exit status is PROBE plus
  * PROBE_ROOT if it started with effective uid 0, PROBE_MKDIR_DENIED if its
- * mkdir failed with ENOSYS, PROBE_DROPPED if setresuid() to its real uid
+ * mkdir failed with ENOSYS, PROBE_DROPPED if setuid() to its real uid
  * worked and left it there. With --wait it first writes a byte to its
  * standard output and reads one from its standard input, so that the
  * test can change rules, modes or cgroups while it runs.
@@ -287,7 +287,7 @@ static int probe(bool wait)
 		return 1;
 	denied = syscall3(SYS_mkdir, (long)PROBE_MKDIR_PATH, 0755, 0) == -ENOSYS;
 	rmdir(PROBE_MKDIR_PATH);
-	dropped = syscall3(SYS_setresuid, uid, uid, uid) == 0 && geteuid() == uid;
+	dropped = syscall3(SYS_setuid, uid, 0, 0) == 0 && geteuid() == uid;
 	return PROBE + (root ? PROBE_ROOT : 0) +
 	       (denied ? PROBE_MKDIR_DENIED : 0) + (dropped ? PROBE_DROPPED : 0);
 }
@@ -317,44 +317,67 @@ struct helper {
 	int ready, go;
 };
 
+static void helper_kill(struct helper *h)
+{
+	if (h->pid < 0)
+		return;
+	close(h->go);
+	close(h->ready);
+	kill_and_reap(h->pid);
+	h->pid = -1;
+}
+
+struct helper_exec {
+	const char *path;
+	int ready, go;
+};
+
+/* The helper's child: its pipes as standard output and input, NOBODY. */
+static int helper_exec(void *arg)
+{
+	const struct helper_exec *x = arg;
+
+	if (dup2(x->go, STDIN_FILENO) < 0 || dup2(x->ready, STDOUT_FILENO) < 0 ||
+	    !become_delegatee())
+		return 2;
+	execl(x->path, x->path, "--probe", "--wait", (char *)NULL);
+	return 3;
+}
+
 static int helper_start(struct helper *h, const char *path, const char *cg)
 {
-	int ready[2] = { -1, -1 }, go[2] = { -1, -1 }, sync[2] = { -1, -1 };
-	char c;
+	int ready[2] = { -1, -1 }, go[2] = { -1, -1 };
+	struct helper_exec x;
+	struct child c;
+	char ch;
 
 	h->pid = -1;
 	h->ready = h->go = -1;
-	if (pipe(ready) || pipe(go) || pipe2(sync, O_CLOEXEC))
+	if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
 		goto fail;
-	fflush(NULL);
-	h->pid = fork();
-	if (h->pid == 0) {
-		alarm(CHILD_ALARM);
-		if (dup2(go[0], STDIN_FILENO) < 0 ||
-		    dup2(ready[1], STDOUT_FILENO) < 0 || !become_delegatee() ||
-		    write(sync[1], "s", 1) != 1 || read(sync[0], &c, 1) != 1)
-			_exit(2);
-		execl(path, path, "--probe", "--wait", (char *)NULL);
-		_exit(3);
+	x = (struct helper_exec){ path, ready[1], go[0] };
+	if (child_start(&c, helper_exec, &x))
+		goto fail;
+	h->pid = c.pid;
+	if (cg_enter_process(cg, c.pid)) {
+		diag("moving %d into %s: expected success, it failed", c.pid, cg);
+		child_kill(&c);
+		h->pid = -1;
+		goto fail;
 	}
+	child_go(&c);
+	/* The child's copy of the shared page is its own now. */
+	c.pid = -1;
+	child_kill(&c);
 	close(ready[1]);
 	close(go[0]);
-	close(sync[1]);
-	ready[1] = go[0] = sync[1] = -1;
+	ready[1] = go[0] = -1;
 	h->ready = ready[0];
 	h->go = go[1];
-	if (h->pid < 0 || read(sync[0], &c, 1) != 1)
-		goto fail;
-	if (cg_enter_process(cg, h->pid)) {
-		diag("moving %d into %s: expected success, it failed", h->pid, cg);
-		goto fail;
-	}
-	/* The child's read of sync[0] ends: the write end went with close. */
-	close(sync[0]);
-	sync[0] = -1;
-	if (read(h->ready, &c, 1) != 1) {
+	if (read(h->ready, &ch, 1) != 1) {
 		diag("the set-user-ID helper in %s did not start", cg);
-		goto fail;
+		helper_kill(h);
+		return -1;
 	}
 	return 0;
 fail:
@@ -363,11 +386,7 @@ fail:
 			close(ready[i]);
 		if (go[i] >= 0)
 			close(go[i]);
-		if (sync[i] >= 0)
-			close(sync[i]);
 	}
-	kill_and_reap(h->pid);
-	h->pid = -1;
 	return -1;
 }
 
@@ -389,15 +408,6 @@ static int helper_finish(struct helper *h)
 	return status;
 }
 
-static void helper_kill(struct helper *h)
-{
-	if (h->pid < 0)
-		return;
-	close(h->go);
-	close(h->ready);
-	kill_and_reap(h->pid);
-	h->pid = -1;
-}
 
 static bool expect_probe(int got, int want, const char *when)
 {
@@ -686,10 +696,10 @@ static int test_administrator_deny_judges_a_setuid_program(void)
 			  "the delegatee denying mkdir"))
 		goto cleanup;
 	/* ...the administrator's, of the same call and of the drop, do. */
-	if (cg_deny(CG_SUB, "mkdir,setresuid") ||
+	if (cg_deny(CG_SUB, "mkdir,setuid") ||
 	    !expect_probe(probe_in(SETUID_HELPER, CG_SUB),
 			  PROBE + PROBE_ROOT + PROBE_MKDIR_DENIED,
-			  "the administrator denying mkdir and setresuid"))
+			  "the administrator denying mkdir and setuid"))
 		goto cleanup;
 	ret = KSFT_PASS;
 cleanup:
