@@ -23,7 +23,11 @@
 #
 # Everything lands in $CACHE/bench/: results.json and results.csv (every
 # figure), table.txt (what is printed), the raw outputs and console logs.
-# Exits non-zero if a run fails or an expectation does not hold.
+# That is a link to this run's own directory, $CACHE/runs/bench-DATE-XXXXXX/
+# (the newest 5 are kept), so that two runs at once keep apart; each boots
+# copies of the kernels and initramfs taken under $CACHE/build.lock
+# (lib.sh), which its build holds. Exits non-zero if a run fails or an
+# expectation does not hold.
 source "$(dirname "$0")/lib.sh"
 S=$REPO/scripts
 start=$SECONDS
@@ -40,10 +44,15 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-out=$CACHE/bench
-mkdir -p "$out"
-rm -f "$out"/{bench,bench-v2,baseline}.out "$out"/results.{json,csv} "$out/table.txt"
-rm -rf "$out/overlay"
+out=$(new_run bench)
+exec {hold}<"$out"
+flock -s "$hold"
+link_latest bench "$out"
+prune_runs 'bench-*' 5
+# This run's copies of the kernels and the initramfs it boots.
+boot=$out/boot
+mkdir -p "$boot"
+trap 'rm -rf "$boot"' EXIT
 kinds=(bench)
 [ $baseline -eq 0 ] || kinds+=(baseline)
 # The runs, each named for its output: the bench kernel on v1 and on v2.
@@ -51,6 +60,7 @@ runs=(bench bench-v2)
 [ $baseline -eq 0 ] || runs+=(baseline)
 
 if [ $build -eq 1 ]; then
+	cache_lock build
 	"$S/setup.sh"
 	"$S/fetch-kernel.sh"
 	"$S/graft.sh"
@@ -61,6 +71,8 @@ if [ $build -eq 1 ]; then
 	prog=/selftests/syscalls_bench
 	overlay=()
 else
+	# Only read, but under the lock: no build may rewrite them meanwhile.
+	cache_lock -s build
 	for kind in "${kinds[@]}"; do
 		[ -f "$(build_dir "$kind")/arch/x86/boot/bzImage" ] ||
 			die "no $kind kernel: run scripts/bench.sh without --no-build"
@@ -72,6 +84,11 @@ else
 	prog=/overlay/syscalls_bench
 	overlay=(--overlay "$out/overlay")
 fi
+for kind in "${kinds[@]}"; do
+	cp "$(build_dir "$kind")/arch/x86/boot/bzImage" "$boot/bzImage-$kind"
+done
+cp "$CACHE/initramfs.cpio" "$boot/initramfs.cpio"
+cache_unlock build
 log "built in $((SECONDS - start)) s"
 
 # run NAME KIND [ENV]: boots kernel KIND and runs the benchmark, with
@@ -80,7 +97,8 @@ log "built in $((SECONDS - start)) s"
 run() {
 	local name=$1 kind=$2 env=${3:-} rc=0 t=$SECONDS
 	log "running the benchmark on the $kind kernel${env:+ with $env} (TCG, -icount shift=0,sleep=off)"
-	"$S/vm-run.sh" --kind "$kind" --icount --timeout 1800 \
+	"$S/vm-run.sh" --kernel "$boot/bzImage-$kind" --initramfs "$boot/initramfs.cpio" \
+		--icount --timeout 1800 \
 		--console "$out/console-$name.log" "${overlay[@]}" "${env:+$env }$prog" \
 		> "$out/$name.out" || rc=$?
 	log "the $name run took $((SECONDS - t)) s"

@@ -7,8 +7,9 @@
 #   baseline  bench without CONFIG_CGROUP_SYSCALLS, to show that
 #             unfiltered tasks pay nothing
 # Extra arguments go to the kernel's make (CLIPPY=1, for instance).
-# Prints the path of the bzImage.
+# Prints the path of the bzImage. Holds $CACHE/build.lock (lib.sh).
 source "$(dirname "$0")/lib.sh"
+cache_lock build
 
 kind=${1:?usage: build-kernel.sh test|rt|bench|baseline [MAKEARGS...]}
 shift

@@ -2,8 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Prepares the overlay of the container test and demo: Debian's crun with
 # the shared libraries it needs (the VM's initramfs has no C library), an
-# OCI bundle whose rootfs is busybox-static, and the test script. Prints the
-# overlay directory; in the VM it is at /overlay:
+# OCI bundle whose rootfs is busybox-static, and the test script, in
+# OUTDIR (default $CACHE/container/overlay; make test and make
+# demo-container give one of their own, so that two runs at once do not
+# rewrite each other's). Prints the overlay directory; in the VM it is at
+# /overlay:
+#
+#   container.sh [OUTDIR]
 #
 #   /overlay/crun/bin/crun      crun, run through /lib64/ld-linux-x86-64.so.2
 #   /overlay/crun/lib/          its libraries, the loader among them
@@ -11,13 +16,15 @@
 #   /overlay/test_container.sh  the test (selftests/test_container.sh)
 #
 # The .debs are downloaded once into $CACHE/container/dl (apt-get download
-# needs no root); later runs only refresh the overlay.
+# needs no root); later runs only refresh the overlay. All of it holds
+# $CACHE/container.lock (lib.sh).
 source "$(dirname "$0")/lib.sh"
+cache_lock container
 
 DIR=$CACHE/container
 DL=$DIR/dl
 STAGE=$DIR/stage
-OVL=$DIR/overlay
+OVL=$(realpath -m "${1:-$DIR/overlay}")
 # crun and the closure of its Depends (libelogind0, the alternative to
 # libsystemd0, left out), glibc included: nothing comes from the host.
 DEBS=(crun libc6 libcap2 libseccomp2 libsystemd0 libyajl2 libgcrypt20
@@ -45,6 +52,9 @@ if [ ! -f "$stamp" ] || [ -n "$(find "$DL" -name '*.deb' -newer "$stamp")" ]; th
 	touch "$stamp"
 fi
 
+# OUTDIR is emptied first: only an empty one or an earlier overlay.
+[ ! -e "$OVL" ] || [ -z "$(ls -A "$OVL")" ] || [ -e "$OVL/test_container.sh" ] ||
+	die "$OVL is neither empty nor a container overlay: not emptying it"
 rm -rf "$OVL"
 mkdir -p "$OVL/crun/bin" "$OVL/crun/lib"
 cp "$STAGE/usr/bin/crun" "$OVL/crun/bin/crun"

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Grafts the controller into the kernel tree at kernel/cgroup/syscalls/ and
 # applies patches/. Idempotent, and it leaves unchanged files untouched so
-# that kbuild rebuilds only what a change really affects.
+# that kbuild rebuilds only what a change really affects. Holds
+# $CACHE/build.lock (lib.sh).
 source "$(dirname "$0")/lib.sh"
+cache_lock build
 
 [ -f "$KSRC/.syscalls-source" ] || die "no kernel tree at $KSRC: run scripts/fetch-kernel.sh"
 

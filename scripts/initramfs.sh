@@ -7,8 +7,11 @@
 # the fixtures of tools/syscallsctl/testdata (docker-style.json, ...) and
 # Docker's real default profile as docker-default.json (fetched by
 # scripts/profiles.sh, not kept in the repository). Prints the path of the
-# cpio archive.
+# cpio archive. It holds $CACHE/build.lock (lib.sh) and writes the archive
+# atomically: into a temporary file beside it, then renamed over it, so
+# that a VM run reads either the old archive or the new one, whole.
 source "$(dirname "$0")/lib.sh"
+cache_lock build
 
 B=$(build_dir test)
 HDR=$CACHE/uapi
@@ -42,6 +45,9 @@ docker=$("$REPO/scripts/profiles.sh") ||
 	die "scripts/profiles.sh failed: no Docker default seccomp profile"
 cp "$docker" "$ROOT/selftests/syscallsctl/docker-default.json"
 
-(cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$OUT.tmp"
-mv "$OUT.tmp" "$OUT"
+tmp=$(mktemp "$OUT.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+(cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$tmp"
+chmod 644 "$tmp"
+mv -f "$tmp" "$OUT"
 echo "$OUT"

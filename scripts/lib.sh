@@ -20,6 +20,88 @@ KMAKE=(make -C "$KSRC" ARCH=x86_64 LLVM=1 OBJCOPY=objcopy
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# Two runs at once (two `make test`, `make test` and `make vm-run`, ...)
+# share $CACHE. What writes the kernel tree, the build directories, the
+# initramfs and what goes into it (uapi, selftests, syscallsctl) holds
+# $CACHE/build.lock exclusively (flock(1)); a VM run that boots the shared
+# bzImage and initramfs holds it shared while it copies them. Other shared
+# parts have their own lock ($CACHE/container.lock, profiles.lock). A lock
+# held exclusively is inherited: the scripts a holder runs do not take it
+# again (SYSCALLS_LOCKS lists those held). Order: build before the others.
+declare -A cache_lock_fds=()
+# cache_lock [-s] NAME: waits for and takes $CACHE/NAME.lock, exclusive
+# unless -s; held until cache_unlock NAME or the end of the script.
+cache_lock() {
+	local mode=-x name file fd
+	if [ "$1" = -s ]; then mode=-s; shift; fi
+	name=$1 file=$CACHE/$1.lock
+	case " ${SYSCALLS_LOCKS:-} " in *" $file "*) return 0 ;; esac
+	[ -z "${cache_lock_fds[$name]:-}" ] || return 0
+	mkdir -p "$CACHE"
+	exec {fd}>>"$file"
+	if ! flock -n "$mode" "$fd"; then
+		log "waiting for $file: another run holds it"
+		flock "$mode" "$fd"
+	fi
+	cache_lock_fds[$name]=$fd
+	if [ "$mode" = -x ]; then export SYSCALLS_LOCKS="${SYSCALLS_LOCKS:-} $file"; fi
+}
+# cache_unlock NAME: releases what cache_lock NAME took (nothing if it
+# was inherited). The unlock covers every process that inherited the
+# descriptor, so nothing started under the lock keeps it.
+cache_unlock() {
+	local fd=${cache_lock_fds[$1]:-} file=$CACHE/$1.lock
+	[ -n "$fd" ] || return 0
+	flock -u "$fd"
+	exec {fd}>&-
+	unset 'cache_lock_fds[$1]'
+	SYSCALLS_LOCKS=${SYSCALLS_LOCKS:-}
+	SYSCALLS_LOCKS=${SYSCALLS_LOCKS// "$file"/}
+}
+
+# Each run's own files are in $CACHE/runs/, named for the kind of run and
+# its start time: a VM run's default console, console-KIND-DATE-XXXXXX.log,
+# and make test's and make bench's results, test-DATE-XXXXXX/ and
+# bench-DATE-XXXXXX/. A run holds a shared flock on its own file or
+# directory while it runs; prune_runs leaves those alone.
+
+# new_run NAME [SUFFIX]: creates $CACHE/runs/NAME-DATE-XXXXXX (a directory,
+# or with a SUFFIX a file ending in it) and prints its path.
+new_run() {
+	mkdir -p "$CACHE/runs"
+	local t f mode=777
+	t="$CACHE/runs/$1-$(date +%Y%m%d-%H%M%S.%3N)-XXXXXX"
+	if [ -n "${2:-}" ]; then
+		f=$(mktemp --suffix="$2" "$t") mode=666
+	else
+		f=$(mktemp -d "$t")
+	fi
+	# mktemp's modes (0600, 0700) give way to the umask's, as for any file.
+	chmod "$(printf '%o' $((8#$mode & ~8#$(umask))))" "$f"
+	echo "$f"
+}
+
+# link_latest LINK RUN: makes $CACHE/LINK a symbolic link to RUN (in
+# $CACHE/runs), atomically; a directory or file of that name goes first.
+link_latest() {
+	local link=$CACHE/$1 tmp
+	[ -L "$link" ] || rm -rf "$link"
+	tmp=$(mktemp -u "$link.XXXXXX")
+	ln -s "runs/${2##*/}" "$tmp"
+	mv -Tf "$tmp" "$link"
+}
+
+# prune_runs GLOB KEEP: removes all but the newest KEEP of $CACHE/runs/GLOB,
+# except those that a run still holds.
+prune_runs() {
+	local f
+	local -a all
+	mapfile -t all < <(compgen -G "$CACHE/runs/$1" | LC_ALL=C sort -r)
+	for f in "${all[@]:$2}"; do
+		flock -n -x "$f" rm -rf -- "$f" || true
+	done
+}
+
 # build_dir KIND: the kernel build directory of a kernel kind.
 build_dir() { echo "$CACHE/build-$1"; }
 

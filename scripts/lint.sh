@@ -13,6 +13,8 @@ if [ "${1:-}" = --fix ]; then
 		syscalls_cgroup.rs ./*.rs asm/*.rs
 fi
 if [ "${1:-}" != --no-build ]; then
+	# One hold of the build lock for both: the tree built is this graft.
+	cache_lock build
 	"$REPO/scripts/graft.sh"
 	"$REPO/scripts/build-kernel.sh" test CLIPPY=1 >/dev/null
 fi

@@ -7,7 +7,8 @@
 # (scripts/initramfs.sh). The profile is upstream data: it is fetched, never
 # kept in the repository. The .deb is downloaded once (apt-get download
 # needs no root; the package lists are refreshed once if it fails); later
-# runs only print the path. Nothing but the path goes to stdout.
+# runs only print the path. Nothing but the path goes to stdout. What it
+# writes, it writes holding $CACHE/profiles.lock (lib.sh).
 source "$(dirname "$0")/lib.sh"
 
 PKG=golang-github-docker-docker-dev
@@ -16,6 +17,15 @@ DIR=$CACHE/profiles
 OUT=$DIR/docker-default.json
 
 mkdir -p "$DIR"
+# fresh: whether the profile is there and newer than its .deb.
+fresh() {
+	local deb
+	deb=$(ls "$DIR/${PKG}"_*.deb 2>/dev/null | sort -V | tail -n 1 || true)
+	[ -n "$deb" ] && [ -s "$OUT" ] && ! [ "$deb" -nt "$OUT" ]
+}
+if fresh; then echo "$OUT"; exit 0; fi
+cache_lock profiles
+
 deb=$(ls "$DIR/${PKG}"_*.deb 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$deb" ]; then
 	log "downloading Debian's $PKG (Docker's default seccomp profile)"
@@ -30,10 +40,13 @@ if [ -z "$deb" ]; then
 fi
 
 if [ ! -s "$OUT" ] || [ "$deb" -nt "$OUT" ]; then
-	dpkg-deb --fsys-tarfile "$deb" | tar -xO "$MEMBER" > "$OUT.tmp" ||
+	tmp=$(mktemp "$OUT.XXXXXX")
+	trap 'rm -f "$tmp"' EXIT
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "$MEMBER" > "$tmp" ||
 		die "${deb##*/} has no $MEMBER"
-	grep -q '"defaultAction"' "$OUT.tmp" || die "$MEMBER in ${deb##*/} is not a seccomp profile"
-	mv "$OUT.tmp" "$OUT"
+	grep -q '"defaultAction"' "$tmp" || die "$MEMBER in ${deb##*/} is not a seccomp profile"
+	chmod 644 "$tmp"
+	mv -f "$tmp" "$OUT"
 	log "Docker's default seccomp profile from ${deb##*/}: $OUT"
 fi
 echo "$OUT"

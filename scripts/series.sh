@@ -31,7 +31,11 @@
 # after each patch, in a whole pristine tree of its own,
 # $CACHE/series-build-src/, and $CACHE/build-series: each patch must build
 # on its own: one full build, then one incremental build per patch.
+#
+# It holds $CACHE/build.lock (lib.sh) throughout: it writes $CACHE/series*
+# and reads the grafted tree, which no build may change meanwhile.
 source "$(dirname "$0")/lib.sh"
+cache_lock build
 
 mode=write
 case ${1:-} in

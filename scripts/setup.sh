@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Installs what building, booting and testing need; quick when all is there.
+# Holds $CACHE/build.lock (lib.sh): two runs at once install once.
 source "$(dirname "$0")/lib.sh"
+cache_lock build
 
 PACKAGES=(bc flex bison libelf-dev libssl-dev cpio busybox-static
 	qemu-system-x86 libclang-dev gcc-multilib libcap-dev clang lld llvm

@@ -6,6 +6,13 @@
 # and seccomp_bpf in the VM, then the container test (crun on cgroup v2),
 # then KUnit and the enforcement kselftests on the PREEMPT_RT kernel, and
 # prints "N passed, N failed, N skipped".
+#
+# Each run has its own results directory, $CACHE/runs/test-DATE-XXXXXX/
+# (the newest 5 are kept), to which $CACHE/results links from the moment
+# the run starts. Two runs at once build one after the other (each holds
+# $CACHE/build.lock for its graft and builds, lib.sh) and each boots the
+# copies of its own kernels and initramfs, taken before it let go of the
+# lock; so each tests what it built, whatever the other builds meanwhile.
 source "$(dirname "$0")/lib.sh"
 S=$REPO/scripts
 start=$SECONDS
@@ -13,16 +20,29 @@ start=$SECONDS
 # in filtering cgroups.
 RT_PROGRAMS="test_enforce test_tasks test_abi test_abi32 test_security test_actions test_events test_learn"
 
-"$S/setup.sh"
-"$S/fetch-kernel.sh"
-"$S/graft.sh"
-"$S/build-kernel.sh" test CLIPPY=1 >/dev/null
-"$S/initramfs.sh" >/dev/null
-log "built in $((SECONDS - start)) s"
+out=$(new_run test)
+exec {hold}<"$out"
+flock -s "$hold"
+link_latest results "$out"
+prune_runs 'test-*' 5
+log "results in $out"
+# This run's copies of what it built, and its container overlay.
+boot=$out/boot
+mkdir -p "$boot"
+trap 'rm -rf "$boot"' EXIT
 
-out=$CACHE/results
-rm -rf "$out"
-mkdir -p "$out"
+cache_lock build
+"$S/kernel.sh" CLIPPY=1
+cp "$(build_dir test)/arch/x86/boot/bzImage" "$boot/bzImage-test"
+cp "$CACHE/initramfs.cpio" "$boot/initramfs.cpio"
+cp "$(build_dir test)/include/generated/utsversion.h" "$boot/utsversion-test.h"
+cache_unlock build
+log "built in $((SECONDS - start)) s"
+# vm_run ARGS...: vm-run.sh on this run's test kernel and initramfs.
+vm_run() {
+	"$S/vm-run.sh" --kernel "$boot/bzImage-test" --initramfs "$boot/initramfs.cpio" "$@"
+}
+
 tap=$out/host.tap
 n=0
 result() { # result OK|FAIL DESCRIPTION
@@ -33,15 +53,38 @@ result() { # result OK|FAIL DESCRIPTION
 # The harness itself: the guest's exit status reaches the host, and the
 # kernel that boots is the one just built.
 rc=0
-"$S/vm-run.sh" --timeout 120 --console "$out/console-harness.log" 'exit 7' || rc=$?
+vm_run --timeout 120 --console "$out/console-harness.log" 'exit 7' || rc=$?
 [ $rc -eq 7 ] && result OK "harness: the guest's exit status reaches the host" ||
 	result FAIL "harness: the guest's exit status reaches the host (expected 7, got $rc)"
-want=$(sed -n 's/^#define UTS_VERSION "\(.*\)"/\1/p' "$(build_dir test)/include/generated/utsversion.h")
-got=$("$S/vm-run.sh" --timeout 120 --console "$out/console-harness.log" 'cat /proc/version' || true)
+want=$(sed -n 's/^#define UTS_VERSION "\(.*\)"/\1/p' "$boot/utsversion-test.h")
+got=$(vm_run --timeout 120 --console "$out/console-harness.log" 'cat /proc/version' || true)
 case $got in
 *"$want"*) result OK "harness: the kernel booted is the one just built" ;;
 *) result FAIL "harness: the kernel booted is the one just built (want '$want' in '$got')" ;;
 esac
+# Two VM runs at once, each with its default console: each gets its own
+# exit status, output and console file (vm-run.sh prints its path when the
+# status is not 0).
+desc="harness: two VM runs at once get their own exit status, output and console"
+vm_run --timeout 120 'echo run 3; exit 3' > "$out/harness-3.out" 2> "$out/harness-3.err" &
+pid3=$!
+vm_run --timeout 120 'echo run 5; exit 5' > "$out/harness-5.out" 2> "$out/harness-5.err" &
+pid5=$!
+rc3=0 rc5=0
+wait "$pid3" || rc3=$?
+wait "$pid5" || rc5=$?
+c3=$(sed -n 's/^vm-run: exit status 3 (console: \(.*\))$/\1/p' "$out/harness-3.err")
+c5=$(sed -n 's/^vm-run: exit status 5 (console: \(.*\))$/\1/p' "$out/harness-5.err")
+if [ $rc3 -eq 3 ] && [ $rc5 -eq 5 ] &&
+	[ "$(cat "$out/harness-3.out")" = "run 3" ] && [ "$(cat "$out/harness-5.out")" = "run 5" ] &&
+	[ -n "$c3" ] && [ -n "$c5" ] && [ "$c3" != "$c5" ] &&
+	grep -q '^syscalls-vm: exit status 3[^0-9]*$' "$c3" &&
+	grep -q '^syscalls-vm: exit status 5[^0-9]*$' "$c5"; then
+	result OK "$desc"
+else
+	for i in 3 5; do sed "s/^/# run $i: /" "$out/harness-$i.out" "$out/harness-$i.err"; done
+	result FAIL "$desc (statuses $rc3 and $rc5, consoles '$c3' and '$c5')"
+fi
 
 # Lints: clippy ran in the build (-Dwarnings); rustfmt and checkpatch here.
 if "$S/lint.sh" --no-build > "$out/lint.log" 2>&1; then
@@ -53,8 +96,14 @@ fi
 
 # The series for upstream: checkpatch-clean, and git am of it onto the
 # pristine tree gives the tree just built.
+# Grafted again under the same hold of the build lock: another run may
+# have grafted its own checkout since this one built.
 desc="series: git am of make series onto pristine 6.12 gives the tree make test builds, checkpatch-clean"
-if "$S/series.sh" --check > "$out/series.log" 2>&1; then
+cache_lock build
+rc=0
+{ "$S/graft.sh" && "$S/series.sh" --check; } > "$out/series.log" 2>&1 || rc=$?
+cache_unlock build
+if [ $rc -eq 0 ]; then
 	result OK "$desc"
 else
 	cat "$out/series.log"
@@ -103,7 +152,7 @@ else
 fi
 
 log "running KUnit, the kselftests and seccomp_bpf in the VM"
-"$S/vm-run.sh" --timeout 2400 --console "$out/console.log" /selftests/run.sh |
+vm_run --timeout 2400 --console "$out/console.log" /selftests/run.sh |
 	tee "$out/selftests.tap" || true
 
 # A real runtime: Debian's crun runs a container on cgroup v2 whose
@@ -112,9 +161,9 @@ log "running KUnit, the kselftests and seccomp_bpf in the VM"
 log "running the container test (crun on cgroup v2) in the VM"
 : > "$out/console-container.log"
 : > "$out/container.tap"
-if overlay=$("$S/container.sh" 2> "$out/container-prepare.log"); then
+if overlay=$("$S/container.sh" "$boot/overlay-container" 2> "$out/container-prepare.log"); then
 	rc=0
-	"$S/vm-run.sh" --timeout 600 --overlay "$overlay" \
+	vm_run --timeout 600 --overlay "$overlay" \
 		--console "$out/console-container.log" 'sh /overlay/test_container.sh' \
 		> "$out/container.out" || rc=$?
 	sed -E 's/^((not )?ok [0-9]+ )/\1container: /' "$out/container.out" |
@@ -133,9 +182,15 @@ fi
 log "building the PREEMPT_RT kernel"
 : > "$out/console-rt.log"
 : > "$out/selftests-rt.tap"
-if ("$S/build-kernel.sh" rt CLIPPY=1 >/dev/null); then
+cache_lock build
+rc=0
+{ "$S/graft.sh" && "$S/build-kernel.sh" rt CLIPPY=1 >/dev/null &&
+	cp "$(build_dir rt)/arch/x86/boot/bzImage" "$boot/bzImage-rt"; } || rc=$?
+cache_unlock build
+if [ $rc -eq 0 ]; then
 	log "running KUnit and the enforcement kselftests on the PREEMPT_RT kernel"
-	"$S/vm-run.sh" --kind rt --timeout 1800 --console "$out/console-rt.log" \
+	"$S/vm-run.sh" --kernel "$boot/bzImage-rt" --initramfs "$boot/initramfs.cpio" \
+		--timeout 1800 --console "$out/console-rt.log" \
 		"/selftests/run.sh $RT_PROGRAMS" |
 		sed -E 's/^((not )?ok [0-9]+ )/\1PREEMPT_RT: /' | tee "$out/selftests-rt.tap" || true
 else

@@ -26,11 +26,7 @@ help:
 	@echo "make clean    drop the build directories; distclean also the kernel tree"
 
 kernel:
-	@$(S)/setup.sh
-	@$(S)/fetch-kernel.sh
-	@$(S)/graft.sh
-	@$(S)/build-kernel.sh test >/dev/null
-	@$(S)/initramfs.sh >/dev/null
+	@$(S)/kernel.sh
 
 run: kernel
 	@if [ -t 0 ]; then $(S)/vm-run.sh --interactive; \
@@ -40,7 +36,8 @@ demo: kernel
 	@$(S)/vm-run.sh --timeout $(TIMEOUT) /selftests/demo.sh
 
 demo-container: kernel
-	@overlay=$$($(S)/container.sh) && \
+	@overlay=$$(mktemp -d) && trap 'rm -rf "$$overlay"' EXIT && \
+	$(S)/container.sh "$$overlay" >/dev/null && \
 	$(S)/vm-run.sh --timeout $(TIMEOUT) --overlay "$$overlay" \
 		'sh /overlay/test_container.sh --demo'
 
@@ -59,9 +56,10 @@ lint:
 series:
 	@$(S)/series.sh $(OUTDIR)
 
+# clean waits for a build in progress (scripts/lib.sh, cache_lock).
 clean:
-	rm -rf $${XDG_CACHE_HOME:-$$HOME/.cache}/syscalls-cgroup/build-* \
-	       $${XDG_CACHE_HOME:-$$HOME/.cache}/syscalls-cgroup/initramfs*
+	c=$${XDG_CACHE_HOME:-$$HOME/.cache}/syscalls-cgroup; mkdir -p "$$c" && \
+	flock "$$c/build.lock" rm -rf "$$c"/build-* "$$c"/initramfs*
 
 distclean: clean
 	rm -rf $${XDG_CACHE_HOME:-$$HOME/.cache}/syscalls-cgroup

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make kernel`: installs what is missing, fetches the kernel, grafts the
+# controller, builds the test kernel (MAKEARGS go to build-kernel.sh) and
+# the initramfs, all under one hold of $CACHE/build.lock (lib.sh), so that
+# another run's graft cannot come between this graft and this build.
+#
+#   kernel.sh [MAKEARGS...]
+source "$(dirname "$0")/lib.sh"
+S=$REPO/scripts
+cache_lock build
+"$S/setup.sh"
+"$S/fetch-kernel.sh"
+"$S/graft.sh"
+"$S/build-kernel.sh" test "$@" >/dev/null
+"$S/initramfs.sh" >/dev/null
