@@ -153,7 +153,18 @@ impl Overrides {
         for (_, set) in next.entries[..next.len].iter_mut() {
             set.subtract(calls);
         }
-        if let Some(action) = action {
+        // Actions left without calls go first, so that moving calls never
+        // needs a place that the move itself frees.
+        let mut kept = 0;
+        for i in 0..next.len {
+            if !next.entries[i].1.is_empty() {
+                next.entries[kept] = next.entries[i];
+                kept += 1;
+            }
+        }
+        next.len = kept;
+        // An action for no calls (`kill exit`) takes no place either.
+        if let Some(action) = action.filter(|_| !calls.is_empty()) {
             match next.entries[..next.len]
                 .iter_mut()
                 .find(|(a, _)| *a == action)
@@ -166,15 +177,6 @@ impl Overrides {
                 None => return Err(ENOSPC),
             }
         }
-        // Actions left without calls go.
-        let mut kept = 0;
-        for i in 0..next.len {
-            if !next.entries[i].1.is_empty() {
-                next.entries[kept] = next.entries[i];
-                kept += 1;
-            }
-        }
-        next.len = kept;
         *self = next;
         Ok(())
     }

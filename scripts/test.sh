@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `make test`: installs what is missing, builds the test kernel (with
-# clippy) and the initramfs, checks the harness, the lints and the
-# syscallsctl tool (its unit tests), runs KUnit, the kselftests
+# clippy) and the initramfs, checks the harness, the lints, the
+# syscallsctl tool (its unit tests) and the policy code's property tests
+# (scripts/fuzz.sh), runs KUnit, the kselftests
 # and seccomp_bpf in the VM, then the container test (crun on cgroup v2),
 # then KUnit and the enforcement kselftests on the PREEMPT_RT kernel, and
 # prints "N passed, N failed, N skipped".
@@ -149,6 +150,25 @@ else
 	sed 's/^/# /' "$out/syscallsctl.log" | tail -n 40
 	[ $units -gt 0 ] || desc="$desc (no unit test ran)"
 	result FAIL "$desc (build.sh --test exited with $rc)"
+fi
+
+# The policy code's property tests (scripts/fuzz.sh, tools/policy-fuzz):
+# the safe-Rust modules in userspace against an independent model, 100,000
+# cases a property from one random seed, one result a property (and one
+# for rustfmt and clippy). A failure's seed, minimal input and replay
+# command are in the log, and shown here.
+rc=0
+"$S/fuzz.sh" > "$out/policy-fuzz.log" 2>&1 || rc=$?
+props=0
+while read -r status name; do
+	props=$((props + 1))
+	result "$status" "policy-fuzz: $name"
+done < <(sed -n -e 's/^ok [0-9]* /OK /p' -e 's/^not ok [0-9]* /FAIL /p' "$out/policy-fuzz.log")
+if [ $rc -ne 0 ]; then
+	grep '^#' "$out/policy-fuzz.log" | head -n 80
+	if [ $props -eq 0 ] || ! grep -q '^not ok' "$out/policy-fuzz.log"; then
+		result FAIL "policy-fuzz: scripts/fuzz.sh runs (exited with $rc)"
+	fi
 fi
 
 log "running KUnit, the kselftests and seccomp_bpf in the VM"
