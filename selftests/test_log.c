@@ -1039,7 +1039,7 @@ static int test_audit_record_replaces_the_line(void)
 					    CODE_ERRNO | ENOSYS))
 		goto cleanup;
 
-	/* x32: the x86_64 arch, and the x32 bit in the number. */
+	/* x32: the x86_64 arch, the x32 bit in the number, compat as x32 is. */
 	if (x32_syscalls_work()) {
 		const struct job x32 = { "log_audit_x32", x32_mkdir, NULL };
 
@@ -1047,7 +1047,7 @@ static int test_audit_record_replaces_the_line(void)
 			goto cleanup;
 		pid = run_job_passing(CG_AUDIT, &x32);
 		if (pid < 0 || !expect_audit_record(pid, x32.comm, ARCH_X86_64,
-						    X32_BIT | SYS_mkdir, 0, 0,
+						    X32_BIT | SYS_mkdir, 1, 0,
 						    CODE_ERRNO | ENOSYS))
 			goto cleanup;
 	}
