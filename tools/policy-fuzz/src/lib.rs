@@ -3,7 +3,8 @@
 //! The `syscalls` controller's safe-Rust policy modules, built unchanged
 //! for userspace over a stand-in for the `kernel` crate (`kernel/`), so
 //! that they can be property-tested against an independent model of the
-//! rules of `Documentation/admin-guide/cgroup-v1/syscalls.rst`.
+//! rules of `Documentation/admin-guide/cgroup-v1/syscalls.rst` and of
+//! section 5 of `Documentation/admin-guide/cgroup-v2-syscalls.rst`.
 //!
 //! The modules are the controller's own files, by path: [`grammar`],
 //! [`policy`], [`set`], [`names`] and [`abi`], with the tables that

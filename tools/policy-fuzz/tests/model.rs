@@ -2,10 +2,12 @@
 
 //! An independent model of the controller's rules, written from
 //! `Documentation/admin-guide/cgroup-v1/syscalls.rst` (sections 3, 4, 6, 7
-//! and 11.1) and DESIGN.md, not from the code under test: sets are vectors
-//! of booleans per ABI, the write grammar is tokenised and checked item by
-//! item, and a cgroup's effective set and the fate of a call are found by
-//! walking its path from the root, with no precomputation.
+//! and 11.1) and section 5 of `Documentation/admin-guide/cgroup-v2-syscalls.rst`
+//! (the administrators' rules beside everyone's), not from the code under
+//! test: sets are vectors of booleans per ABI, the write grammar is
+//! tokenised and checked item by item, a cgroup keeps its two sets of
+//! rules side by side, and its effective set and the fate of a call are
+//! found by walking its path from the root, with no precomputation.
 //!
 //! The only thing it shares with the modules is data: the names of the
 //! kernel's system call tables and errno headers, as `asm/gen_tables.sh`
@@ -401,6 +403,8 @@ fn errno(word: &[u8]) -> Result<u16, Errno> {
         }
         let value = word.iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'));
         return match value {
+            // The kernel's internal codes, `ERESTARTSYS` to `EIOCBQUEUED`.
+            512..=529 => Err(Errno::Inval),
             1..=4095 => Ok(value),
             _ => Err(Errno::Inval),
         };
@@ -461,14 +465,12 @@ pub(crate) fn parse_switch(input: &[u8]) -> Result<bool, Errno> {
 /// The most actions a cgroup holds for particular calls (section 11.1).
 pub(crate) const MAX_ACTIONS: usize = 8;
 
-/// One cgroup's own state.
+/// One set of a cgroup's own rules: as everyone wrote them, or as the
+/// administrators did (cgroup-v2-syscalls.rst, section 5).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Cgroup {
-    pub(crate) parent: Option<usize>,
+pub(crate) struct Own {
     /// The calls written to its `syscalls.deny` and not since allowed.
     pub(crate) denied: Calls,
-    /// Those whose last deny a delegatee wrote.
-    pub(crate) by_delegatee: Calls,
     /// `syscalls.mode` is `log`.
     pub(crate) log: bool,
     /// Its action.
@@ -477,12 +479,10 @@ pub(crate) struct Cgroup {
     pub(crate) per_call: BTreeMap<(usize, usize), Act>,
 }
 
-impl Cgroup {
-    fn new(parent: Option<usize>) -> Cgroup {
-        Cgroup {
-            parent,
+impl Own {
+    fn new() -> Own {
+        Own {
             denied: Calls::empty(),
-            by_delegatee: Calls::empty(),
             log: false,
             action: ENOSYS,
             per_call: BTreeMap::new(),
@@ -495,6 +495,56 @@ impl Cgroup {
         acts.sort();
         acts.dedup();
         acts
+    }
+
+    /// The rules after `write` to `syscalls.action`, or `ENOSPC` past
+    /// [`MAX_ACTIONS`].
+    fn with_action(&self, write: &ActionWrite) -> Result<Own, Errno> {
+        let mut next = self.clone();
+        match write {
+            ActionWrite::Default(act) => next.action = *act,
+            ActionWrite::Calls(act, calls) => {
+                for call in calls.calls() {
+                    match act {
+                        Some(act) => next.per_call.insert(call, *act),
+                        None => next.per_call.remove(&call),
+                    };
+                }
+            }
+        }
+        if next.actions().len() > MAX_ACTIONS {
+            return Err(Errno::NoSpc);
+        }
+        Ok(next)
+    }
+}
+
+/// One cgroup's own state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Cgroup {
+    pub(crate) parent: Option<usize>,
+    /// Its rules as everyone wrote them: what judges most tasks.
+    pub(crate) all: Own,
+    /// Its rules as administrators wrote them, less what anyone allowed
+    /// since: what judges a task that a delegatee who wrote rules on its
+    /// path has no power over.
+    pub(crate) trusted: Own,
+}
+
+impl Cgroup {
+    fn new(parent: Option<usize>) -> Cgroup {
+        Cgroup {
+            parent,
+            all: Own::new(),
+            trusted: Own::new(),
+        }
+    }
+
+    /// Whether a delegatee's write left the rules other than the
+    /// administrators' (section 5: the delegatees are forgotten when they
+    /// are the administrators' again).
+    pub(crate) fn delegated(&self) -> bool {
+        self.all != self.trusted
     }
 }
 
@@ -532,21 +582,20 @@ impl Tree {
     pub(crate) fn effective(&self, g: usize) -> Calls {
         let mut set = Calls::empty();
         for c in self.path(g) {
-            set.add_all(&self.groups[c].denied);
+            set.add_all(&self.groups[c].all.denied);
         }
         set
     }
 
-    /// The denies on `g`'s path that a delegatee wrote.
-    pub(crate) fn effective_by_delegatee(&self, g: usize) -> Calls {
-        let mut set = Calls::empty();
-        for c in self.path(g) {
-            set.add_all(&self.groups[c].by_delegatee);
-        }
-        set
+    /// Whether a delegatee's rules hold anywhere on `g`'s path.
+    pub(crate) fn delegated(&self, g: usize) -> bool {
+        self.path(g).into_iter().any(|c| self.groups[c].delegated())
     }
 
-    /// A write to `g`'s `syscalls.allow` (`allow`) or `syscalls.deny`.
+    /// A write to `g`'s `syscalls.allow` (`allow`) or `syscalls.deny`. An
+    /// allow is checked against the parent's effective set and counts in
+    /// both sets; a deny counts in the administrators' only when one of
+    /// them writes it.
     pub(crate) fn write_rules(
         &mut self,
         g: usize,
@@ -562,47 +611,53 @@ impl Tree {
                 }
             }
             let c = &mut self.groups[g];
-            c.denied.remove_all(&calls);
-            c.by_delegatee.remove_all(&calls);
+            c.all.denied.remove_all(&calls);
+            c.trusted.denied.remove_all(&calls);
         } else {
             let c = &mut self.groups[g];
-            c.denied.add_all(&calls);
-            if delegatee {
-                c.by_delegatee.add_all(&calls);
-            } else {
-                c.by_delegatee.remove_all(&calls);
+            c.all.denied.add_all(&calls);
+            if !delegatee {
+                c.trusted.denied.add_all(&calls);
             }
         }
         Ok(())
     }
 
-    /// A write to `g`'s `syscalls.mode`.
-    pub(crate) fn write_mode(&mut self, g: usize, input: &[u8]) -> Result<(), Errno> {
-        self.groups[g].log = parse_mode(input)?;
-        Ok(())
-    }
-
-    /// A write to `g`'s `syscalls.action`.
-    pub(crate) fn write_action(&mut self, g: usize, input: &[u8]) -> Result<(), Errno> {
+    /// A write to `g`'s `syscalls.mode`: the administrators' too unless a
+    /// delegatee writes it.
+    pub(crate) fn write_mode(
+        &mut self,
+        g: usize,
+        delegatee: bool,
+        input: &[u8],
+    ) -> Result<(), Errno> {
+        let log = parse_mode(input)?;
         let c = &mut self.groups[g];
-        match parse_action(input)? {
-            ActionWrite::Default(act) => c.action = act,
-            ActionWrite::Calls(act, calls) => {
-                let mut next = c.per_call.clone();
-                for call in calls.calls() {
-                    match act {
-                        Some(act) => next.insert(call, act),
-                        None => next.remove(&call),
-                    };
-                }
-                let before = c.per_call.clone();
-                c.per_call = next;
-                if c.actions().len() > MAX_ACTIONS {
-                    c.per_call = before;
-                    return Err(Errno::NoSpc);
-                }
-            }
+        c.all.log = log;
+        if !delegatee {
+            c.trusted.log = log;
         }
+        Ok(())
+    }
+
+    /// A write to `g`'s `syscalls.action`: the administrators' too unless
+    /// a delegatee writes it, and nothing if either set would pass
+    /// [`MAX_ACTIONS`].
+    pub(crate) fn write_action(
+        &mut self,
+        g: usize,
+        delegatee: bool,
+        input: &[u8],
+    ) -> Result<(), Errno> {
+        let write = parse_action(input)?;
+        let c = &mut self.groups[g];
+        let all = c.all.with_action(&write)?;
+        let trusted = match delegatee {
+            true => c.trusted.clone(),
+            false => c.trusted.with_action(&write)?,
+        };
+        c.all = all;
+        c.trusted = trusted;
         Ok(())
     }
 
@@ -610,14 +665,29 @@ impl Tree {
     /// anywhere on the path, else the errno of the highest cgroup that
     /// enforces its deny, else a log, else it runs.
     pub(crate) fn fate(&self, g: usize, abi: usize, nr: usize) -> Fate {
-        let deniers: Vec<&Cgroup> = self
+        self.fate_by(g, abi, nr, |c| &c.all)
+    }
+
+    /// What happens to the call for a task judged by the administrators'
+    /// rules alone (cgroup-v2-syscalls.rst, section 5), with their modes
+    /// and actions.
+    pub(crate) fn trusted_fate(&self, g: usize, abi: usize, nr: usize) -> Fate {
+        self.fate_by(g, abi, nr, |c| &c.trusted)
+    }
+
+    fn fate_by(&self, g: usize, abi: usize, nr: usize, rules: fn(&Cgroup) -> &Own) -> Fate {
+        let deniers: Vec<&Own> = self
             .path(g)
             .into_iter()
-            .map(|c| &self.groups[c])
-            .filter(|c| c.denied.contains(abi, nr))
+            .map(|c| rules(&self.groups[c]))
+            .filter(|own| own.denied.contains(abi, nr))
             .collect();
-        let act = |c: &Cgroup| *c.per_call.get(&(abi, nr)).unwrap_or(&c.action);
-        let enforcing: Vec<Act> = deniers.iter().filter(|c| !c.log).map(|c| act(c)).collect();
+        let act = |own: &Own| *own.per_call.get(&(abi, nr)).unwrap_or(&own.action);
+        let enforcing: Vec<Act> = deniers
+            .iter()
+            .filter(|own| !own.log)
+            .map(|own| act(own))
+            .collect();
         if enforcing.contains(&Act::Kill) {
             return Fate::Kill;
         }

@@ -21,7 +21,7 @@ use crate::abi::{tables, Abi};
 use crate::grammar::{self, ActionWrite};
 use crate::model::{self, Act, Calls, Errno, Fate, Tree, IA32, X86_64};
 use crate::names;
-use crate::policy::{self, Action, Author, Decision, Mode, OwnRules, Rule};
+use crate::policy::{self, Action, Author, Decision, Mode, OwnRules, Rule, Rules};
 use crate::set::SyscallSet;
 
 // The runner.
@@ -131,24 +131,34 @@ fn text(bytes: &[u8]) -> String {
 }
 
 // The hierarchy as the controller composes the modules (controller.rs):
-// parse, apply against the parent's effective set, then recompute the
-// subtree, parents first; decisions combine the parent's with the own.
+// parse, write the rules against the parent's effective set, then
+// recompute the subtree, parents first; decisions and trusted decisions
+// combine the parent's with the own, from `all` and from `trusted`.
 
 #[derive(Clone, PartialEq, Eq)]
 struct Real {
     parent: Vec<Option<usize>>,
-    own: Vec<OwnRules>,
+    rules: Vec<Rules>,
     effective: Vec<SyscallSet>,
-    by_delegatee: Vec<SyscallSet>,
+    /// Whether a cgroup's rules or an ancestor's are delegated.
+    delegated: Vec<bool>,
+}
+
+fn author(delegatee: bool) -> Author {
+    if delegatee {
+        Author::Delegatee
+    } else {
+        Author::Admin
+    }
 }
 
 impl Real {
     fn new() -> Real {
         Real {
             parent: vec![None],
-            own: vec![OwnRules::EMPTY],
+            rules: vec![Rules::EMPTY],
             effective: vec![SyscallSet::EMPTY],
-            by_delegatee: vec![SyscallSet::EMPTY],
+            delegated: vec![false],
         }
     }
 
@@ -159,61 +169,120 @@ impl Real {
     /// `css_online()`: a new cgroup below `parent`.
     fn mkdir(&mut self, parent: usize) {
         self.parent.push(Some(parent));
-        self.own.push(OwnRules::EMPTY);
+        self.rules.push(Rules::EMPTY);
         self.effective.push(SyscallSet::EMPTY);
-        self.by_delegatee.push(SyscallSet::EMPTY);
+        self.delegated.push(false);
         self.propagate();
     }
 
-    /// Parents have smaller indices than their children.
+    /// `publish()` for every cgroup: parents have smaller indices than
+    /// their children.
     fn propagate(&mut self) {
         for g in 0..self.len() {
             let parent = self.parent[g];
             self.effective[g] = policy::effective(
-                &self.own[g].denied,
+                &self.rules[g].all.denied,
                 parent.map(|p| self.effective[p]).as_ref(),
             );
-            self.by_delegatee[g] = policy::effective(
-                &self.own[g].by_delegatee,
-                parent.map(|p| self.by_delegatee[p]).as_ref(),
-            );
+            self.delegated[g] =
+                self.rules[g].delegated() || parent.is_some_and(|p| self.delegated[p]);
         }
     }
 
     /// `controller::write()`.
     fn write_rules(&mut self, g: usize, rule: Rule, author: Author, input: &[u8]) -> Result {
         let request = grammar::parse(input)?;
-        let mut own = self.own[g];
+        let mut rules = self.rules[g];
         let parent = self.parent[g].map(|p| self.effective[p]);
-        policy::apply(&mut own, parent.as_ref(), rule, author, &request)?;
-        self.own[g] = own;
+        rules.write(parent.as_ref(), rule, author, &request)?;
+        self.rules[g] = rules;
         self.propagate();
         Ok(())
     }
 
     /// `controller::write_setting()` for `syscalls.mode`.
-    fn write_mode(&mut self, g: usize, input: &[u8]) -> Result {
-        self.own[g].mode = grammar::parse_mode(input)?;
+    fn write_mode(&mut self, g: usize, author: Author, input: &[u8]) -> Result {
+        self.rules[g].set_mode(grammar::parse_mode(input)?, author);
         self.propagate();
         Ok(())
     }
 
     /// `controller::write_setting()` for `syscalls.action`.
-    fn write_action(&mut self, g: usize, input: &[u8]) -> Result {
-        let mut own = self.own[g];
+    fn write_action(&mut self, g: usize, author: Author, input: &[u8]) -> Result {
+        let mut rules = self.rules[g];
         match grammar::parse_action_write(input)? {
-            ActionWrite::Default(action) => own.action = action,
-            ActionWrite::Calls(action, calls) => own.overrides.set(action, &calls)?,
+            ActionWrite::Default(action) => rules.set_action(Some(action), None, author)?,
+            ActionWrite::Calls(action, calls) => rules.set_action(action, Some(&calls), author)?,
         }
-        self.own[g] = own;
+        self.rules[g] = rules;
         self.propagate();
         Ok(())
+    }
+
+    /// A write of `input` to `file` of `g` by `by`.
+    fn write(&mut self, g: usize, file: File, by: Author, input: &str) -> Result {
+        match file {
+            File::Rules(rule) => self.write_rules(g, rule, by, input.as_bytes()),
+            File::Mode => self.write_mode(g, by, input.as_bytes()),
+            File::Action => self.write_action(g, by, input.as_bytes()),
+        }
+    }
+
+    /// Runs `op`, whatever its result; returns the cgroup written or made.
+    fn run(&mut self, op: &Op) -> (usize, Result) {
+        let n = self.len();
+        match op {
+            Op::Mkdir(parent) => {
+                self.mkdir(parent.index(n));
+                (n, Ok(()))
+            }
+            Op::Rules {
+                group,
+                allow,
+                delegatee,
+                input,
+            } => {
+                let g = group.index(n);
+                let rule = if *allow { Rule::Allow } else { Rule::Deny };
+                (
+                    g,
+                    self.write_rules(g, rule, author(*delegatee), input.as_bytes()),
+                )
+            }
+            Op::Mode {
+                group,
+                delegatee,
+                input,
+            } => {
+                let g = group.index(n);
+                (g, self.write_mode(g, author(*delegatee), input.as_bytes()))
+            }
+            Op::Action {
+                group,
+                delegatee,
+                input,
+            } => {
+                let g = group.index(n);
+                (
+                    g,
+                    self.write_action(g, author(*delegatee), input.as_bytes()),
+                )
+            }
+        }
     }
 
     fn decision(&self, g: usize, bit: usize) -> Decision {
         policy::combine(
             self.parent[g].map_or(Decision::Allow, |p| self.decision(p, bit)),
-            self.own[g].decision(bit),
+            self.rules[g].all.decision(bit),
+        )
+    }
+
+    /// The decision for a task judged by the administrators' rules alone.
+    fn trusted_decision(&self, g: usize, bit: usize) -> Decision {
+        policy::combine(
+            self.parent[g].map_or(Decision::Allow, |p| self.trusted_decision(p, bit)),
+            self.rules[g].trusted.decision(bit),
         )
     }
 }
@@ -230,85 +299,74 @@ enum Op {
     },
     Mode {
         group: Index,
+        delegatee: bool,
         input: String,
     },
     Action {
         group: Index,
+        delegatee: bool,
         input: String,
     },
+}
+
+impl Op {
+    /// The same write by an administrator.
+    fn by_admin(&self) -> Op {
+        let mut op = self.clone();
+        match &mut op {
+            Op::Mkdir(_) => {}
+            Op::Rules { delegatee, .. }
+            | Op::Mode { delegatee, .. }
+            | Op::Action { delegatee, .. } => *delegatee = false,
+        }
+        op
+    }
 }
 
 /// Runs `op` on both hierarchies; their results must agree. Returns the
 /// cgroup written or made.
 fn run_both(real: &mut Real, tree: &mut Tree, op: &Op) -> Result<usize, TestCaseError> {
-    let n = real.len();
-    let (g, what, got, want) = match op {
+    let (g, got) = real.run(op);
+    let want = match op {
         Op::Mkdir(parent) => {
-            let p = parent.index(n);
-            real.mkdir(p);
-            return Ok(tree.mkdir(p));
+            let made = tree.mkdir(parent.index(g));
+            prop_assert_eq!(made, g, "the new cgroup's index");
+            return Ok(g);
         }
         Op::Rules {
-            group,
             allow,
             delegatee,
             input,
-        } => {
-            let g = group.index(n);
-            let rule = if *allow { Rule::Allow } else { Rule::Deny };
-            let author = if *delegatee {
-                Author::Delegatee
-            } else {
-                Author::Admin
-            };
-            (
-                g,
-                format!("{rule:?} {input:?} by {author:?} in cgroup {g}"),
-                real.write_rules(g, rule, author, input.as_bytes()),
-                tree.write_rules(g, *allow, *delegatee, input.as_bytes()),
-            )
-        }
-        Op::Mode { group, input } => {
-            let g = group.index(n);
-            (
-                g,
-                format!("mode {input:?} in cgroup {g}"),
-                real.write_mode(g, input.as_bytes()),
-                tree.write_mode(g, input.as_bytes()),
-            )
-        }
-        Op::Action { group, input } => {
-            let g = group.index(n);
-            (
-                g,
-                format!("action {input:?} in cgroup {g}"),
-                real.write_action(g, input.as_bytes()),
-                tree.write_action(g, input.as_bytes()),
-            )
-        }
+            ..
+        } => tree.write_rules(g, *allow, *delegatee, input.as_bytes()),
+        Op::Mode {
+            delegatee, input, ..
+        } => tree.write_mode(g, *delegatee, input.as_bytes()),
+        Op::Action {
+            delegatee, input, ..
+        } => tree.write_action(g, *delegatee, input.as_bytes()),
     };
-    prop_assert_eq!(got.map_err(errno), want, "{}", what);
+    prop_assert_eq!(got.map_err(errno), want, "{:?} in cgroup {}", op, g);
     Ok(g)
 }
 
-/// Compares one cgroup's own rules with the model's.
-fn same_rules(real: &Real, tree: &Tree, g: usize) -> Result<(), TestCaseError> {
-    let (own, want) = (&real.own[g], &tree.groups[g]);
-    prop_assert_eq!(&to_model(&own.denied)?, &want.denied, "own denies of {}", g);
+/// Compares one of a cgroup's two sets of rules, `which`, with the
+/// model's.
+fn same_own(own: &OwnRules, want: &model::Own, which: &str) -> Result<(), TestCaseError> {
     prop_assert_eq!(
-        &to_model(&own.by_delegatee)?,
-        &want.by_delegatee,
-        "own delegatee denies of {}",
-        g
+        &to_model(&own.denied)?,
+        &want.denied,
+        "own denies ({})",
+        which
     );
-    prop_assert_eq!(own.mode == Mode::Log, want.log, "mode of {}", g);
-    prop_assert_eq!(act_of(own.action), want.action, "action of {}", g);
+    prop_assert_eq!(own.mode == Mode::Log, want.log, "mode ({})", which);
+    prop_assert_eq!(act_of(own.action), want.action, "action ({})", which);
     let entries: Vec<(Action, SyscallSet)> = own.overrides.iter().copied().collect();
     prop_assert_eq!(
         entries.len(),
         want.actions().len(),
-        "actions for particular calls of {}",
-        g
+        "actions for particular calls ({})",
+        which
     );
     for (action, calls) in &entries {
         let mut expected = Calls::empty();
@@ -320,15 +378,32 @@ fn same_rules(real: &Real, tree: &Tree, g: usize) -> Result<(), TestCaseError> {
         prop_assert_eq!(
             &to_model(calls)?,
             &expected,
-            "calls of {:?} in {}",
+            "calls of {:?} ({})",
             action,
-            g
+            which
         );
     }
     Ok(())
 }
 
-/// Compares one cgroup's own rules and effective sets with the model's.
+/// Compares one cgroup's two sets of own rules with the model's.
+fn same_rules(real: &Real, tree: &Tree, g: usize) -> Result<(), TestCaseError> {
+    let (rules, want) = (&real.rules[g], &tree.groups[g]);
+    same_own(&rules.all, &want.all, &format!("everyone's, of {g}"))?;
+    same_own(&rules.trusted, &want.trusted, &format!("trusted, of {g}"))?;
+    // Only a delegation that the model sees is required: delegated()
+    // compares the rules as stored, and two equal lists of actions for
+    // particular calls can be stored differently (in another order, or
+    // with different leftovers past their end). The rules themselves were
+    // compared above.
+    if want.delegated() {
+        prop_assert!(rules.delegated(), "cgroup {} must be delegated", g);
+    }
+    Ok(())
+}
+
+/// Compares one cgroup's own rules, effective set and delegation with the
+/// model's.
 fn same_state(real: &Real, tree: &Tree, g: usize) -> Result<(), TestCaseError> {
     same_rules(real, tree, g)?;
     prop_assert_eq!(
@@ -337,12 +412,9 @@ fn same_state(real: &Real, tree: &Tree, g: usize) -> Result<(), TestCaseError> {
         "effective set of {}",
         g
     );
-    prop_assert_eq!(
-        &to_model(&real.by_delegatee[g])?,
-        &tree.effective_by_delegatee(g),
-        "effective delegatee denies of {}",
-        g
-    );
+    if tree.delegated(g) {
+        prop_assert!(real.delegated[g], "the path of {} must be delegated", g);
+    }
     Ok(())
 }
 
@@ -503,7 +575,8 @@ fn rule_write() -> BoxedStrategy<String> {
 
 /// An action, as `syscalls.action` takes it, good or bad.
 fn action_text() -> BoxedStrategy<String> {
-    let errnos = vec![1u16, 13, 38, 95, 4000];
+    // 512 to 529 are the kernel's internal codes, which are refused.
+    let errnos = vec![1u16, 13, 38, 95, 511, 512, 520, 529, 530, 4000];
     prop_oneof![
         2 => Just("kill".to_string()),
         5 => (select(errnos), 0..3).prop_map(|(e, how)| match (how, names::errno_name(e)) {
@@ -514,6 +587,7 @@ fn action_text() -> BoxedStrategy<String> {
         1 => select(vec![
             "errno 0", "errno 4096", "errno EFOO", "errno eperm", "errno", "Kill", "errno -1",
             "errno 00038", "errno 1x", "errno 99999", "errno\tEPERM", "errno ENOSYS\n",
+            "errno ERESTARTSYS", "errno 0512",
         ])
         .prop_map(String::from),
     ]
@@ -553,9 +627,20 @@ fn op() -> BoxedStrategy<Op> {
                 input,
             }
         ),
-        1 => (any::<Index>(), mode_write()).prop_map(|(group, input)| Op::Mode { group, input }),
-        2 => (any::<Index>(), action_write())
-            .prop_map(|(group, input)| Op::Action { group, input }),
+        1 => (any::<Index>(), prop::bool::weighted(0.3), mode_write()).prop_map(
+            |(group, delegatee, input)| Op::Mode {
+                group,
+                delegatee,
+                input,
+            }
+        ),
+        2 => (any::<Index>(), prop::bool::weighted(0.3), action_write()).prop_map(
+            |(group, delegatee, input)| Op::Action {
+                group,
+                delegatee,
+                input,
+            }
+        ),
     ]
     .boxed()
 }
@@ -686,8 +771,9 @@ fn parse_matches_model() {
     });
 }
 
-/// Random writes of every file on a random hierarchy give the results,
-/// rules, effective sets, reads and decisions of the model.
+/// Random writes of every file by either author on a random hierarchy
+/// give the results, both sets of rules, effective sets, reads, decisions
+/// and trusted decisions of the model.
 #[test]
 fn hierarchy_matches_model() {
     let strategy = (
@@ -738,6 +824,13 @@ fn hierarchy_matches_model() {
                         (abi, nr),
                         g
                     );
+                    prop_assert_eq!(
+                        fate_of(real.trusted_decision(g, bit)),
+                        tree.trusted_fate(g, abi, nr),
+                        "trusted decision on {:?} in {}",
+                        (abi, nr),
+                        g
+                    );
                 }
             }
             Ok(())
@@ -767,8 +860,9 @@ fn never_weaker(child: Decision, parent: Decision) -> bool {
 }
 
 /// After any writes, a child's effective set holds its parent's, and its
-/// decision on every call is never weaker than its parent's; a call is
-/// decided denied exactly when the effective set holds it.
+/// decision on every call, for any task, is never weaker than its
+/// parent's; a call is decided denied exactly when the effective set
+/// holds it.
 #[test]
 fn child_never_weaker() {
     let strategy = (
@@ -782,31 +876,8 @@ fn child_never_weaker() {
         }
         let bits = decision_bits(&random);
         for op in &ops {
-            let n = real.len();
             // Errors are the other properties' business.
-            let _ = match op {
-                Op::Mkdir(p) => {
-                    real.mkdir(p.index(n));
-                    Ok(())
-                }
-                Op::Rules {
-                    group,
-                    allow,
-                    delegatee,
-                    input,
-                } => real.write_rules(
-                    group.index(n),
-                    if *allow { Rule::Allow } else { Rule::Deny },
-                    if *delegatee {
-                        Author::Delegatee
-                    } else {
-                        Author::Admin
-                    },
-                    input.as_bytes(),
-                ),
-                Op::Mode { group, input } => real.write_mode(group.index(n), input.as_bytes()),
-                Op::Action { group, input } => real.write_action(group.index(n), input.as_bytes()),
-            };
+            let _ = real.run(op);
             for g in 0..real.len() {
                 for &bit in &bits {
                     let d = real.decision(g, bit);
@@ -828,14 +899,6 @@ fn child_never_weaker() {
                     g,
                     missing
                 );
-                let mut missing = real.by_delegatee[p];
-                missing.subtract(&real.by_delegatee[g]);
-                prop_assert!(
-                    missing.is_empty(),
-                    "cgroup {} lacks its parent's delegatee denies {:?}",
-                    g,
-                    missing
-                );
                 for &bit in &bits {
                     let (child, parent) = (real.decision(g, bit), real.decision(p, bit));
                     prop_assert!(
@@ -847,7 +910,25 @@ fn child_never_weaker() {
                         p,
                         parent
                     );
+                    let (child, parent) =
+                        (real.trusted_decision(g, bit), real.trusted_decision(p, bit));
+                    prop_assert!(
+                        never_weaker(child, parent),
+                        "cgroup {} decides {:?} on bit {} for trusted tasks where its \
+                         parent {} decides {:?}",
+                        g,
+                        child,
+                        bit,
+                        p,
+                        parent
+                    );
                 }
+                prop_assert!(
+                    real.delegated[g] || !real.delegated[p],
+                    "cgroup {} is not delegated below its delegated parent {}",
+                    g,
+                    p
+                );
             }
         }
         Ok(())
@@ -990,38 +1071,160 @@ enum BadWrite {
         input: String,
         errno: Errno,
     },
-    /// An allow of a call the parent denies, with good items: `EPERM`.
+    /// An allow of a call the parent denies, with good items: `EPERM`,
+    /// whoever wrote the parent's deny (`by_delegatee`).
     Forbidden {
         denied: String,
         others: Vec<String>,
+        by_delegatee: bool,
     },
     Mode(String),
     Action {
         input: String,
         errno: Errno,
     },
+    /// A ninth action for particular calls where eight are set
+    /// (`by_delegatee` in everyone's rules only): `ENOSPC`. With `hidden`,
+    /// an administrator set the eight, a delegatee cleared them from
+    /// everyone's rules, and an administrator writes the ninth: the
+    /// administrators' rules are full although everyone's are not.
+    Full {
+        by_delegatee: bool,
+        hidden: bool,
+    },
 }
 
 fn bad_write() -> BoxedStrategy<BadWrite> {
     prop_oneof![
         6 => (any::<bool>(), bad_list()).prop_map(|(allow, (input, errno))| BadWrite::Rules { allow, input, errno }),
-        3 => (good_item(), prop::collection::vec(good_item(), 0..3))
-            .prop_map(|(denied, others)| BadWrite::Forbidden { denied, others }),
+        3 => (good_item(), prop::collection::vec(good_item(), 0..3), any::<bool>())
+            .prop_map(|(denied, others, by_delegatee)| BadWrite::Forbidden { denied, others, by_delegatee }),
         1 => select(vec!["", "strict", "log log", "Log", "enforce,", "2", "0", "\n"])
             .prop_map(|s| BadWrite::Mode(s.to_string())),
         1 => select(vec![
             "errno 0", "errno 4096", "errno EFOO", "kill bogus", "default", "strict", "errno",
             "errno eperm", "kill,", "", "default\n", "Kill", "errno -1", "errno 1 2-1",
+            "errno 512", "errno 529\n", "errno 0516 1", "errno ERESTARTSYS",
         ])
         .prop_map(|s| BadWrite::Action { input: s.to_string(), errno: Errno::Inval }),
         2 => (select(vec!["kill", "errno EPERM", "errno 4095", "default"]), bad_list())
             .prop_map(|(a, (calls, errno))| BadWrite::Action { input: format!("{a} {calls}"), errno }),
+        1 => (any::<bool>(), prop::bool::weighted(0.5))
+            .prop_map(|(by_delegatee, hidden)| BadWrite::Full { by_delegatee, hidden }),
     ]
     .boxed()
 }
 
-/// A rejected write fails with the documented errno of its bad part and
-/// leaves every rule and effective set as it was.
+/// A bad write, ready to be made.
+struct Prepared {
+    group: usize,
+    by: Author,
+    file: File,
+    input: String,
+    /// The errno it must fail with.
+    errno: Errno,
+}
+
+/// Writes what `bad` needs to fail into cgroup `g` (which may then be a
+/// new child of it), checking that it succeeds; returns the bad write,
+/// `None` when `bad` cannot fail here.
+fn prepare(
+    real: &mut Real,
+    mut g: usize,
+    mut writer: Author,
+    bad: &BadWrite,
+) -> Result<Option<Prepared>, TestCaseError> {
+    let (input, file, want) = match bad {
+        BadWrite::Rules {
+            allow,
+            input,
+            errno,
+        } => {
+            let rule = if *allow { Rule::Allow } else { Rule::Deny };
+            (input.clone(), File::Rules(rule), *errno)
+        }
+        BadWrite::Forbidden {
+            denied,
+            others,
+            by_delegatee,
+        } => {
+            if real.parent[g].is_none() {
+                real.mkdir(g);
+                g = real.len() - 1;
+            }
+            let parent = real.parent[g].unwrap_or(0);
+            let by = author(*by_delegatee);
+            setup(real, parent, File::Rules(Rule::Deny), by, denied)?;
+            // The deny reaches the parent's effective set unless it names
+            // only calls no rule names.
+            let mut request = grammar::parse(denied.as_bytes())
+                .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            request.subtract(&names::outside_rules());
+            if request.is_empty() {
+                return Ok(None);
+            }
+            let mut list = others.clone();
+            list.push(denied.clone());
+            list.rotate_right(others.len() / 2 + 1);
+            (list.join(","), File::Rules(Rule::Allow), Errno::Perm)
+        }
+        BadWrite::Mode(input) => (input.clone(), File::Mode, Errno::Inval),
+        BadWrite::Action { input, errno } => (input.clone(), File::Action, *errno),
+        BadWrite::Full {
+            by_delegatee,
+            hidden,
+        } => {
+            let filler = author(*by_delegatee && !hidden);
+            setup(real, g, File::Action, Author::Admin, "default all")?;
+            for e in 1..=8 {
+                setup(
+                    real,
+                    g,
+                    File::Action,
+                    filler,
+                    &format!("errno {e} {}", e - 1),
+                )?;
+            }
+            if *hidden {
+                setup(real, g, File::Action, Author::Delegatee, "default all")?;
+                writer = Author::Admin;
+            }
+            ("errno 100 8\n".to_string(), File::Action, Errno::NoSpc)
+        }
+    };
+    Ok(Some(Prepared {
+        group: g,
+        by: writer,
+        file,
+        input,
+        errno: want,
+    }))
+}
+
+/// Writes `input` to `file` of `g` as `by`: a step that must succeed.
+fn setup(
+    real: &mut Real,
+    g: usize,
+    file: File,
+    by: Author,
+    input: &str,
+) -> Result<(), TestCaseError> {
+    let r = real.write(g, file, by, input);
+    prop_assert_eq!(r, Ok(()), "{:?} by {:?} in {}: {:?}", file, by, g, input);
+    Ok(())
+}
+
+/// The file of a write.
+#[derive(Clone, Copy, Debug)]
+enum File {
+    Rules(Rule),
+    Mode,
+    Action,
+}
+
+/// A rejected write, by either author, fails with the documented errno of
+/// its bad part and leaves both sets of rules of every cgroup, their
+/// effective sets and their delegation as they were.
 #[test]
 fn rejected_write_changes_nothing() {
     let strategy = (scenario(), any::<Index>(), any::<bool>(), bad_write());
@@ -1034,86 +1237,39 @@ fn rejected_write_changes_nothing() {
                 real.mkdir(p.index(real.len()));
             }
             for op in &ops {
-                let n = real.len();
-                let _ = match op {
-                    Op::Mkdir(p) => {
-                        real.mkdir(p.index(n));
-                        Ok(())
-                    }
-                    Op::Rules {
-                        group,
-                        allow,
-                        delegatee,
-                        input,
-                    } => real.write_rules(
-                        group.index(n),
-                        if *allow { Rule::Allow } else { Rule::Deny },
-                        if *delegatee {
-                            Author::Delegatee
-                        } else {
-                            Author::Admin
-                        },
-                        input.as_bytes(),
-                    ),
-                    Op::Mode { group, input } => real.write_mode(group.index(n), input.as_bytes()),
-                    Op::Action { group, input } => {
-                        real.write_action(group.index(n), input.as_bytes())
-                    }
-                };
+                let _ = real.run(op);
             }
-            let author = if delegatee {
-                Author::Delegatee
-            } else {
-                Author::Admin
+            let g = group.index(real.len());
+            let Some(Prepared {
+                group: g,
+                by,
+                file,
+                input,
+                errno: want,
+            }) = prepare(&mut real, g, author(delegatee), &bad)?
+            else {
+                return Ok(());
             };
-            let mut g = group.index(real.len());
-            let (result, want, what) = match &bad {
-                BadWrite::Rules {
-                    allow,
-                    input,
-                    errno,
-                } => {
-                    let rule = if *allow { Rule::Allow } else { Rule::Deny };
-                    let before = real.clone();
-                    let r = real.write_rules(g, rule, author, input.as_bytes());
-                    (r, *errno, before)
-                }
-                BadWrite::Forbidden { denied, others } => {
-                    if real.parent[g].is_none() {
-                        real.mkdir(g);
-                        g = real.len() - 1;
-                    }
-                    let parent = real.parent[g].unwrap_or(0);
-                    let ok = real.write_rules(parent, Rule::Deny, Author::Admin, denied.as_bytes());
-                    prop_assert_eq!(ok, Ok(()), "deny {:?}", denied);
-                    // The deny reaches the parent's effective set unless it
-                    // names only calls no rule names.
-                    let mut request = grammar::parse(denied.as_bytes())
-                        .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-                    request.subtract(&names::outside_rules());
-                    prop_assume!(!request.is_empty());
-                    let mut list = others.clone();
-                    list.push(denied.clone());
-                    list.rotate_right(others.len() / 2 + 1);
-                    let before = real.clone();
-                    let r = real.write_rules(g, Rule::Allow, author, list.join(",").as_bytes());
-                    (r, Errno::Perm, before)
-                }
-                BadWrite::Mode(input) => {
-                    let before = real.clone();
-                    (real.write_mode(g, input.as_bytes()), Errno::Inval, before)
-                }
-                BadWrite::Action { input, errno } => {
-                    let before = real.clone();
-                    (real.write_action(g, input.as_bytes()), *errno, before)
-                }
-            };
-            let before = what;
-            prop_assert_eq!(result.map_err(errno), Err(want), "in cgroup {}", g);
+            let before = real.clone();
+            let result = real.write(g, file, by, &input);
+            prop_assert_eq!(
+                result.map_err(errno),
+                Err(want),
+                "{:?} by {:?} in cgroup {}: {:?}",
+                file,
+                by,
+                g,
+                input
+            );
             for c in 0..real.len() {
                 prop_assert!(
-                    real.own[c] == before.own[c],
-                    "the rules of cgroup {} changed",
+                    real.rules[c].all == before.rules[c].all,
+                    "everyone's rules of cgroup {} changed",
+                    c
+                );
+                prop_assert!(
+                    real.rules[c].trusted == before.rules[c].trusted,
+                    "the trusted rules of cgroup {} changed",
                     c
                 );
                 prop_assert!(
@@ -1121,9 +1277,10 @@ fn rejected_write_changes_nothing() {
                     "the effective set of {} changed",
                     c
                 );
-                prop_assert!(
-                    real.by_delegatee[c] == before.by_delegatee[c],
-                    "the delegatee set of {} changed",
+                prop_assert_eq!(
+                    real.delegated[c],
+                    before.delegated[c],
+                    "the delegation of {} changed",
                     c
                 );
             }
@@ -1132,47 +1289,52 @@ fn rejected_write_changes_nothing() {
     );
 }
 
-/// An action for a few calls, from a pool of ten actions, so that a
+/// An action for a few calls, from a pool of sixteen actions, so that a
 /// cgroup fills its eight actions for particular calls.
 fn pool_action_write() -> BoxedStrategy<String> {
     let act = prop_oneof![
         1 => Just("kill".to_string()),
-        6 => (1u16..10, any::<bool>()).prop_map(|(e, by_name)| match (by_name, names::errno_name(e)) {
+        6 => (1u16..16, any::<bool>()).prop_map(|(e, by_name)| match (by_name, names::errno_name(e)) {
             (true, Some(name)) => format!("errno {name}"),
             _ => format!("errno {e}"),
         }),
         1 => Just("default".to_string()),
     ];
+    // Enough calls, and few writes of all of them (or bad ones), that the
+    // cgroup often reaches its eight actions.
     let call = prop_oneof![
-        6 => (0usize..6).prop_map(|n| n.to_string()),
-        2 => (0usize..6).prop_map(|n| format!("ia32:{n}")),
+        12 => (0usize..16).prop_map(|n| n.to_string()),
+        4 => (0usize..16).prop_map(|n| format!("ia32:{n}")),
         1 => (0usize..4, 0usize..3).prop_map(|(lo, w)| format!("{lo}-{}", lo + w)),
         1 => Just("exit".to_string()),
-        1 => Just("all".to_string()),
-        1 => Just("5-3".to_string()),
+        1 => select(vec!["all", "5-3"]).prop_map(String::from),
     ];
     prop_oneof![
-        8 => (act.clone(), prop::collection::vec(call, 1..4))
+        8 => (act.clone(), prop::collection::vec(call, 1..3))
             .prop_map(|(a, calls)| format!("{a} {}\n", calls.join(","))),
         1 => act.prop_map(|a| format!("{a}\n")),
     ]
     .boxed()
 }
 
-/// `syscalls.action` follows the model, up to eight actions for
-/// particular calls and `ENOSPC` past them; what it reads writes back.
+/// `syscalls.action`, written by either author, follows the model, up to
+/// eight actions for particular calls in each set of rules and `ENOSPC`
+/// past them; what it reads writes back.
 #[test]
 fn actions_match_model() {
-    let strategy = prop::collection::vec(pool_action_write(), 1..24);
+    let strategy = prop::collection::vec((prop::bool::weighted(0.3), pool_action_write()), 1..32);
     check("actions_match_model", strategy, |writes| {
         let (mut real, mut tree) = (Real::new(), Tree::new());
-        for input in &writes {
-            let got = real.write_action(0, input.as_bytes()).map_err(errno);
-            let want = tree.write_action(0, input.as_bytes());
-            prop_assert_eq!(got, want, "{:?}", input);
+        for (delegatee, input) in &writes {
+            let got = real
+                .write_action(0, author(*delegatee), input.as_bytes())
+                .map_err(errno);
+            let want = tree.write_action(0, *delegatee, input.as_bytes());
+            prop_assert_eq!(got, want, "{:?} by {:?}", input, author(*delegatee));
         }
         same_state(&real, &tree, 0)?;
-        let own = &real.own[0];
+        // A read shows everyone's rules.
+        let own = &real.rules[0].all;
         let read = grammar::format_actions(own.action, &own.overrides)
             .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         let read = text(&read);
@@ -1253,6 +1415,296 @@ fn setting_grammar_matches_model() {
                     "{:?}",
                     input
                 ),
+            }
+            Ok(())
+        },
+    );
+}
+
+// The administrators' rules beside everyone's (cgroup-v2-syscalls.rst,
+// section 5).
+
+/// A write to a rule file that names a few of the pool's calls, so that
+/// the two authors' writes meet.
+fn pool_rule_write() -> BoxedStrategy<String> {
+    let item = prop_oneof![
+        6 => (0usize..6).prop_map(|n| n.to_string()),
+        2 => (0usize..6).prop_map(|n| format!("ia32:{n}")),
+        2 => (0usize..4, 0usize..3).prop_map(|(lo, w)| format!("{lo}-{}", lo + w)),
+        2 => select(vec!["setresuid", "mkdir", "ia32:setresuid32", "x86_64:read"])
+            .prop_map(String::from),
+        1 => Just("all".to_string()),
+    ];
+    prop_oneof![
+        9 => prop::collection::vec(item, 1..4).prop_map(|items| format!("{}\n", items.join(","))),
+        1 => rule_write(),
+    ]
+    .boxed()
+}
+
+/// A write by an administrator or a delegatee, half and half, with modes
+/// and actions written as often as rules.
+fn delegation_op() -> BoxedStrategy<Op> {
+    prop_oneof![
+        1 => any::<Index>().prop_map(Op::Mkdir),
+        6 => (any::<Index>(), prop::bool::weighted(0.4), any::<bool>(), pool_rule_write())
+            .prop_map(|(group, allow, delegatee, input)| Op::Rules {
+                group,
+                allow,
+                delegatee,
+                input,
+            }),
+        2 => (any::<Index>(), any::<bool>(), prop_oneof![
+            4 => select(vec!["log\n", "enforce\n"]).prop_map(String::from),
+            1 => mode_write(),
+        ])
+            .prop_map(|(group, delegatee, input)| Op::Mode {
+                group,
+                delegatee,
+                input,
+            }),
+        4 => (any::<Index>(), any::<bool>(), prop_oneof![
+            3 => pool_action_write(),
+            1 => action_write(),
+        ])
+            .prop_map(|(group, delegatee, input)| Op::Action {
+                group,
+                delegatee,
+                input,
+            }),
+    ]
+    .boxed()
+}
+
+/// A random small hierarchy and writes to it by both authors.
+fn delegation_scenario() -> impl Strategy<Value = (Vec<Index>, Vec<Op>)> {
+    (
+        prop::collection::vec(any::<Index>(), 0..4),
+        prop::collection::vec(delegation_op(), 1..24),
+    )
+}
+
+/// Random writes of rules, modes and actions by administrators and
+/// delegatees keep, in each cgroup, everyone's rules and the
+/// administrators' as the model does: a delegatee's deny, mode and action
+/// count in everyone's only, an allow by anyone (checked against
+/// everyone's effective set) in both. Decisions and trusted decisions
+/// follow.
+#[test]
+fn trusted_rules_match_model() {
+    let strategy = (
+        delegation_scenario(),
+        prop::collection::vec((any::<bool>(), any::<Index>()), 0..4),
+    );
+    check(
+        "trusted_rules_match_model",
+        strategy,
+        |((mkdirs, ops), random)| {
+            let (mut real, mut tree) = (Real::new(), Tree::new());
+            for p in mkdirs {
+                run_both(&mut real, &mut tree, &Op::Mkdir(p))?;
+            }
+            for op in &ops {
+                let g = run_both(&mut real, &mut tree, op)?;
+                same_rules(&real, &tree, g)?;
+            }
+            for g in 0..real.len() {
+                same_state(&real, &tree, g)?;
+                for bit in decision_bits(&random) {
+                    let (abi, nr) = call_of(bit);
+                    prop_assert_eq!(
+                        fate_of(real.decision(g, bit)),
+                        tree.fate(g, abi, nr),
+                        "decision on {:?} in {}",
+                        (abi, nr),
+                        g
+                    );
+                    prop_assert_eq!(
+                        fate_of(real.trusted_decision(g, bit)),
+                        tree.trusted_fate(g, abi, nr),
+                        "trusted decision on {:?} in {}",
+                        (abi, nr),
+                        g
+                    );
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+/// After every write, the administrators' denies are some of everyone's,
+/// so a call denied to a trusted task is denied to every task; and where
+/// no delegatee's rules hold on the path, every task is judged alike.
+#[test]
+fn trusted_within_all() {
+    let strategy = (
+        prop_oneof![delegation_scenario(), scenario()],
+        prop::collection::vec((any::<bool>(), any::<Index>()), 0..4),
+    );
+    check("trusted_within_all", strategy, |((mkdirs, ops), random)| {
+        let mut real = Real::new();
+        for p in mkdirs {
+            real.mkdir(p.index(real.len()));
+        }
+        let bits = decision_bits(&random);
+        for op in &ops {
+            let _ = real.run(op);
+            for g in 0..real.len() {
+                let rules = &real.rules[g];
+                let mut extra = rules.trusted.denied;
+                extra.subtract(&rules.all.denied);
+                prop_assert!(
+                    extra.is_empty(),
+                    "cgroup {} trusts denies {:?} that are not everyone's, after {:?}",
+                    g,
+                    extra,
+                    op
+                );
+                for &bit in &bits {
+                    let (all, trusted) = (real.decision(g, bit), real.trusted_decision(g, bit));
+                    prop_assert!(
+                        trusted == Decision::Allow || all != Decision::Allow,
+                        "cgroup {} decides {:?} on bit {} for trusted tasks but allows it \
+                         to the others, after {:?}",
+                        g,
+                        trusted,
+                        bit,
+                        op
+                    );
+                    if !real.delegated[g] {
+                        prop_assert_eq!(
+                            trusted,
+                            all,
+                            "undelegated cgroup {} on bit {}, after {:?}",
+                            g,
+                            bit,
+                            op
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    });
+}
+
+/// Writes by administrators alone, of every file, leave the
+/// administrators' rules equal to everyone's and no cgroup delegated.
+#[test]
+fn admin_only_is_trusted() {
+    let strategy = (
+        prop_oneof![delegation_scenario(), scenario()],
+        prop::collection::vec((any::<bool>(), any::<Index>()), 0..4),
+    );
+    check(
+        "admin_only_is_trusted",
+        strategy,
+        |((mkdirs, ops), random)| {
+            let mut real = Real::new();
+            for p in mkdirs {
+                real.mkdir(p.index(real.len()));
+            }
+            let bits = decision_bits(&random);
+            for op in &ops {
+                let op = op.by_admin();
+                let _ = real.run(&op);
+                for g in 0..real.len() {
+                    let rules = &real.rules[g];
+                    prop_assert!(
+                        rules.trusted == rules.all,
+                        "cgroup {} trusts other rules than everyone's, after {:?}",
+                        g,
+                        op
+                    );
+                    prop_assert!(
+                        !rules.delegated() && !real.delegated[g],
+                        "cgroup {} is delegated, after {:?}",
+                        g,
+                        op
+                    );
+                    for &bit in &bits {
+                        prop_assert_eq!(
+                            real.trusted_decision(g, bit),
+                            real.decision(g, bit),
+                            "cgroup {} on bit {}, after {:?}",
+                            g,
+                            bit,
+                            op
+                        );
+                    }
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+/// The errnos of the kernel's internal codes, `ERESTARTSYS` (512) to
+/// `EIOCBQUEUED` (529), are refused with `EINVAL` as an action, alone or
+/// for particular calls, by name or number and by either author, and
+/// change nothing; their neighbours 511 and 530 are accepted like any
+/// errno from 1 to 4095.
+#[test]
+fn restart_errnos_refused() {
+    let strategy = (
+        prop_oneof![
+            4 => 505u16..=535,
+            1 => select(vec![511u16, 512, 529, 530]),
+            1 => 0u16..=4100,
+        ],
+        0usize..3,
+        any::<bool>(),
+        any::<bool>(),
+    );
+    check(
+        "restart_errnos_refused",
+        strategy,
+        |(e, how, per_call, delegatee)| {
+            prop_assert_eq!(grammar::RESTART_ERRNOS, 512..=529);
+            let word = match (how, names::errno_name(e)) {
+                (0, Some(name)) => name.to_string(),
+                (1, _) => format!("{e:04}"),
+                _ => e.to_string(),
+            };
+            let calls = if per_call { " 0,ia32:1" } else { "" };
+            let input = format!("errno {word}{calls}\n");
+            let valid = (1..=4095).contains(&e) && !(512..=529).contains(&e);
+            let got = grammar::parse_action_write(input.as_bytes()).map_err(errno);
+            let want = model::parse_action(input.as_bytes());
+            prop_assert_eq!(got.is_ok(), valid, "{:?}", input);
+            prop_assert_eq!(
+                want.is_ok(),
+                valid,
+                "{:?} in the model of the documentation",
+                input
+            );
+            if !valid {
+                prop_assert_eq!(got, Err(Errno::Inval), "{:?}", input);
+                prop_assert_eq!(want, Err(Errno::Inval), "{:?}", input);
+            }
+            let mut real = Real::new();
+            real.mkdir(0);
+            let before = real.clone();
+            let result = real.write_action(1, author(delegatee), input.as_bytes());
+            if valid {
+                prop_assert_eq!(result, Ok(()), "{:?}", input);
+                let own = &real.rules[1].all;
+                let read = grammar::format_actions(own.action, &own.overrides)
+                    .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                let shown = match names::errno_name(e) {
+                    Some(name) => format!("errno {name}"),
+                    None => format!("errno {e}"),
+                };
+                prop_assert!(
+                    text(&read).contains(&shown),
+                    "{:?} reads {:?}",
+                    input,
+                    text(&read)
+                );
+            } else {
+                prop_assert_eq!(result.map_err(errno), Err(Errno::Inval), "{:?}", input);
+                prop_assert!(real == before, "a refused {:?} changed the rules", input);
             }
             Ok(())
         },
