@@ -34,11 +34,18 @@ pub(crate) enum Report {
     Used,
 }
 
-/// A new cgroup starts with its parent's effective set and no rules.
+/// A new cgroup starts with its parent's effective set and no rules. It
+/// takes no global lock: creating cgroups never waits for a writer.
 pub(crate) fn css_online(group: &Group) -> Result {
-    let mut w = Writer::lock()?;
-    publish(&mut w, group);
-    w.set_online(group, true);
+    match group.parent() {
+        Some(parent) => group.inherit(parent)?,
+        // The root denies nothing at first: it only goes online.
+        None => {
+            let mut w = Writer::lock()?;
+            publish(&mut w, group);
+            group.inherit_nothing();
+        }
+    }
     Ok(())
 }
 
@@ -61,6 +68,18 @@ fn publish(w: &mut Writer, group: &Group) -> bool {
         )
     };
     w.publish(group, &eff, delegated, decide)
+}
+
+/// Allocates, before anything changes, the record of calls of every
+/// cgroup of `group`'s subtree that starts filtering with `rules`: all of
+/// them when the group's effective set will deny anything. `ENOMEM`, and
+/// nothing changes, when one cannot be had.
+fn prepare(w: &mut Writer, group: &Group, rules: &Rules) -> Result {
+    let parent = group.parent().map(|p| w.effective(p));
+    if policy::effective(&rules.all.denied, parent.as_ref()).is_empty() {
+        return Ok(());
+    }
+    w.for_each_descendant(group, |_, g| g.prepare_calls())
 }
 
 /// Makes `rules` the group's own, written by `author` as `who`, and
@@ -86,7 +105,8 @@ fn commit(
             return Err(ENOSPC);
         }
     }
-    w.set_rules(group, rules);
+    prepare(w, group, &rules)?;
+    w.set_rules(group, rules)?;
     // Unpublished by `propagate`, then dropped at the end of this function.
     let _retired = if rules.delegated() {
         if let Some(who) = joins {
@@ -109,20 +129,19 @@ pub(crate) fn bind(root: &Group) {
     let Ok(mut w) = Writer::lock() else {
         return;
     };
-    w.set_rules(root, Rules::EMPTY);
-    w.set_learn(root, false);
+    // Neither allocates when it empties.
+    let _ = w.set_rules(root, Rules::EMPTY);
+    let _ = w.set_learn(root, false);
     let _retired = w.take_delegatees(root);
     // The walk itself does not fail.
     let _ = propagate(&mut w, root);
 }
 
-/// A cgroup on its way out takes no more updates.
+/// A cgroup on its way out takes no more updates, and its parent keeps
+/// its counts. It takes no global lock.
 pub(crate) fn css_offline(group: &Group) {
-    // Only a bug (the mutex used before boot set it up) can fail here, and
-    // then the group is not online either.
-    if let Ok(mut w) = Writer::lock() {
-        w.set_online(group, false);
-    }
+    group.set_offline();
+    group.fold_into_parent();
 }
 
 /// A write of `input` to the file of `rule` by `author`: all or nothing.
@@ -171,7 +190,7 @@ pub(crate) fn write_setting(
         },
         Setting::Learn => {
             let learn = grammar::parse_switch(input)?;
-            w.set_learn(group, learn);
+            w.set_learn(group, learn)?;
             return propagate(&mut w, group);
         }
     }
@@ -182,7 +201,7 @@ pub(crate) fn write_setting(
 /// marks the tasks of each cgroup that starts filtering.
 fn propagate(w: &mut Writer, root: &Group) -> Result {
     w.for_each_descendant(root, |w, group| {
-        if !w.online(group) {
+        if !group.is_online() {
             return Ok(());
         }
         // Tasks of a group that was filtering already all carry the bit:
@@ -197,7 +216,7 @@ fn propagate(w: &mut Writer, root: &Group) -> Result {
 /// What a read of the file of `rule` prints: the effective set for
 /// `syscalls.deny`, its complement for `syscalls.allow`.
 pub(crate) fn show(group: &Group, rule: Rule) -> Result<KVec<u8>> {
-    let denied = Writer::lock()?.effective(group);
+    let denied = group.effective_set();
     grammar::format_set(&match rule {
         Rule::Deny => denied,
         Rule::Allow => denied.complement(),
@@ -206,12 +225,12 @@ pub(crate) fn show(group: &Group, rule: Rule) -> Result<KVec<u8>> {
 
 /// What a read of the file of `setting` prints.
 pub(crate) fn show_setting(group: &Group, setting: Setting) -> Result<KVec<u8>> {
-    let w = Writer::lock()?;
-    let own = w.rules(group).all;
+    let (rules, learn) = group.own_settings();
+    let own = rules.all;
     match setting {
         Setting::Mode => grammar::format_mode(own.mode),
         Setting::Action => grammar::format_actions(own.action, &own.overrides),
-        Setting::Learn => grammar::format_switch(w.learns(group)),
+        Setting::Learn => grammar::format_switch(learn),
     }
 }
 
@@ -221,7 +240,10 @@ pub(crate) fn show_report(group: &Group, report: Report) -> Result<KVec<u8>> {
     match report {
         Report::Events => grammar::format_events(subtree),
         Report::EventsLocal => grammar::format_events(local),
-        Report::Stat => grammar::format_stat(group.denials_by_call()),
+        Report::Stat => {
+            let counts = group.denials_by_call()?;
+            grammar::format_stat(counts.iter().copied().enumerate().filter(|&(_, n)| n != 0))
+        }
         Report::Used => {
             // Calls outside the rules cannot be written to `syscalls.allow`.
             let mut used = group.used();

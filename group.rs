@@ -12,10 +12,12 @@
 
 use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicU64, AtomicUsize, Ordering};
 
+use kernel::alloc::flags::GFP_KERNEL_ACCOUNT;
 use kernel::alloc::{flags, KVBox};
-use kernel::{bindings, container_of, prelude::*, task::Task, types::Opaque};
+use kernel::sync::Mutex;
+use kernel::{bindings, container_of, new_mutex, prelude::*, task::Task, types::Opaque};
 
 use crate::abi::Abi;
 use crate::cred::{self, Identity};
@@ -43,15 +45,6 @@ const _: () = {
 /// and going of cgroups, so that a change reaches the whole subtree at once.
 static WRITERS: StaticMutex = StaticMutex::new();
 
-/// The lockdep class of every group's `notify_work`.
-struct LockKey(Opaque<bindings::lock_class_key>);
-
-// SAFETY: lockdep alone uses the key, with its own locking.
-unsafe impl Sync for LockKey {}
-
-/// A static key, as lockdep wants it: never freed.
-static NOTIFY_KEY: LockKey = LockKey(Opaque::uninit());
-
 /// How many delegatees with different powers may write rules in one
 /// cgroup.
 pub(crate) const MAX_DELEGATEES: usize = 4;
@@ -59,20 +52,22 @@ pub(crate) const MAX_DELEGATEES: usize = 4;
 /// The delegatees who wrote a cgroup's rules, each once.
 type Delegatees = [Option<Identity>; MAX_DELEGATEES];
 
-/// What only writers touch, under [`WRITERS`].
-struct WriterState {
-    /// The rules of this cgroup itself.
-    rules: Rules,
+/// What a group's files show of its own settings: written by a [`Writer`],
+/// read by anyone, under the group's own lock.
+struct Own {
+    /// The rules of this cgroup itself; `None` until it has any, so that a
+    /// cgroup without rules does not pay for their room.
+    rules: Option<KBox<Rules>>,
     /// Whether `syscalls.learn` is on.
     learn: bool,
-    /// The calls denied here, by the cgroup or an ancestor, in either mode.
-    effective: SyscallSet,
+}
+
+/// What only writers touch, under [`WRITERS`].
+struct WriterState {
     /// The delegatees who made `rules` stricter than the administrators'.
     delegatees: Delegatees,
     /// Whether this cgroup or an ancestor has delegatees.
     delegated: bool,
-    /// Between `css_online` and `css_offline`: updates must reach it.
-    online: bool,
 }
 
 /// What a group keeps per system call: too large for the group itself, it
@@ -92,11 +87,65 @@ pub(crate) struct Calls {
 
 impl Calls {
     /// A zeroed record: every call allowed, nothing counted or used.
-    pub(crate) fn new() -> Result<KVBox<Calls>> {
-        let calls = KVBox::<Calls>::new_uninit(GFP_KERNEL | flags::__GFP_ZERO)?;
+    fn new() -> Result<KVBox<Calls>> {
+        // The task that makes the cgroup filter pays, in its memory cgroup.
+        let calls = KVBox::<Calls>::new_uninit(GFP_KERNEL_ACCOUNT | flags::__GFP_ZERO)?;
         // SAFETY: `__GFP_ZERO` zeroed the memory, and all-zero atomics are
         // valid values.
         Ok(unsafe { calls.assume_init() })
+    }
+}
+
+/// A group's [`Calls`], allocated when the group first filters or learns
+/// (a cgroup that denies, counts and learns nothing never has them), then
+/// kept until the group goes.
+///
+/// # Invariants
+///
+/// `0` is null or comes from `KVBox::into_raw` of a `Calls` that this value
+/// owns; once non-null it never changes.
+struct LazyCalls(AtomicPtr<Calls>);
+
+impl LazyCalls {
+    const fn new() -> LazyCalls {
+        LazyCalls(AtomicPtr::new(core::ptr::null_mut()))
+    }
+
+    fn get(&self) -> Option<&Calls> {
+        let calls = self.0.load(Ordering::Acquire);
+        // SAFETY: By the type invariant a non-null pointer is a live `Calls`
+        // owned by `self`, which it outlives.
+        (!calls.is_null()).then(|| unsafe { &*calls })
+    }
+
+    /// The record, allocated first if there is none: `ENOMEM` then.
+    fn get_or_alloc(&self) -> Result<&Calls> {
+        if let Some(calls) = self.get() {
+            return Ok(calls);
+        }
+        let new = KVBox::into_raw(Calls::new()?);
+        // INVARIANT: the pointer goes from null to an owned `Calls` once.
+        match self.0.compare_exchange(
+            core::ptr::null_mut(),
+            new,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => (),
+            // SAFETY: `new` came from `into_raw` above and was not stored.
+            Err(_) => drop(unsafe { KVBox::from_raw(new) }),
+        }
+        self.get().ok_or(ENOMEM)
+    }
+}
+
+impl Drop for LazyCalls {
+    fn drop(&mut self) {
+        let calls = *self.0.get_mut();
+        if !calls.is_null() {
+            // SAFETY: By the type invariant `self` owns it.
+            drop(unsafe { KVBox::from_raw(calls) });
+        }
     }
 }
 
@@ -122,8 +171,11 @@ pub(crate) struct Look {
 /// [`Group::new`], and it has not moved since. Its `filtering` and `denied`
 /// are stored to only inside the seqlock's write side, by a [`Writer`] or by
 /// [`Group::learn`] (which only clears bits), and so are `delegated`,
-/// `rulers`, `learning` and the decisions of `calls`. `writer` is accessed
-/// only by the holder of [`WRITERS`]. Each non-null pointer of `rulers` is
+/// `rulers`, `learning`, `effective` and the decisions of `calls`, but
+/// for the stores [`Group::inherit`] makes before the group is online,
+/// when nothing reads them. `writer` is accessed only by the holder of
+/// [`WRITERS`] once `online` is set, and before that only by
+/// [`Group::inherit`], which sets it. Each non-null pointer of `rulers` is
 /// a cred of an [`Identity`] in `writer`'s `delegatees`, published before
 /// it is stored there and unpublished before it goes.
 #[pin_data]
@@ -137,15 +189,23 @@ pub(crate) struct Group {
     rulers: [[AtomicPtr<bindings::cred>; 2]; MAX_DELEGATEES],
     /// Whether the group is learning. Stored to under the seqlock.
     learning: AtomicBool,
-    /// Denials by tasks of the subtree: `syscalls.events`.
-    denied: AtomicU64,
+    /// The effective set, as reads show it. Stored to under the seqlock.
+    effective: [AtomicU64; WORDS],
     /// Denials by tasks of the group itself: `syscalls.events.local`.
     denied_local: AtomicU64,
+    /// Denials by tasks of removed descendants, added when they went.
+    denied_gone: AtomicU64,
     /// Whether `notify_work` is queued, holding a reference to the css.
     notify_pending: AtomicBool,
+    /// When `notify_work` last ran, in jiffies.
+    notified: AtomicUsize,
     /// The budget of the group's denial lines.
     log_limit: RateLimit,
-    calls: KVBox<Calls>,
+    /// Between `css_online` and `css_offline`: updates must reach it.
+    online: AtomicBool,
+    calls: LazyCalls,
+    #[pin]
+    own: Mutex<Own>,
     writer: UnsafeCell<WriterState>,
 }
 
@@ -156,44 +216,42 @@ unsafe impl Sync for Group {}
 unsafe impl Send for Group {}
 
 impl Group {
-    /// A group that denies nothing, its seqlock and work ready, with
-    /// `calls` for its record of calls. `notify` is the work function that
-    /// notifies its events files.
+    /// A group that denies nothing, its seqlock and work ready. `notify` is
+    /// the work function that notifies its events files.
     pub(crate) fn new(
-        calls: KVBox<Calls>,
         notify: unsafe extern "C" fn(*mut bindings::work_struct),
     ) -> impl PinInit<Self> {
         pin_init!(Self {
             // SAFETY: All-zero is a valid `struct syscalls_cgroup` for the
             // core to fill in the css and the files of; `seqlock_init()` and
-            // `init_work_with_key()` then initialise the seqlock and the work
-            // in the pinned, final place.
+            // `syscalls_cgroup_init_notify()` then initialise the seqlock
+            // and the delayed work in the pinned, final place.
             state <- Opaque::ffi_init(|state: *mut bindings::syscalls_cgroup| unsafe {
                 state.write_bytes(0, 1);
                 bindings::seqlock_init(&raw mut (*state).seqlock);
-                bindings::init_work_with_key(
-                    &raw mut (*state).notify_work,
-                    Some(notify),
-                    false,
-                    kernel::c_str!("syscalls_cgroup_notify").as_char_ptr(),
-                    NOTIFY_KEY.0.get(),
-                );
+                bindings::syscalls_cgroup_init_notify(state, Some(notify));
             }),
             delegated: AtomicBool::new(false),
             rulers: Default::default(),
             learning: AtomicBool::new(false),
-            denied: AtomicU64::new(0),
+            effective: Default::default(),
             denied_local: AtomicU64::new(0),
+            denied_gone: AtomicU64::new(0),
             notify_pending: AtomicBool::new(false),
+            notified: AtomicUsize::new(0),
             log_limit: RateLimit::new(),
-            calls,
+            online: AtomicBool::new(false),
+            calls: LazyCalls::new(),
+            own <- new_mutex!(
+                Own {
+                    rules: None,
+                    learn: false,
+                },
+                "syscalls_cgroup_own"
+            ),
             writer: UnsafeCell::new(WriterState {
-                rules: Rules::EMPTY,
-                learn: false,
-                effective: SyscallSet::EMPTY,
                 delegatees: Default::default(),
                 delegated: false,
-                online: false,
             }),
         })
     }
@@ -225,7 +283,7 @@ impl Group {
         // SAFETY: By the safety requirements `work` is in the state of a
         // live group, whose css is alive with it.
         unsafe {
-            let state = container_of!(work, bindings::syscalls_cgroup, notify_work);
+            let state = container_of!(work, bindings::syscalls_cgroup, notify_work.work);
             Group::from_css(&raw mut (*state.cast_mut()).css)
         }
     }
@@ -336,17 +394,23 @@ impl Group {
     /// The decision on the call of bit `bit`, as last stored: consistent
     /// with the rest of the group for its writer, or inside the seqlock.
     pub(crate) fn decision(&self, bit: usize) -> Decision {
-        self.calls.decisions.get(bit).map_or(Decision::Allow, |d| {
-            Decision::decode(d.load(Ordering::Relaxed))
-        })
+        match self.calls.get() {
+            Some(calls) => calls.decisions.get(bit).map_or(Decision::Allow, |d| {
+                Decision::decode(d.load(Ordering::Relaxed))
+            }),
+            None => Decision::ABSENT,
+        }
     }
 
     /// The decision on the call of bit `bit` by the administrators' rules
     /// alone, as [`Group::decision`] reads it.
     pub(crate) fn trusted_decision(&self, bit: usize) -> Decision {
-        self.calls.trusted.get(bit).map_or(Decision::Allow, |d| {
-            Decision::decode(d.load(Ordering::Relaxed))
-        })
+        match self.calls.get() {
+            Some(calls) => calls.trusted.get(bit).map_or(Decision::Allow, |d| {
+                Decision::decode(d.load(Ordering::Relaxed))
+            }),
+            None => Decision::ABSENT,
+        }
     }
 
     /// Whether every delegatee who wrote rules in the group or an ancestor
@@ -386,7 +450,10 @@ impl Group {
     /// path from then on, and learning costs nothing more for it.
     pub(crate) fn learn(&self, abi: Abi, nr: usize) {
         let bit = abi.first_bit() + nr;
-        let (Some(used), Some(word)) = (self.calls.used.get(bit / 64), self.denied_word(bit / 64))
+        let Some(calls) = self.calls.get() else {
+            return;
+        };
+        let (Some(used), Some(word)) = (calls.used.get(bit / 64), self.denied_word(bit / 64))
         else {
             return;
         };
@@ -413,45 +480,93 @@ impl Group {
     /// The calls that tasks of the group made while it was learning.
     pub(crate) fn used(&self) -> SyscallSet {
         let mut set = SyscallSet::EMPTY;
-        for (w, a) in set.words.iter_mut().zip(self.calls.used.iter()) {
-            *w = a.load(Ordering::Relaxed);
+        if let Some(calls) = self.calls.get() {
+            for (w, a) in set.words.iter_mut().zip(calls.used.iter()) {
+                *w = a.load(Ordering::Relaxed);
+            }
         }
         set
     }
 
-    /// Counts a denial of call `nr` of `abi` by a task of the group, here
-    /// and in every ancestor. Returns whether the events files need a
-    /// notification that is not queued yet.
+    /// Counts a denial of call `nr` of `abi` by a task of the group, in the
+    /// group alone: reads add up the subtree, so that a storm across sibling
+    /// cgroups writes no line they share. Returns whether the events files
+    /// need a notification that is not queued yet; in a storm, one load
+    /// says no.
     pub(crate) fn count_denial(&self, abi: Abi, nr: usize) -> bool {
         let bit = abi.first_bit() + nr;
         self.denied_local.fetch_add(1, Ordering::Relaxed);
-        let mut group = Some(self);
-        while let Some(g) = group {
-            g.denied.fetch_add(1, Ordering::Relaxed);
-            if let Some(count) = g.calls.denials.get(bit) {
-                count.fetch_add(1, Ordering::Relaxed);
-            }
-            group = g.parent();
+        if let Some(count) = self.calls.get().and_then(|c| c.denials.get(bit)) {
+            count.fetch_add(1, Ordering::Relaxed);
         }
-        !self.notify_pending.swap(true, Ordering::AcqRel)
+        !self.notify_pending.load(Ordering::Relaxed)
+            && !self.notify_pending.swap(true, Ordering::AcqRel)
+    }
+
+    /// Calls `f` on the group and each of its descendants, under RCU.
+    fn for_each_in_subtree(&self, mut f: impl FnMut(&Group)) {
+        let _rcu = RcuGuard::new();
+        let root = self.css();
+        // SAFETY: Under RCU, starting the walk at the group's css, alive.
+        let mut pos = unsafe { bindings::css_next_descendant_pre(core::ptr::null_mut(), root) };
+        while !pos.is_null() {
+            // SAFETY: Every css of this subsystem is in a `Group`; RCU keeps
+            // the css of the walk alive until `_rcu` goes.
+            f(unsafe { Group::from_css(pos) });
+            // SAFETY: Under RCU; the walk may continue from a removed css.
+            pos = unsafe { bindings::css_next_descendant_pre(pos, root) };
+        }
     }
 
     /// Denials by tasks of the subtree, and of the group alone.
     pub(crate) fn denials(&self) -> (u64, u64) {
-        (
-            self.denied.load(Ordering::Relaxed),
-            self.denied_local.load(Ordering::Relaxed),
-        )
+        let mut subtree = 0u64;
+        self.for_each_in_subtree(|g| {
+            subtree = subtree
+                .wrapping_add(g.denied_local.load(Ordering::Relaxed))
+                .wrapping_add(g.denied_gone.load(Ordering::Relaxed));
+        });
+        (subtree, self.denied_local.load(Ordering::Relaxed))
     }
 
-    /// Denials of each call by tasks of the subtree, by bit, with a count.
-    pub(crate) fn denials_by_call(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
-        self.calls
-            .denials
-            .iter()
-            .enumerate()
-            .map(|(bit, c)| (bit, c.load(Ordering::Relaxed)))
-            .filter(|&(_, n)| n != 0)
+    /// Denials of each call by tasks of the subtree, indexed by bit.
+    pub(crate) fn denials_by_call(&self) -> Result<KVec<u64>> {
+        let mut counts = KVec::with_capacity(BITS, GFP_KERNEL)?;
+        for _ in 0..BITS {
+            counts.push(0u64, GFP_KERNEL)?;
+        }
+        self.for_each_in_subtree(|g| {
+            if let Some(calls) = g.calls.get() {
+                for (sum, c) in counts.iter_mut().zip(calls.denials.iter()) {
+                    *sum = sum.wrapping_add(c.load(Ordering::Relaxed));
+                }
+            }
+        });
+        Ok(counts)
+    }
+
+    /// Adds the group's counts to its parent's, for good: the group goes.
+    /// Its tasks are gone, so nothing counts here any more.
+    pub(crate) fn fold_into_parent(&self) {
+        let Some(parent) = self.parent() else {
+            return;
+        };
+        let gone = self.denied_local.swap(0, Ordering::Relaxed)
+            + self.denied_gone.swap(0, Ordering::Relaxed);
+        parent.denied_gone.fetch_add(gone, Ordering::Relaxed);
+        let Some(from) = self.calls.get() else {
+            return;
+        };
+        // A parent of a group that counted filtered too, or had its counts.
+        let Ok(to) = parent.calls.get_or_alloc() else {
+            return;
+        };
+        for (to, from) in to.denials.iter().zip(from.denials.iter()) {
+            let n = from.swap(0, Ordering::Relaxed);
+            if n != 0 {
+                to.fetch_add(n, Ordering::Relaxed);
+            }
+        }
     }
 
     /// The budget of the group's denial lines.
@@ -459,13 +574,129 @@ impl Group {
         &self.log_limit
     }
 
-    /// Takes the pending notification: the work runs now.
-    pub(crate) fn take_notification(&self) {
+    /// Takes the pending notification: the work runs now, at `now`.
+    pub(crate) fn take_notification(&self, now: usize) {
+        self.notified.store(now, Ordering::Relaxed);
         self.notify_pending.store(false, Ordering::Release);
     }
 
-    /// The work that notifies the events files.
-    pub(crate) fn notify_work(&self) -> *mut bindings::work_struct {
+    /// When the notification work last ran, in jiffies.
+    pub(crate) fn last_notified(&self) -> usize {
+        self.notified.load(Ordering::Relaxed)
+    }
+
+    /// Whether updates must reach the group.
+    pub(crate) fn is_online(&self) -> bool {
+        self.online.load(Ordering::Acquire)
+    }
+
+    /// The group leaves: updates need not reach it any more.
+    pub(crate) fn set_offline(&self) {
+        self.online.store(false, Ordering::Release);
+    }
+
+    /// The group's effective set, as its files show it.
+    pub(crate) fn effective_set(&self) -> SyscallSet {
+        // SAFETY: As in `is_filtering`.
+        unsafe { seqlock_read(self.seqlock(), || self.load_effective()) }
+    }
+
+    /// The effective set as last stored: consistent inside the seqlock.
+    fn load_effective(&self) -> SyscallSet {
+        let mut set = SyscallSet::EMPTY;
+        for (w, a) in set.words.iter_mut().zip(self.effective.iter()) {
+            *w = a.load(Ordering::Relaxed);
+        }
+        set
+    }
+
+    /// The group's own rules and whether it learns, as its files show them.
+    pub(crate) fn own_settings(&self) -> (Rules, bool) {
+        let own = self.own.lock();
+        (
+            own.rules.as_deref().copied().unwrap_or(Rules::EMPTY),
+            own.learn,
+        )
+    }
+
+    /// Makes sure the group has its record of calls: `ENOMEM` otherwise.
+    pub(crate) fn prepare_calls(&self) -> Result {
+        self.calls.get_or_alloc().map(|_| ())
+    }
+
+    /// The root goes online; it has no parent to take a set from.
+    pub(crate) fn inherit_nothing(&self) {
+        self.online.store(true, Ordering::Release);
+    }
+
+    /// A new group, not online yet, takes its parent's effective set and
+    /// decisions, and goes online: inside the parent's write side, so that
+    /// a writer publishes the parent wholly before (this copies the new
+    /// set) or after (the writer then finds this group online and publishes
+    /// it too). No global lock: the writers' mutex is not taken.
+    pub(crate) fn inherit(&self, parent: &Group) -> Result {
+        // A parent that filters gives its child its decisions: allocated
+        // first (it may sleep), and again should the parent start
+        // filtering in between.
+        loop {
+            if !parent.effective_set().is_empty() {
+                self.prepare_calls()?;
+            }
+            if self.try_inherit(parent) {
+                return Ok(());
+            }
+        }
+    }
+
+    /// [`Group::inherit`] once the record of calls is there if needed;
+    /// `false` when the parent filters and the record is not.
+    fn try_inherit(&self, parent: &Group) -> bool {
+        // SAFETY: The seqlock was initialised in `new` and lives with
+        // `parent`, which outlives its child.
+        unsafe {
+            seqlock_write(parent.seqlock(), || {
+                let effective = parent.load_effective();
+                let calls = self.calls.get();
+                if calls.is_none() && !effective.is_empty() {
+                    return false;
+                }
+                let delegated = parent.delegated.load(Ordering::Relaxed);
+                // INVARIANT: the group is not online, so no writer touches
+                // its writer state and no task reads its published state
+                // yet: the stores below need neither the writers' mutex nor
+                // its seqlock.
+                // SAFETY: By the invariant above, nothing else reaches the
+                // writer state of a group that is not online.
+                let state = &mut *self.writer.get();
+                state.delegated = delegated;
+                if let Some(calls) = calls {
+                    for bit in effective.bits() {
+                        if let (Some(d), Some(t)) =
+                            (calls.decisions.get(bit), calls.trusted.get(bit))
+                        {
+                            d.store(parent.decision(bit).encode(), Ordering::Relaxed);
+                            t.store(parent.trusted_decision(bit).encode(), Ordering::Relaxed);
+                        }
+                    }
+                }
+                let checked = policy::checked(&effective);
+                for (a, w) in self.denied_words().zip(checked.words) {
+                    a.store(w, Ordering::Relaxed);
+                }
+                for (a, w) in self.effective.iter().zip(effective.words) {
+                    a.store(w, Ordering::Relaxed);
+                }
+                self.delegated.store(delegated, Ordering::Relaxed);
+                self.filtering_flag()
+                    .store(!checked.is_empty(), Ordering::Relaxed);
+                self.online.store(true, Ordering::Release);
+                true
+            })
+        }
+    }
+
+    /// The delayed work that notifies the events files.
+    pub(crate) fn notify_work(&self) -> *mut bindings::delayed_work {
         // SAFETY: Only a field address: `state` is alive with `self`.
         unsafe { &raw mut (*self.state.get()).notify_work }
     }
@@ -516,12 +747,20 @@ impl Writer {
 
     /// The rules the group set itself.
     pub(crate) fn rules(&self, group: &Group) -> Rules {
-        self.state(group).rules
+        group.own_settings().0
     }
 
-    /// Replaces the rules of the group; [`Writer::publish`] makes them count.
-    pub(crate) fn set_rules(&mut self, group: &Group, rules: Rules) {
-        self.state_mut(group).rules = rules;
+    /// Replaces the rules of the group; [`Writer::publish`] makes them
+    /// count. `ENOMEM` when the room for them cannot be had, and nothing
+    /// changes; a group whose rules become empty gives the room back.
+    pub(crate) fn set_rules(&mut self, group: &Group, rules: Rules) -> Result {
+        let room = if rules == Rules::EMPTY {
+            None
+        } else {
+            Some(KBox::new(rules, GFP_KERNEL_ACCOUNT)?)
+        };
+        group.own.lock().rules = room;
+        Ok(())
     }
 
     /// Adds `who` to the delegatees of the group's rules, unless one with
@@ -557,34 +796,32 @@ impl Writer {
 
     /// The group's effective set: the calls it denies, in either mode.
     pub(crate) fn effective(&self, group: &Group) -> SyscallSet {
-        self.state(group).effective
+        // The writer stores it, so the plain loads are consistent for it.
+        group.load_effective()
     }
 
     /// Whether `syscalls.learn` is on.
     pub(crate) fn learns(&self, group: &Group) -> bool {
-        self.state(group).learn
+        group.own.lock().learn
     }
 
     /// Turns learning on or off; [`Writer::publish`] makes it count. A
-    /// group that starts learning starts a new record.
-    pub(crate) fn set_learn(&mut self, group: &Group, learn: bool) {
-        let state = self.state_mut(group);
-        if learn && !state.learn {
-            for used in group.calls.used.iter() {
-                used.store(0, Ordering::Relaxed);
+    /// group that starts learning starts a new record, for which it needs
+    /// its record of calls: `ENOMEM` without, and nothing changes.
+    pub(crate) fn set_learn(&mut self, group: &Group, learn: bool) -> Result {
+        if learn {
+            group.prepare_calls()?;
+        }
+        let mut own = group.own.lock();
+        if learn && !own.learn {
+            if let Some(calls) = group.calls.get() {
+                for used in calls.used.iter() {
+                    used.store(0, Ordering::Relaxed);
+                }
             }
         }
-        state.learn = learn;
-    }
-
-    /// Whether updates must reach the group.
-    pub(crate) fn online(&self, group: &Group) -> bool {
-        self.state(group).online
-    }
-
-    /// Marks the group as one that updates must reach, or not.
-    pub(crate) fn set_online(&mut self, group: &Group, online: bool) {
-        self.state_mut(group).online = online;
+        own.learn = learn;
+        Ok(())
     }
 
     /// Makes `effective` the group's effective set, at once for every
@@ -601,12 +838,19 @@ impl Writer {
         delegated: bool,
         decide: impl Fn(usize) -> (Decision, Decision),
     ) -> bool {
-        let state = self.state_mut(group);
-        let mut touched = state.effective;
+        let learning = self.learns(group);
+        let mut touched = group.load_effective();
         touched.union_with(effective);
-        state.effective = *effective;
+        // A group that starts filtering needs its record of calls; should
+        // it not be had, the decisions read as absent, and absent
+        // decisions deny (fail closed). Writers prepare it beforehand.
+        let calls = if touched.is_empty() {
+            group.calls.get()
+        } else {
+            group.calls.get_or_alloc().ok()
+        };
+        let state = self.state_mut(group);
         state.delegated = delegated;
-        let learning = state.learn;
         let mut rulers = [[core::ptr::null_mut(); 2]; MAX_DELEGATEES];
         for (r, d) in rulers.iter_mut().zip(state.delegatees.iter()) {
             if let Some(d) = d {
@@ -624,15 +868,19 @@ impl Writer {
         let was_filtering = unsafe {
             seqlock_write(group.seqlock(), || {
                 for bit in touched.bits() {
-                    if let (Some(d), Some(t)) =
-                        (group.calls.decisions.get(bit), group.calls.trusted.get(bit))
-                    {
+                    let Some(calls) = calls else {
+                        break;
+                    };
+                    if let (Some(d), Some(t)) = (calls.decisions.get(bit), calls.trusted.get(bit)) {
                         let (all, trusted) = decide(bit);
                         d.store(all.encode(), Ordering::Relaxed);
                         t.store(trusted.encode(), Ordering::Relaxed);
                     }
                 }
                 for (a, w) in group.denied_words().zip(checked.words) {
+                    a.store(w, Ordering::Relaxed);
+                }
+                for (a, w) in group.effective.iter().zip(effective.words) {
                     a.store(w, Ordering::Relaxed);
                 }
                 for (a, r) in group.rulers.iter().zip(rulers) {

@@ -8,8 +8,8 @@
 //! another, and under a cap for the whole controller (50 lines in 5
 //! seconds); a line that either refuses is counted, without a lock, and
 //! the next line of that budget says how many went. The events files are
-//! notified from a work item, queued at most once at a time per cgroup,
-//! while `cgroup_file_notify()` throttles itself further.
+//! notified from a delayed work item, at most once in 100 ms per cgroup,
+//! and a storm of denials only reads that it is pending.
 //!
 //! With audit enabled, the line becomes an audit record of type
 //! `AUDIT_SECCOMP` (1326), as `audit_seccomp()` writes for seccomp, so
@@ -102,7 +102,8 @@ impl RateLimit {
     /// Gives back a line taken by [`RateLimit::take`] that another budget
     /// then refused: it counts as refused here too.
     fn give_back(&self, refused_before: u32) {
-        self.refused.fetch_add(refused_before + 1, Ordering::Relaxed);
+        self.refused
+            .fetch_add(refused_before + 1, Ordering::Relaxed);
     }
 }
 
@@ -116,10 +117,21 @@ fn jiffies() -> usize {
     unsafe { core::ptr::read_volatile(&raw const bindings::jiffies) }
 }
 
+/// The interval of every budget, in jiffies; [`init`] sets it.
+static INTERVAL: AtomicUsize = AtomicUsize::new(0);
+
+/// The interval between notifications of a group's events files, in
+/// jiffies; [`init`] sets it.
+static NOTIFY_INTERVAL: AtomicUsize = AtomicUsize::new(0);
+
 /// Sets up what reports need before the first denial; the first
-/// `css_alloc` calls it. Nothing is left to do: the budgets are static
-/// or per group.
-pub(crate) fn init() {}
+/// `css_alloc` calls it: the intervals in jiffies, computed once rather
+/// than on every denial. The budgets are static or per group.
+pub(crate) fn init() {
+    let jiffies = |ms| kernel::time::msecs_to_jiffies(ms).max(1);
+    INTERVAL.store(jiffies(INTERVAL_MS), Ordering::Relaxed);
+    NOTIFY_INTERVAL.store(jiffies(NOTIFY_INTERVAL_MS), Ordering::Relaxed);
+}
 
 /// The longest cgroup path a log line shows; longer ones are cut.
 const PATH_MAX: usize = 256;
@@ -153,7 +165,7 @@ impl Denial {
         let mut refused = (0, 0);
         if !audit_enabled() {
             let now = jiffies();
-            let interval = kernel::time::msecs_to_jiffies(INTERVAL_MS);
+            let interval = INTERVAL.load(Ordering::Relaxed);
             let own = group.log_limit();
             let Verdict::Log(before) = own.take(now, interval, LINES_PER_CGROUP) else {
                 return None;
@@ -215,7 +227,11 @@ impl Denial {
         }
         pr_info!(
             "denied {} {} ({}): pid={} comm={} cgroup={} action={}\n",
-            if self.is_x32() { "x32" } else { self.abi.prefix() },
+            if self.is_x32() {
+                "x32"
+            } else {
+                self.abi.prefix()
+            },
             Call(self.abi.first_bit() + self.nr),
             self.made,
             pid,
@@ -313,18 +329,27 @@ impl fmt::Display for Call {
     }
 }
 
+/// How often a group's events files are notified at most.
+const NOTIFY_INTERVAL_MS: u32 = 100;
+
 /// Queues the notification of `group`'s events files, which
-/// [`Group::count_denial`] asked for. Current is in a system call, and
-/// `group` is its cgroup's, alive.
+/// [`Group::count_denial`] asked for, to run no sooner than an interval
+/// after the last one: a storm of denials notifies ten times a second, and
+/// the last denial of a burst is notified too. Current is in a system
+/// call, and `group` is its cgroup's, alive.
 pub(crate) fn queue_notification(group: &Group) {
+    let interval = NOTIFY_INTERVAL.load(Ordering::Relaxed);
+    let since = jiffies().wrapping_sub(group.last_notified());
+    let delay = interval.saturating_sub(since).min(interval);
     // SAFETY: `group`'s css is alive; the reference keeps it so until the
     // work has run (or was queued already and holds one).
     unsafe {
         bindings::css_get(group.css());
-        if !bindings::queue_work_on(
+        if !bindings::queue_delayed_work_on(
             bindings::wq_misc_consts_WORK_CPU_UNBOUND as i32,
             bindings::system_wq,
             group.notify_work(),
+            delay,
         ) {
             bindings::css_put(group.css());
         }
@@ -341,8 +366,8 @@ pub(crate) fn queue_notification(group: &Group) {
 pub(crate) unsafe extern "C" fn notify_events(work: *mut bindings::work_struct) {
     // SAFETY: The reference taken when queueing keeps the group alive.
     let group = unsafe { Group::from_work(work) };
-    // Denials from here on queue the work anew.
-    group.take_notification();
+    // Denials from here on queue the work anew, an interval from now.
+    group.take_notification(jiffies());
     let (_, local) = group.events_files();
     // SAFETY: The files are in live groups: `group`, and its ancestors,
     // which the core keeps as long as it; the core ignores a file it never

@@ -13,12 +13,13 @@
 use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
 
+use kernel::alloc::flags::GFP_KERNEL_ACCOUNT;
 use kernel::ffi::{c_char, c_int, c_void};
 use kernel::{bindings, prelude::*, task::Task};
 
 use crate::controller::{self, Report, Setting};
 use crate::cred::Identity;
-use crate::group::{self, Calls, Group, Writer};
+use crate::group::{self, Group, Writer};
 use crate::policy::{Author, Rule};
 use crate::report;
 use crate::sync::{smp_mb, RcuGuard};
@@ -36,11 +37,9 @@ unsafe extern "C" fn css_alloc(
     // the log's rate limit.
     Writer::init();
     report::init();
-    let calls = match Calls::new() {
-        Ok(calls) => calls,
-        Err(e) => return e.to_ptr(),
-    };
-    match KBox::pin_init(Group::new(calls, report::notify_events), GFP_KERNEL) {
+    // The creator of the cgroup pays for it, in its memory cgroup; what it
+    // needs per system call comes only when it filters.
+    match KBox::pin_init(Group::new(report::notify_events), GFP_KERNEL_ACCOUNT) {
         Ok(group) => {
             // SAFETY: The group is never moved out of its box: `css_free`
             // turns this pointer back into the box.

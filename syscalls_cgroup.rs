@@ -27,6 +27,10 @@
 //! C header: [`include/linux/syscalls_cgroup.h`](srctree/include/linux/syscalls_cgroup.h)
 //! Documentation: `Documentation/admin-guide/cgroup-v1/syscalls.rst`
 
+// `pin_init!` of a `Group`, with its many fields, nests deeper than the
+// default limit of macro expansion.
+#![recursion_limit = "256"]
+
 /// The prefix of the controller's kernel messages (`module!` would make it).
 const __LOG_PREFIX: &[u8] = b"syscalls_cgroup\0";
 
