@@ -92,6 +92,11 @@ impl Decision {
     const LOG: u16 = u16::MAX - 1;
     const KILL: u16 = u16::MAX;
 
+    /// The decision on a call of a group that has no record of decisions,
+    /// asked only when its memory could not be had: the call fails, as if
+    /// the kernel had none, rather than run past a deny.
+    pub(crate) const ABSENT: Decision = Decision::Errno(kernel::bindings::ENOSYS as u16);
+
     /// The decision as one word, for the system call path to load at
     /// once: 0 to allow, the errno, or a value past [`MAX_ERRNO`].
     pub(crate) const fn encode(self) -> u16 {
@@ -119,8 +124,10 @@ impl Decision {
 pub(crate) const MAX_OVERRIDES: usize = 8;
 
 /// The actions a cgroup set for some of its calls, each call in one set at
-/// most: `errno ENOSYS clone3` written to `syscalls.action`.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// most: `errno ENOSYS clone3` written to `syscalls.action`. Two are equal
+/// when they give the same actions to the same calls, whatever the order
+/// they were set in.
+#[derive(Clone, Copy)]
 pub(crate) struct Overrides {
     entries: [(Action, SyscallSet); MAX_OVERRIDES],
     len: usize,
@@ -162,6 +169,9 @@ impl Overrides {
                 kept += 1;
             }
         }
+        for entry in next.entries[kept..].iter_mut() {
+            *entry = (DEFAULT_ACTION, SyscallSet::EMPTY);
+        }
         next.len = kept;
         // An action for no calls (`kill exit`) takes no place either.
         if let Some(action) = action.filter(|_| !calls.is_empty()) {
@@ -181,6 +191,16 @@ impl Overrides {
         Ok(())
     }
 }
+
+impl PartialEq for Overrides {
+    fn eq(&self, other: &Overrides) -> bool {
+        // Each action appears once, with calls: the same entries, in any
+        // order.
+        self.len == other.len && self.iter().all(|e| other.iter().any(|o| o == e))
+    }
+}
+
+impl Eq for Overrides {}
 
 /// A cgroup's own rules.
 #[derive(Clone, Copy, PartialEq, Eq)]

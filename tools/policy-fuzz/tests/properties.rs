@@ -391,14 +391,16 @@ fn same_rules(real: &Real, tree: &Tree, g: usize) -> Result<(), TestCaseError> {
     let (rules, want) = (&real.rules[g], &tree.groups[g]);
     same_own(&rules.all, &want.all, &format!("everyone's, of {g}"))?;
     same_own(&rules.trusted, &want.trusted, &format!("trusted, of {g}"))?;
-    // Only a delegation that the model sees is required: delegated()
-    // compares the rules as stored, and two equal lists of actions for
-    // particular calls can be stored differently (in another order, or
-    // with different leftovers past their end). The rules themselves were
-    // compared above.
-    if want.delegated() {
-        prop_assert!(rules.delegated(), "cgroup {} must be delegated", g);
-    }
+    // Delegated exactly when the two sets mean different rules: equal
+    // lists of actions compare equal in any order.
+    prop_assert_eq!(
+        rules.delegated(),
+        want.delegated(),
+        "cgroup {} delegated: the code says {}, the model {}",
+        g,
+        rules.delegated(),
+        want.delegated()
+    );
     Ok(())
 }
 
