@@ -209,6 +209,14 @@ static double per_call(call_fn fn, long nr, int calls, double *fixed,
 	return call;
 }
 
+/* The sustained storm: runs of this many denied calls in a row, and twice. */
+#define STORM_CALLS	100000
+/* What a denied call may cost, sustained. */
+#define STORM_MAX	400.0
+
+/* N for the case being measured, when it is fixed; 0 otherwise. */
+static int fixed_calls;
+
 /* N for system call @nr: a long run of about RUN_NS, in hundreds. */
 static int choose_calls(long nr)
 {
@@ -237,7 +245,7 @@ static void sample_call(long nr, struct sample *s)
 	s->ret = syscall(nr);
 	s->err = s->ret == -1 ? errno : 0;
 	stub = s->ret == -1 ? bench_stub_enosys : bench_stub_ok;
-	s->calls = choose_calls(nr);
+	s->calls = fixed_calls ?: choose_calls(nr);
 	s->clean = RUNS;
 	s->loop = per_call(stub, nr, s->calls, NULL, &s->clean);
 	s->call = per_call(syscall, nr, s->calls, &s->fixed, &s->clean) -
@@ -440,6 +448,7 @@ enum {
 	LEARNING,
 	LOG_ALLOWED,
 	LOGGED,
+	STORM,
 	NR_CASES
 };
 
@@ -451,7 +460,10 @@ struct bench_case {
 	const struct sock_fprog *filter;
 	/* Where the controller is disabled once the task is in cg (v2). */
 	const char *disable;
+	/* N when it is fixed: a sustained run rather than one of RUN_NS. */
+	int calls;
 };
+
 
 /*
  * The seccomp filters of seccomp_benchmark.c: one whose result depends on
@@ -511,6 +523,8 @@ static struct bench_case cases[NR_CASES] = {
 			  "bench_log", SYS_getpid, NULL },
 	[LOGGED] = { "logged", "log mode, denied call (getppid runs)",
 		     "bench_logged", SYS_getppid, NULL },
+	[STORM] = { "denied_storm", "denied call, 100,000 in a row",
+		    "bench_storm", SYS_getppid, NULL, NULL, STORM_CALLS },
 };
 
 /* Whether a case is measured: the disabled controller is v2's alone. */
@@ -580,6 +594,8 @@ static int setup_cgroups(void)
 	err = err ?: cg_write("bench_one", "syscalls.deny", "mkdir");
 	err = err ?: cg_create("bench_denied");
 	err = err ?: cg_write("bench_denied", "syscalls.deny", "getppid");
+	err = err ?: cg_create("bench_storm");
+	err = err ?: cg_write("bench_storm", "syscalls.deny", "getppid");
 	/* Learning, and denying nothing: every call checked until recorded. */
 	err = err ?: cg_create("bench_learn");
 	err = err ?: cg_write("bench_learn", "syscalls.learn", "1");
@@ -849,6 +865,9 @@ static void check_calls(void)
 	ksft_test_result(within(results[LEARNING].call, d1, 1.0),
 			 "%sa call recorded already costs a learning cgroup what an allowed one costs a filtering cgroup (%.1f vs %.1f, within 1 %%)\n",
 			 v2, results[LEARNING].call, d1);
+	ksft_test_result(results[STORM].call <= STORM_MAX,
+			 "%sa denied call costs at most %.0f instructions sustained, in runs of %d in a row (%.1f)\n",
+			 v2, STORM_MAX, STORM_CALLS, results[STORM].call);
 	ksft_test_result(within(results[LOG_ALLOWED].call, d1, 1.0),
 			 "%san allowed call costs a log-mode cgroup what it costs an enforcing one (%.1f vs %.1f, within 1 %%)\n",
 			 v2, results[LOG_ALLOWED].call, d1);
@@ -923,19 +942,21 @@ int main(int argc, char **argv)
 	many_denied(many, sizeof(many));
 	diag("bench-info: denied_400 %s", many);
 
-	ksft_set_plan(measured(DISABLED) ? 9 : 8);
+	ksft_set_plan(measured(DISABLED) ? 10 : 9);
 
 	for (i = 1; i < NR_CASES; i++) {
 		struct sample *s = &results[i];
 
 		if (!measured(i))
 			continue;
+		fixed_calls = cases[i].calls;
 		err = measure(cases[i].cg, cases[i].filter, cases[i].nr,
 			      cases[i].disable, s);
+		fixed_calls = 0;
 		if (err)
 			ksft_exit_fail_msg("measuring '%s': %s\n", cases[i].label,
 					   strerror(-err));
-		if ((i == DENIED || i == NOSYS) !=
+		if ((i == DENIED || i == NOSYS || i == STORM) !=
 		    (s->ret == -1 && s->err == ENOSYS))
 			ksft_exit_fail_msg("'%s': the call returned %ld, errno %d\n",
 					   cases[i].label, s->ret, s->err);

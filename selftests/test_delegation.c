@@ -18,6 +18,7 @@
  */
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 
 #include "syscalls_cgroup_util.h"
 
@@ -808,6 +809,141 @@ cleanup:
 	return ret;
 }
 
+/* ---- A delegatee pays for its cgroups, in its memory cgroup ---- */
+
+#define CG_MEM_SUB CG_POINT "/sub"
+#define CG_MEM_OPEN CG_POINT "/open"
+/* Cgroups made in each of the two kinds, to measure. */
+#define MEM_MEASURED 40
+/* What the record of a filtering cgroup's calls costs at the least. */
+#define MEM_CALLS_MIN 8192
+/* Room given past what the delegatee uses, before the cgroups that fail. */
+#define MEM_ROOM (2L << 20)
+
+static long mem_current(void)
+{
+	char buf[64];
+
+	if (cg_read(CG_POINT, "memory.current", buf, sizeof(buf)) <= 0)
+		return -1;
+	return atol(buf);
+}
+
+/* Makes n cgroups below parent, as the delegatee: the bytes they took. */
+struct mem_make {
+	const char *parent;
+	int n;
+	long bytes;
+	int made;	/* with n < 0: how many were made before one failed */
+	int err;	/* and with what */
+};
+
+static int delegatee_makes_many(void *arg)
+{
+	struct mem_make *m = arg;
+	char name[PATH_MAX], path[PATH_MAX];
+	long before;
+	int i;
+
+	if (!become_delegatee())
+		return KSFT_FAIL;
+	/* Each child its own css of the controller. */
+	if (cg_write(m->parent, "cgroup.subtree_control", "+syscalls"))
+		return KSFT_FAIL;
+	before = mem_current();
+	for (i = 0; m->n < 0 || i < m->n; i++) {
+		snprintf(name, sizeof(name), "%s/m%d", m->parent, i);
+		if (mkdir(cg_path(path, sizeof(path), name, NULL), 0755)) {
+			m->err = -errno;
+			break;
+		}
+		m->made = i + 1;
+	}
+	m->bytes = mem_current() - before;
+	return m->n < 0 || m->made == m->n ? KSFT_PASS : KSFT_FAIL;
+}
+
+static int run_makes(struct mem_make *m)
+{
+	struct mem_make *shared = mmap(NULL, sizeof(*m), PROT_READ | PROT_WRITE,
+				       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int ret;
+
+	if (shared == MAP_FAILED)
+		return KSFT_FAIL;
+	*shared = *m;
+	ret = run_as_delegatee(delegatee_makes_many, shared);
+	*m = *shared;
+	munmap(shared, sizeof(*m));
+	return ret;
+}
+
+static int test_delegatee_pays_for_its_cgroups_in_its_memory_cgroup(void)
+{
+	static const char *const subs[] = { CG_MEM_SUB, CG_MEM_OPEN, NULL };
+	static const struct delegatee_write deny[] = {
+		{ CG_MEM_SUB, "syscalls.deny", "mkdir" }, { NULL }
+	};
+	struct mem_make open = { .parent = CG_MEM_OPEN, .n = MEM_MEASURED };
+	struct mem_make filtering = { .parent = CG_MEM_SUB, .n = MEM_MEASURED };
+	struct mem_make rest = { .parent = CG_MEM_SUB, .n = -1 };
+	char max[32], events[256];
+	int ret = KSFT_FAIL, err;
+	long per_open, per_filtering, used;
+
+	err = cg_write("", "cgroup.subtree_control", "+memory");
+	if (err) {
+		diag("+memory at the root: %s (no CONFIG_MEMCG?)", result_name(err));
+		return KSFT_SKIP;
+	}
+	if (delegate() || cg_write(CG_POINT, "cgroup.subtree_control", "+memory") ||
+	    run_as_delegatee(delegatee_makes, (void *)subs) != KSFT_PASS ||
+	    run_delegatee_writes(deny) != KSFT_PASS)
+		goto cleanup;
+	if (run_makes(&open) != KSFT_PASS || run_makes(&filtering) != KSFT_PASS) {
+		diag("the delegatee making %d cgroups: expected success, got %s after %d",
+		     MEM_MEASURED, result_name(open.err ?: filtering.err),
+		     open.err ? open.made : filtering.made);
+		goto cleanup;
+	}
+	per_open = open.bytes / MEM_MEASURED;
+	per_filtering = filtering.bytes / MEM_MEASURED;
+	diag("memory.current of the delegation point: +%ld bytes per cgroup that filters nothing, +%ld per filtering cgroup",
+	     per_open, per_filtering);
+	/* The record of a filtering cgroup's calls is charged, and only it. */
+	if (per_filtering - per_open < MEM_CALLS_MIN) {
+		diag("a filtering cgroup: expected to cost its maker at least %d bytes more than one that filters nothing, it cost %ld more",
+		     MEM_CALLS_MIN, per_filtering - per_open);
+		goto cleanup;
+	}
+	/* At memory.max, making cgroups fails. */
+	used = mem_current();
+	snprintf(max, sizeof(max), "%ld", used + MEM_ROOM);
+	if (cg_write(CG_POINT, "memory.max", max))
+		goto cleanup;
+	if (run_makes(&rest) != KSFT_PASS && rest.made == 0)
+		goto cleanup;
+	diag("with memory.max %s, the delegatee made %d more filtering cgroups, then got %s",
+	     max, rest.made, result_name(rest.err));
+	if (rest.err != -ENOMEM) {
+		diag("making cgroups past memory.max: expected ENOMEM, got %s",
+		     result_name(rest.err));
+		goto cleanup;
+	}
+	if (mem_current() > used + MEM_ROOM ||
+	    cg_read(CG_POINT, "memory.events", events, sizeof(events)) <= 0 ||
+	    strstr(events, "\nmax 0")) {
+		diag("memory.current %ld, memory.events '%s': expected at most %s and max events",
+		     mem_current(), events, max);
+		goto cleanup;
+	}
+	ret = KSFT_PASS;
+cleanup:
+	cg_destroy(CG_POINT);
+	cg_write("", "cgroup.subtree_control", "-memory");
+	return ret;
+}
+
 /* ---- A write is judged by who opened the file, too ---- */
 
 #define CG_OPENER TEST_PREFIX "opener"
@@ -943,6 +1079,7 @@ static const struct syscalls_test tests[] = {
 	T(test_delegatee_action_does_not_harden_an_administrator_deny_on_root),
 	T(test_administrator_deny_judges_a_setuid_program),
 	T(test_setuid_in_the_delegatees_user_namespace_gains_and_is_judged),
+	T(test_delegatee_pays_for_its_cgroups_in_its_memory_cgroup),
 	T(test_deny_through_an_unprivileged_opener_is_a_delegatees),
 	T(test_deny_by_an_unprivileged_writer_is_a_delegatees),
 };
