@@ -398,7 +398,7 @@ impl Group {
             Some(calls) => calls.decisions.get(bit).map_or(Decision::Allow, |d| {
                 Decision::decode(d.load(Ordering::Relaxed))
             }),
-            None => Decision::ABSENT,
+            None => self.absent_decision(bit),
         }
     }
 
@@ -409,7 +409,19 @@ impl Group {
             Some(calls) => calls.trusted.get(bit).map_or(Decision::Allow, |d| {
                 Decision::decode(d.load(Ordering::Relaxed))
             }),
-            None => Decision::ABSENT,
+            None => self.absent_decision(bit),
+        }
+    }
+
+    /// The decision on the call of bit `bit` of a group without its record
+    /// of calls: allowed, unless the group denies it, which it can only
+    /// when the record could not be had; then the call fails.
+    fn absent_decision(&self, bit: usize) -> Decision {
+        let word = self.effective.get(bit / 64).map_or(0, |w| w.load(Ordering::Relaxed));
+        if word & (1u64 << (bit % 64)) != 0 {
+            Decision::ABSENT
+        } else {
+            Decision::Allow
         }
     }
 
