@@ -228,6 +228,49 @@ fn stat_names_each_call(t: &mut Test) {
     );
 }
 
+fn restart_errnos_are_refused(t: &mut Test) {
+    for text in ["errno 512", "errno 529", "errno 516 mkdir"] {
+        t.check(
+            matches!(parse_action_write(text.as_bytes()), Err(e) if e == EINVAL),
+            format_args!("'{text}' must be refused with EINVAL"),
+        );
+    }
+    for (text, errno) in [("errno 511", 511), ("errno 530", 530)] {
+        t.check(
+            matches!(
+                parse_action_write(text.as_bytes()),
+                Ok(ActionWrite::Default(Action::Errno(e))) if e == errno
+            ),
+            format_args!("'{text}' must be errno {errno}"),
+        );
+    }
+}
+
+fn actions_compare_by_meaning(t: &mut Test) {
+    let (kill, eperm) = (Some(Action::Kill), Some(Action::Errno(1)));
+    let mut a = Overrides::EMPTY;
+    let mut b = Overrides::EMPTY;
+    let ok = a.set(kill, &set_of("mkdir")).is_ok()
+        && a.set(eperm, &set_of("rmdir")).is_ok()
+        && b.set(eperm, &set_of("rmdir")).is_ok()
+        && b.set(kill, &set_of("mkdir")).is_ok();
+    t.check(
+        ok && a == b,
+        format_args!("the same actions set in another order must compare equal"),
+    );
+    let _ = a.set(kill, &set_of("read"));
+    let _ = a.set(None, &set_of("read"));
+    t.check(
+        a == b,
+        format_args!("an action set and taken back must leave nothing behind"),
+    );
+    let _ = a.set(None, &set_of("mkdir,rmdir"));
+    t.check(
+        a == Overrides::EMPTY,
+        format_args!("actions taken back from every call must leave none"),
+    );
+}
+
 kunit_suite!(
     "syscalls_cgroup_actions",
     [
@@ -237,5 +280,7 @@ kunit_suite!(
         decisions_survive_their_encoding,
         mode_action_and_learn_grammar,
         stat_names_each_call,
+        restart_errnos_are_refused,
+        actions_compare_by_meaning,
     ]
 );

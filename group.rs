@@ -417,7 +417,10 @@ impl Group {
     /// of calls: allowed, unless the group denies it, which it can only
     /// when the record could not be had; then the call fails.
     fn absent_decision(&self, bit: usize) -> Decision {
-        let word = self.effective.get(bit / 64).map_or(0, |w| w.load(Ordering::Relaxed));
+        let word = self
+            .effective
+            .get(bit / 64)
+            .map_or(0, |w| w.load(Ordering::Relaxed));
         if word & (1u64 << (bit % 64)) != 0 {
             Decision::ABSENT
         } else {

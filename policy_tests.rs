@@ -9,19 +9,16 @@ use kernel::prelude::*;
 use crate::abi::Abi;
 use crate::kunit::{kunit_suite, Test};
 use crate::names;
-use crate::policy::{apply, checked, combine, effective, Action, Author, Decision, Mode, OwnRules, Rule, Rules};
+use crate::policy::{
+    apply, checked, combine, effective, Action, Author, Decision, Mode, OwnRules, Rule, Rules,
+};
 use crate::set::SyscallSet;
 use crate::tests::{nr, own_of, set_of};
 
 fn deny_reaches_descendants(t: &mut Test) {
     let mut parent_own = OwnRules::EMPTY;
     let child_own = SyscallSet::EMPTY;
-    let r = apply(
-        &mut parent_own,
-        None,
-        Rule::Deny,
-        &set_of("mkdir"),
-    );
+    let r = apply(&mut parent_own, None, Rule::Deny, &set_of("mkdir"));
     let parent = effective(&parent_own.denied, None);
     let child = effective(&child_own, Some(&parent));
     let grandchild = effective(&SyscallSet::EMPTY, Some(&child));
@@ -35,31 +32,20 @@ fn allow_of_what_the_parent_denies_is_eperm(t: &mut Test) {
     let parent = set_of("mkdir");
     let mut own = own_of("rmdir");
     let before = own;
-    let r = apply(
-        &mut own,
-        Some(&parent),
-        Rule::Allow,
-        &set_of("mkdir,rmdir"),
-    );
+    let r = apply(&mut own, Some(&parent), Rule::Allow, &set_of("mkdir,rmdir"));
     t.check(r == Err(EPERM), format_args!("expected EPERM"));
     t.check(
         own == before,
         format_args!("a failed allow changes nothing"),
     );
-    let r = apply(
-        &mut own,
-        Some(&parent),
-        Rule::Allow,
-        &set_of("rmdir"),
-    );
+    let r = apply(&mut own, Some(&parent), Rule::Allow, &set_of("rmdir"));
     t.check(
         r.is_ok() && own == OwnRules::EMPTY,
         format_args!("an allow of what only the child denies works"),
     );
     let mut root = own_of("mkdir");
     t.check(
-        apply(&mut root, None, Rule::Allow, &set_of("all")).is_ok()
-            && root == OwnRules::EMPTY,
+        apply(&mut root, None, Rule::Allow, &set_of("all")).is_ok() && root == OwnRules::EMPTY,
         format_args!("the root can allow anything"),
     );
 }
@@ -92,12 +78,7 @@ fn every_restart_takes_the_slow_path_where_anything_is_denied(t: &mut Test) {
 fn reallow_at_an_ancestor_reopens(t: &mut Test) {
     let mut parent_own = own_of("mkdir,rmdir");
     let child_own = set_of("rmdir");
-    let _ = apply(
-        &mut parent_own,
-        None,
-        Rule::Allow,
-        &set_of("mkdir,rmdir"),
-    );
+    let _ = apply(&mut parent_own, None, Rule::Allow, &set_of("mkdir,rmdir"));
     let child = effective(&child_own, Some(&effective(&parent_own.denied, None)));
     t.check(
         !child.contains(Abi::X86_64, 83),
@@ -117,13 +98,21 @@ fn the_trusted_rules_are_the_administrators(t: &mut Test) {
         ok && rules.all.denied == set_of("setresuid,mkdir") && rules.trusted.denied.is_empty(),
         format_args!("a delegatee's deny must count for every task but those beyond its power"),
     );
-    t.check(rules.delegated(), format_args!("the rules must be delegated"));
+    t.check(
+        rules.delegated(),
+        format_args!("the rules must be delegated"),
+    );
     let _ = deny(&mut rules, Author::Admin, "mkdir");
     t.check(
         rules.trusted.denied == set_of("mkdir") && rules.all.denied == set_of("setresuid,mkdir"),
         format_args!("an administrator's deny must count for every task"),
     );
-    let _ = rules.write(None, Rule::Allow, Author::Delegatee, &set_of("setresuid,mkdir"));
+    let _ = rules.write(
+        None,
+        Rule::Allow,
+        Author::Delegatee,
+        &set_of("setresuid,mkdir"),
+    );
     t.check(
         rules == Rules::EMPTY && !rules.delegated(),
         format_args!("an allow must take the call out of both, whoever writes it"),
@@ -139,10 +128,17 @@ fn the_trusted_rules_are_the_administrators(t: &mut Test) {
     );
     t.check(
         combine(Decision::Allow, rules.trusted.decision(bit)) == Decision::Log,
-        format_args!("an administrator's log-mode deny must stay logged for a task beyond the delegatee"),
+        format_args!(
+            "an administrator's log-mode deny must stay logged for a task beyond the delegatee"
+        ),
     );
     let before = rules;
-    let r = rules.write(Some(&set_of("mkdir")), Rule::Allow, Author::Admin, &set_of("mkdir"));
+    let r = rules.write(
+        Some(&set_of("mkdir")),
+        Rule::Allow,
+        Author::Admin,
+        &set_of("mkdir"),
+    );
     t.check(
         r == Err(EPERM) && rules == before,
         format_args!("a refused write must change neither set of rules"),
