@@ -53,21 +53,23 @@ pub(crate) fn css_online(group: &Group) -> Result {
 /// its parent's, and publishes them; returns whether the group was
 /// filtering before.
 fn publish(w: &mut Writer, group: &Group) -> bool {
-    let rules = w.rules(group);
     let parent = group.parent();
-    let eff = policy::effective(&rules.all.denied, parent.map(|p| w.effective(p)).as_ref());
-    let delegated = rules.delegated() || parent.is_some_and(|p| w.delegated(p));
-    // The writer publishes parents first: the parent's decisions are final.
-    let decide = |bit: usize| {
-        let (all, trusted) = parent.map_or((Decision::Allow, Decision::Allow), |p| {
-            (p.decision(bit), p.trusted_decision(bit))
-        });
-        (
-            policy::combine(all, rules.all.decision(bit)),
-            policy::combine(trusted, rules.trusted.decision(bit)),
-        )
-    };
-    w.publish(group, &eff, delegated, decide)
+    group.with_own(|rules, learn| {
+        let eff = policy::effective(&rules.all.denied, parent.map(|p| w.effective(p)).as_ref());
+        let delegated = rules.delegated() || parent.is_some_and(|p| w.delegated(p));
+        // The writer publishes parents first: the parent's decisions are
+        // final.
+        let decide = |bit: usize| {
+            let (all, trusted) = parent.map_or((Decision::Allow, Decision::Allow), |p| {
+                (p.decision(bit), p.trusted_decision(bit))
+            });
+            (
+                policy::combine(all, rules.all.decision(bit)),
+                policy::combine(trusted, rules.trusted.decision(bit)),
+            )
+        };
+        w.publish(group, &eff, delegated, learn, decide)
+    })
 }
 
 /// Allocates, before anything changes, the record of calls of every
@@ -89,15 +91,13 @@ fn prepare(w: &mut Writer, group: &Group, rules: &Rules) -> Result {
 fn commit(
     w: &mut Writer,
     group: &Group,
-    rules: Rules,
+    rules: KBox<Rules>,
     author: Author,
     who: Option<&Identity>,
 ) -> Result {
-    let before = w.rules(group);
+    let changed = group.with_own(|before, _| before.all != rules.all);
     let joins = match who {
-        Some(who) if author != Author::Admin && rules.all != before.all && rules.delegated() => {
-            Some(who)
-        }
+        Some(who) if author != Author::Admin && changed && rules.delegated() => Some(who),
         _ => None,
     };
     if let Some(who) = joins {
@@ -106,9 +106,10 @@ fn commit(
         }
     }
     prepare(w, group, &rules)?;
-    w.set_rules(group, rules)?;
+    let delegated = rules.delegated();
+    w.set_rules(group, rules);
     // Unpublished by `propagate`, then dropped at the end of this function.
-    let _retired = if rules.delegated() {
+    let _retired = if delegated {
         if let Some(who) = joins {
             w.add_delegatee(group, who)?;
         }
@@ -130,7 +131,10 @@ pub(crate) fn bind(root: &Group) {
         return;
     };
     // Neither allocates when it empties.
-    let _ = w.set_rules(root, Rules::EMPTY);
+    if let Ok(empty) = KBox::new(Rules::EMPTY, GFP_KERNEL) {
+        w.set_rules(root, empty);
+    }
+    // Turning learning off allocates nothing, and cannot fail.
     let _ = w.set_learn(root, false);
     let _retired = w.take_delegatees(root);
     // The walk itself does not fail.
@@ -162,7 +166,7 @@ pub(crate) fn write(
     }
     let request = grammar::parse(input)?;
     let mut w = Writer::lock()?;
-    let mut rules = w.rules(group);
+    let mut rules = w.rules(group)?;
     let parent = group.parent().map(|p| w.effective(p));
     rules.write(parent.as_ref(), rule, author, &request)?;
     commit(&mut w, group, rules, author, who)
@@ -181,7 +185,7 @@ pub(crate) fn write_setting(
         return Err(EPERM);
     }
     let mut w = Writer::lock()?;
-    let mut rules = w.rules(group);
+    let mut rules = w.rules(group)?;
     match setting {
         Setting::Mode => rules.set_mode(grammar::parse_mode(input)?, author),
         Setting::Action => match grammar::parse_action_write(input)? {
@@ -225,13 +229,11 @@ pub(crate) fn show(group: &Group, rule: Rule) -> Result<KVec<u8>> {
 
 /// What a read of the file of `setting` prints.
 pub(crate) fn show_setting(group: &Group, setting: Setting) -> Result<KVec<u8>> {
-    let (rules, learn) = group.own_settings();
-    let own = rules.all;
-    match setting {
-        Setting::Mode => grammar::format_mode(own.mode),
-        Setting::Action => grammar::format_actions(own.action, &own.overrides),
+    group.with_own(|rules, learn| match setting {
+        Setting::Mode => grammar::format_mode(rules.all.mode),
+        Setting::Action => grammar::format_actions(rules.all.action, &rules.all.overrides),
         Setting::Learn => grammar::format_switch(learn),
-    }
+    })
 }
 
 /// What a read of the read-only file `report` prints.

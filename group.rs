@@ -381,12 +381,21 @@ impl Group {
         let bit = abi.first_bit() + nr;
         // SAFETY: As in `is_filtering`.
         unsafe {
-            seqlock_read(self.seqlock(), || Look {
-                filtering: self.filtering_flag().load(Ordering::Relaxed),
-                learning: self.learning.load(Ordering::Relaxed),
-                delegated: self.delegated.load(Ordering::Relaxed),
-                decision: self.decision(bit),
-                trusted: self.trusted_decision(bit),
+            seqlock_read(self.seqlock(), || {
+                let delegated = self.delegated.load(Ordering::Relaxed);
+                let decision = self.decision(bit);
+                Look {
+                    filtering: self.filtering_flag().load(Ordering::Relaxed),
+                    learning: self.learning.load(Ordering::Relaxed),
+                    delegated,
+                    decision,
+                    // Only a delegated group has other trusted decisions.
+                    trusted: if delegated {
+                        self.trusted_decision(bit)
+                    } else {
+                        decision
+                    },
+                }
             })
         }
     }
@@ -625,13 +634,11 @@ impl Group {
         set
     }
 
-    /// The group's own rules and whether it learns, as its files show them.
-    pub(crate) fn own_settings(&self) -> (Rules, bool) {
+    /// Calls `f` with the group's own rules and whether it learns, under
+    /// the group's lock, without copying the rules.
+    pub(crate) fn with_own<R>(&self, f: impl FnOnce(&Rules, bool) -> R) -> R {
         let own = self.own.lock();
-        (
-            own.rules.as_deref().copied().unwrap_or(Rules::EMPTY),
-            own.learn,
-        )
+        f(own.rules.as_deref().unwrap_or(&Rules::EMPTY), own.learn)
     }
 
     /// Makes sure the group has its record of calls: `ENOMEM` otherwise.
@@ -760,22 +767,21 @@ impl Writer {
         unsafe { &mut *group.writer.get() }
     }
 
-    /// The rules the group set itself.
-    pub(crate) fn rules(&self, group: &Group) -> Rules {
-        group.own_settings().0
+    /// A copy of the rules the group set itself, on the heap: they are
+    /// large for a kernel stack. The writer changes them there and gives
+    /// them back with [`Writer::set_rules`].
+    pub(crate) fn rules(&self, group: &Group) -> Result<KBox<Rules>> {
+        let mut rules = KBox::new(Rules::EMPTY, GFP_KERNEL_ACCOUNT)?;
+        if let Some(own) = group.own.lock().rules.as_deref() {
+            *rules = *own;
+        }
+        Ok(rules)
     }
 
     /// Replaces the rules of the group; [`Writer::publish`] makes them
-    /// count. `ENOMEM` when the room for them cannot be had, and nothing
-    /// changes; a group whose rules become empty gives the room back.
-    pub(crate) fn set_rules(&mut self, group: &Group, rules: Rules) -> Result {
-        let room = if rules == Rules::EMPTY {
-            None
-        } else {
-            Some(KBox::new(rules, GFP_KERNEL_ACCOUNT)?)
-        };
-        group.own.lock().rules = room;
-        Ok(())
+    /// count. A group whose rules become empty gives their room back.
+    pub(crate) fn set_rules(&mut self, group: &Group, rules: KBox<Rules>) {
+        group.own.lock().rules = (*rules != Rules::EMPTY).then_some(rules);
     }
 
     /// Adds `who` to the delegatees of the group's rules, unless one with
@@ -815,11 +821,6 @@ impl Writer {
         group.load_effective()
     }
 
-    /// Whether `syscalls.learn` is on.
-    pub(crate) fn learns(&self, group: &Group) -> bool {
-        group.own.lock().learn
-    }
-
     /// Turns learning on or off; [`Writer::publish`] makes it count. A
     /// group that starts learning starts a new record, for which it needs
     /// its record of calls: `ENOMEM` without, and nothing changes.
@@ -851,9 +852,9 @@ impl Writer {
         group: &Group,
         effective: &SyscallSet,
         delegated: bool,
+        learning: bool,
         decide: impl Fn(usize) -> (Decision, Decision),
     ) -> bool {
-        let learning = self.learns(group);
         let mut touched = group.load_effective();
         touched.union_with(effective);
         // A group that starts filtering needs its record of calls; should
