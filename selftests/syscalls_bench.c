@@ -823,86 +823,6 @@ static void print_bench(const char *key, double value)
 	diag("bench: %s %.2f", key, value);
 }
 
-/* ---- What a cgroup costs in memory (cgroup v2) ---- */
-
-#define MEM_CGROUPS	1000
-/* What a cgroup that filters nothing may cost the controller. */
-#define MEM_EMPTY_MAX	1024.0
-
-/* Slab and vmalloc memory in use, in bytes, from /proc/meminfo. */
-static long kernel_memory(void)
-{
-	char line[256];
-	long kb, total = 0;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Slab: %ld kB", &kb) == 1 ||
-		    sscanf(line, "VmallocUsed: %ld kB", &kb) == 1)
-			total += kb * 1024;
-	fclose(f);
-	return total;
-}
-
-/*
- * Bytes per cgroup of MEM_CGROUPS made below @parent (which the caller
- * made), removed again; < 0 on error.
- */
-static double bytes_per_cgroup(const char *parent)
-{
-	char name[128], path[PATH_MAX];
-	long before, after;
-	int i, made = 0;
-
-	sync();
-	before = kernel_memory();
-	for (i = 0; i < MEM_CGROUPS; i++, made++) {
-		snprintf(name, sizeof(name), "%s/m%d", parent, i);
-		if (mkdir(cg_path(path, sizeof(path), name, NULL), 0755))
-			break;
-	}
-	after = kernel_memory();
-	for (i = 0; i < made; i++) {
-		snprintf(name, sizeof(name), "%s/m%d", parent, i);
-		rmdir(cg_path(path, sizeof(path), name, NULL));
-	}
-	if (made != MEM_CGROUPS || before < 0 || after < 0)
-		return -1;
-	return (double)(after - before) / MEM_CGROUPS;
-}
-
-struct mem_cost {
-	double off, empty, filtering;
-};
-
-/*
- * The controller's share: cgroups below a parent that does not enable it
- * (no css of the controller), one that does (an empty css), and one that
- * denies a call (a filtering css with its record of calls).
- */
-static int measure_memory(struct mem_cost *m)
-{
-	int err;
-
-	err = cg_create("bench_mem_off");
-	err = err ?: cg_create("bench_mem_on");
-	err = err ?: cg_write("bench_mem_on", "cgroup.subtree_control", "+syscalls");
-	err = err ?: cg_create("bench_mem_filter");
-	err = err ?: cg_write("bench_mem_filter", "cgroup.subtree_control", "+syscalls");
-	err = err ?: cg_write("bench_mem_filter", "syscalls.deny", "mkdir");
-	if (err)
-		return err;
-	m->off = bytes_per_cgroup("bench_mem_off");
-	m->empty = bytes_per_cgroup("bench_mem_on");
-	m->filtering = bytes_per_cgroup("bench_mem_filter");
-	cg_remove("bench_mem_off");
-	cg_remove("bench_mem_on");
-	cg_remove("bench_mem_filter");
-	return m->off < 0 || m->empty < 0 || m->filtering < 0 ? -EIO : 0;
-}
-
 /* Whether @a and @b differ by at most @pct percent of @b. */
 static bool within(double a, double b, double pct)
 {
@@ -982,7 +902,6 @@ static void check_writes(const struct write_cost *c)
 int main(int argc, char **argv)
 {
 	struct write_cost wc[NR_SIZES];
-	struct mem_cost mem = { 0 };
 	char many[4096];
 	int i, err, clean = RUNS;
 
@@ -1023,8 +942,7 @@ int main(int argc, char **argv)
 	many_denied(many, sizeof(many));
 	diag("bench-info: denied_400 %s", many);
 
-	/* The memory figures are v2's: only there can a cgroup lack the css. */
-	ksft_set_plan(measured(DISABLED) ? 11 : 9);
+	ksft_set_plan(measured(DISABLED) ? 10 : 9);
 
 	for (i = 1; i < NR_CASES; i++) {
 		struct sample *s = &results[i];
@@ -1050,11 +968,6 @@ int main(int argc, char **argv)
 	err = measure_writes(wc);
 	if (err)
 		ksft_exit_fail_msg("timing deny writes: %s\n", strerror(-err));
-	if (cg_hierarchy.v2) {
-		err = measure_memory(&mem);
-		if (err)
-			ksft_exit_fail_msg("measuring memory: %s\n", strerror(-err));
-	}
 
 	diag("%s", "");
 	diag("Instructions per system call. Under -icount shift=0,sleep=off, as scripts/bench.sh");
@@ -1121,15 +1034,5 @@ int main(int argc, char **argv)
 
 	check_calls();
 	check_writes(wc);
-	if (cg_hierarchy.v2) {
-		diag("memory per cgroup (slab and vmalloc, over %d): %.0f bytes without the controller; the controller's share: %.0f for a cgroup that filters nothing, %.0f for a filtering one",
-		     MEM_CGROUPS, mem.off, mem.empty - mem.off, mem.filtering - mem.off);
-		print_bench("bytes_cgroup_without_controller", mem.off);
-		print_bench("bytes_empty_cgroup", mem.empty - mem.off);
-		print_bench("bytes_filtering_cgroup", mem.filtering - mem.off);
-		ksft_test_result(mem.empty - mem.off <= MEM_EMPTY_MAX,
-				 "%sa cgroup that filters nothing costs the controller at most %.0f bytes (%.0f)\n",
-				 v2_prefix(), MEM_EMPTY_MAX, mem.empty - mem.off);
-	}
 	ksft_finished();
 }

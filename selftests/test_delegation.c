@@ -813,6 +813,7 @@ cleanup:
 
 #define CG_MEM_SUB CG_POINT "/sub"
 #define CG_MEM_OPEN CG_POINT "/open"
+#define CG_MEM_OFF CG_POINT "/off"
 /* Cgroups made in each of the two kinds, to measure. */
 #define MEM_MEASURED 40
 /* What the record of a filtering cgroup's calls costs at the least. */
@@ -835,6 +836,7 @@ struct mem_make {
 	const char *prefix;
 	int n;
 	long bytes;
+	bool no_controller;	/* the children get no css of the controller */
 	int made;	/* with n < 0: how many were made before one failed */
 	int err;	/* and with what */
 };
@@ -848,8 +850,9 @@ static int delegatee_makes_many(void *arg)
 
 	if (!become_delegatee())
 		return KSFT_FAIL;
-	/* Each child its own css of the controller. */
-	if (cg_write(m->parent, "cgroup.subtree_control", "+syscalls"))
+	/* Each child its own css of the controller, unless told otherwise. */
+	if (!m->no_controller &&
+	    cg_write(m->parent, "cgroup.subtree_control", "+syscalls"))
 		return KSFT_FAIL;
 	before = mem_current();
 	for (i = 0; m->n < 0 || i < m->n; i++) {
@@ -881,16 +884,18 @@ static int run_makes(struct mem_make *m)
 
 static int test_delegatee_pays_for_its_cgroups_in_its_memory_cgroup(void)
 {
-	static const char *const subs[] = { CG_MEM_SUB, CG_MEM_OPEN, NULL };
+	static const char *const subs[] = { CG_MEM_SUB, CG_MEM_OPEN, CG_MEM_OFF, NULL };
 	static const struct delegatee_write deny[] = {
 		{ CG_MEM_SUB, "syscalls.deny", "mkdir" }, { NULL }
 	};
+	struct mem_make off = { .parent = CG_MEM_OFF, .prefix = "m", .n = MEM_MEASURED,
+				.no_controller = true };
 	struct mem_make open = { .parent = CG_MEM_OPEN, .prefix = "m", .n = MEM_MEASURED };
 	struct mem_make filtering = { .parent = CG_MEM_SUB, .prefix = "m", .n = MEM_MEASURED };
 	struct mem_make rest = { .parent = CG_MEM_SUB, .prefix = "r", .n = -1 };
 	char max[32], events[256];
 	int ret = KSFT_FAIL, err;
-	long per_open, per_filtering, used;
+	long per_off, per_open, per_filtering, used;
 
 	err = cg_write("", "cgroup.subtree_control", "+memory");
 	if (err) {
@@ -901,16 +906,18 @@ static int test_delegatee_pays_for_its_cgroups_in_its_memory_cgroup(void)
 	    run_as_delegatee(delegatee_makes, (void *)subs) != KSFT_PASS ||
 	    run_delegatee_writes(deny) != KSFT_PASS)
 		goto cleanup;
-	if (run_makes(&open) != KSFT_PASS || run_makes(&filtering) != KSFT_PASS) {
+	if (run_makes(&off) != KSFT_PASS || run_makes(&open) != KSFT_PASS ||
+	    run_makes(&filtering) != KSFT_PASS) {
 		diag("the delegatee making %d cgroups: expected success, got %s after %d",
 		     MEM_MEASURED, result_name(open.err ?: filtering.err),
 		     open.err ? open.made : filtering.made);
 		goto cleanup;
 	}
+	per_off = off.bytes / MEM_MEASURED;
 	per_open = open.bytes / MEM_MEASURED;
 	per_filtering = filtering.bytes / MEM_MEASURED;
-	diag("memory.current of the delegation point: +%ld bytes per cgroup that filters nothing, +%ld per filtering cgroup",
-	     per_open, per_filtering);
+	diag("memory.current of the delegation point per cgroup made: %ld bytes without the controller; the controller's share: %ld for a cgroup that filters nothing, %ld for a filtering one",
+	     per_off, per_open - per_off, per_filtering - per_off);
 	/* The record of a filtering cgroup's calls is charged, and only it. */
 	if (per_filtering - per_open < MEM_CALLS_MIN) {
 		diag("a filtering cgroup: expected to cost its maker at least %d bytes more than one that filters nothing, it cost %ld more",
