@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! What a denial shows outside the system call path: the kernel log line
 //! or audit record, and the poll notification of the events files.
 //!
