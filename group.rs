@@ -298,12 +298,13 @@ impl Group {
         let task = (task as *const Task)
             .cast_mut()
             .cast::<bindings::task_struct>();
-        // SAFETY: `task` is alive; under RCU, `task_css()` gives its css of
-        // this subsystem, which is inside a `Group`.
+        // SAFETY: `task` is alive; under RCU its `cgroups` and their css
+        // of this subsystem, which is inside a `Group`, are: what
+        // `task_css()` reads, here without a helper call.
         unsafe {
-            Group::from_css(bindings::task_css(
-                task,
-                bindings::cgroup_subsys_id_syscalls_cgrp_id as i32,
+            let cset = core::ptr::read_volatile(&raw const (*task).cgroups);
+            Group::from_css(core::ptr::read_volatile(
+                &raw const (*cset).subsys[bindings::cgroup_subsys_id_syscalls_cgrp_id as usize],
             ))
         }
     }
