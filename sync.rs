@@ -8,7 +8,7 @@
 //! [`include/linux/rcupdate.h`](srctree/include/linux/rcupdate.h),
 //! [`include/linux/seqlock.h`](srctree/include/linux/seqlock.h)
 
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{fence, AtomicBool, AtomicU32, Ordering};
 
 use kernel::{bindings, prelude::*, str::CStr, types::Opaque};
 
@@ -108,10 +108,38 @@ impl Drop for RcuGuard {
 /// `read_seqretry()`. `read` must only load atomics, since a writer may
 /// change what it reads under its feet before it retries.
 ///
+/// The system call path reads under it, so the sequence is read here as
+/// those functions read it, without a call: an acquire load (an even
+/// count: no writer), the reads, an acquire fence (`smp_rmb()`) and the
+/// count again. On PREEMPT_RT a reader that finds a writer at work must
+/// take the lock to let a preempted writer finish, which the C functions
+/// do: there they are called.
+///
 /// # Safety
 ///
 /// `seqlock` is an initialised `seqlock_t` that stays alive during the call.
 pub(crate) unsafe fn seqlock_read<R>(seqlock: *mut bindings::seqlock_t, read: impl Fn() -> R) -> R {
+    #[cfg(not(CONFIG_PREEMPT_RT))]
+    {
+        // SAFETY: By the safety requirements the seqlock is alive; its
+        // sequence is an aligned `unsigned int` that writers change with
+        // plain stores between barriers, which an atomic load may race.
+        let sequence =
+            unsafe { AtomicU32::from_ptr(&raw mut (*seqlock).seqcount.seqcount.sequence) };
+        loop {
+            let start = sequence.load(Ordering::Acquire);
+            if start & 1 != 0 {
+                core::hint::spin_loop();
+                continue;
+            }
+            let value = read();
+            fence(Ordering::Acquire);
+            if sequence.load(Ordering::Relaxed) == start {
+                return value;
+            }
+        }
+    }
+    #[cfg(CONFIG_PREEMPT_RT)]
     loop {
         // SAFETY: By the safety requirements.
         let start = unsafe { bindings::read_seqbegin(seqlock) };
