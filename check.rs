@@ -84,7 +84,9 @@ impl Current {
         let rcu = RcuGuard::new();
         // SAFETY: `rcu` keeps the group alive while it is used here.
         let group = unsafe { Group::of_task(self.task()) };
-        let look = group.look(abi, idx);
+        let task = cred::current_objective();
+        // SAFETY: `rcu` keeps the group alive, and current's credentials.
+        let look = unsafe { group.look(abi, idx, task) };
         if !look.filtering {
             drop(rcu);
             return if again {
@@ -100,25 +102,17 @@ impl Current {
         // A restart is judged as the call it continues, in that call's ABI.
         let (abi, idx, made, look) = if restart {
             match self.restarted() {
-                Some((abi, idx, made)) => (abi, idx, made, group.look(abi, idx)),
+                // SAFETY: As above.
+                Some((abi, idx, made)) => (abi, idx, made, unsafe { group.look(abi, idx, task) }),
                 None => return Outcome::Run,
             }
         } else {
             // The number as the entry code reads it: its low 32 bits.
             (abi, idx, nr as u32, look)
         };
-        let mut decision = look.decision;
+        let decision = look.decision;
         if decision == Decision::Allow {
             return Outcome::Run;
-        }
-        // A task that a delegatee on the path has no power over is judged
-        // by the administrators' rules alone.
-        // SAFETY: `rcu` keeps the group alive, and current's credentials.
-        if look.delegated && !unsafe { group.rulers_have_power(cred::current_objective()) } {
-            decision = look.trusted;
-            if decision == Decision::Allow {
-                return Outcome::Run;
-            }
         }
         if group.count_denial(abi, idx) {
             report::queue_notification(group);

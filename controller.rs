@@ -108,16 +108,20 @@ fn commit(
     prepare(w, group, &rules)?;
     let delegated = rules.delegated();
     w.set_rules(group, rules);
-    // Unpublished by `propagate`, then dropped at the end of this function.
-    let _retired = if delegated {
+    if delegated {
         if let Some(who) = joins {
             w.add_delegatee(group, who)?;
         }
-        None
-    } else {
-        Some(w.take_delegatees(group))
-    };
-    propagate(w, group)
+        return propagate(w, group);
+    }
+    // The delegatees go last: while the subtree is republished, cgroups
+    // not yet reached still hold their decisions, and the delegatees must
+    // still judge who those decisions apply to. Then they are unpublished,
+    // and dropped after that.
+    propagate(w, group)?;
+    let _retired = w.take_delegatees(group);
+    publish(w, group);
+    Ok(())
 }
 
 /// The root moves to another hierarchy (from v1 to v2, or back): it starts
@@ -136,9 +140,11 @@ pub(crate) fn bind(root: &Group) {
     }
     // Turning learning off allocates nothing, and cannot fail.
     let _ = w.set_learn(root, false);
-    let _retired = w.take_delegatees(root);
-    // The walk itself does not fail.
+    // The walk itself does not fail. The delegatees go last, as in
+    // `commit`.
     let _ = propagate(&mut w, root);
+    let _retired = w.take_delegatees(root);
+    publish(&mut w, root);
 }
 
 /// A cgroup on its way out takes no more updates, and its parent keeps

@@ -156,12 +156,8 @@ pub(crate) struct Look {
     pub(crate) filtering: bool,
     /// Whether the group is learning.
     pub(crate) learning: bool,
-    /// Whether delegatees wrote rules in the group or an ancestor.
-    pub(crate) delegated: bool,
-    /// The decision on the call.
+    /// The decision on the call for the task.
     pub(crate) decision: Decision,
-    /// The decision on the call by the administrators' rules alone.
-    pub(crate) trusted: Decision,
 }
 /// The controller's state of one cgroup.
 ///
@@ -376,26 +372,35 @@ impl Group {
         }
     }
 
-    /// What the group decides on call `nr` of `abi`, with whether it is
-    /// filtering and learning, read together.
-    pub(crate) fn look(&self, abi: Abi, nr: usize) -> Look {
+    /// What the group decides on call `nr` of `abi` for the task of
+    /// objective credentials `task`, with whether the group is filtering
+    /// and learning, read together. Where delegatees wrote rules on the
+    /// path, a task that one of them has no power over is judged by the
+    /// administrators' rules alone; that is decided inside the same read
+    /// section, so that a writer's change of the decisions or of the
+    /// delegatees cannot fall between the two.
+    ///
+    /// # Safety
+    ///
+    /// The caller is in an RCU read-side critical section in which `task`
+    /// is live, and which keeps the group alive.
+    pub(crate) unsafe fn look(&self, abi: Abi, nr: usize, task: *const bindings::cred) -> Look {
         let bit = abi.first_bit() + nr;
         // SAFETY: As in `is_filtering`.
         unsafe {
             seqlock_read(self.seqlock(), || {
-                let delegated = self.delegated.load(Ordering::Relaxed);
-                let decision = self.decision(bit);
+                let mut decision = self.decision(bit);
+                if decision != Decision::Allow
+                    && self.delegated.load(Ordering::Relaxed)
+                    // SAFETY: By the safety requirements.
+                    && !self.rulers_have_power(task)
+                {
+                    decision = self.trusted_decision(bit);
+                }
                 Look {
                     filtering: self.filtering_flag().load(Ordering::Relaxed),
                     learning: self.learning.load(Ordering::Relaxed),
-                    delegated,
                     decision,
-                    // Only a delegated group has other trusted decisions.
-                    trusted: if delegated {
-                        self.trusted_decision(bit)
-                    } else {
-                        decision
-                    },
                 }
             })
         }
@@ -582,8 +587,10 @@ impl Group {
         let Some(from) = self.calls.get() else {
             return;
         };
-        // A parent of a group that counted filtered too, or had its counts.
-        let Ok(to) = parent.calls.get_or_alloc() else {
+        // A parent without a record of calls never filtered: the per-call
+        // counts go (the total stays). Allocating one here would publish
+        // its zeroed decisions outside the write side.
+        let Some(to) = parent.calls.get() else {
             return;
         };
         for (to, from) in to.denials.iter().zip(from.denials.iter()) {
@@ -661,8 +668,10 @@ impl Group {
         // A parent that filters gives its child its decisions: allocated
         // first (it may sleep), and again should the parent start
         // filtering in between.
+        // A parent with a record may be about to filter: a writer prepares
+        // the records of the subtree it saw, and this one may come after.
         loop {
-            if !parent.effective_set().is_empty() {
+            if parent.calls.get().is_some() || !parent.effective_set().is_empty() {
                 self.prepare_calls()?;
             }
             if self.try_inherit(parent) {
