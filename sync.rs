@@ -8,7 +8,7 @@
 //! [`include/linux/rcupdate.h`](srctree/include/linux/rcupdate.h),
 //! [`include/linux/seqlock.h`](srctree/include/linux/seqlock.h)
 
-use core::sync::atomic::{fence, AtomicBool, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use kernel::{bindings, prelude::*, str::CStr, types::Opaque};
 
@@ -121,6 +121,8 @@ impl Drop for RcuGuard {
 pub(crate) unsafe fn seqlock_read<R>(seqlock: *mut bindings::seqlock_t, read: impl Fn() -> R) -> R {
     #[cfg(not(CONFIG_PREEMPT_RT))]
     {
+        use core::sync::atomic::{fence, AtomicU32};
+
         // SAFETY: By the safety requirements the seqlock is alive; its
         // sequence is an aligned `unsigned int` that writers change with
         // plain stores between barriers, which an atomic load may race.
