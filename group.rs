@@ -413,7 +413,7 @@ impl Group {
             Some(calls) => calls.decisions.get(bit).map_or(Decision::Allow, |d| {
                 Decision::decode(d.load(Ordering::Relaxed))
             }),
-            None => self.absent_decision(bit),
+            None => self.absent_decision(bit, false),
         }
     }
 
@@ -424,23 +424,32 @@ impl Group {
             Some(calls) => calls.trusted.get(bit).map_or(Decision::Allow, |d| {
                 Decision::decode(d.load(Ordering::Relaxed))
             }),
-            None => self.absent_decision(bit),
+            None => self.absent_decision(bit, true),
         }
     }
 
     /// The decision on the call of bit `bit` of a group without its record
-    /// of calls: allowed, unless the group denies it, which it can only
-    /// when the record could not be had; then the call fails.
-    fn absent_decision(&self, bit: usize) -> Decision {
-        let word = self
-            .effective
-            .get(bit / 64)
-            .map_or(0, |w| w.load(Ordering::Relaxed));
-        if word & (1u64 << (bit % 64)) != 0 {
-            Decision::ABSENT
-        } else {
-            Decision::Allow
+    /// of calls. Such a group has no denies of its own (a writer prepares
+    /// the record before it gives a group denies, and a new group that
+    /// takes a filtering parent's set gets one first), so it decides as
+    /// its nearest ancestor with a record does; the root without one
+    /// allows everything. `trusted` asks for the administrators' decision.
+    fn absent_decision(&self, bit: usize, trusted: bool) -> Decision {
+        let mut group = self.parent();
+        while let Some(g) = group {
+            if let Some(calls) = g.calls.get() {
+                let table = if trusted {
+                    &calls.trusted
+                } else {
+                    &calls.decisions
+                };
+                return table.get(bit).map_or(Decision::Allow, |d| {
+                    Decision::decode(d.load(Ordering::Relaxed))
+                });
+            }
+            group = g.parent();
         }
+        Decision::Allow
     }
 
     /// Whether every delegatee who wrote rules in the group or an ancestor
@@ -668,10 +677,8 @@ impl Group {
         // A parent that filters gives its child its decisions: allocated
         // first (it may sleep), and again should the parent start
         // filtering in between.
-        // A parent with a record may be about to filter: a writer prepares
-        // the records of the subtree it saw, and this one may come after.
         loop {
-            if parent.calls.get().is_some() || !parent.effective_set().is_empty() {
+            if !parent.effective_set().is_empty() {
                 self.prepare_calls()?;
             }
             if self.try_inherit(parent) {
@@ -867,9 +874,9 @@ impl Writer {
     ) -> bool {
         let mut touched = group.load_effective();
         touched.union_with(effective);
-        // A group that starts filtering needs its record of calls; should
-        // it not be had, the decisions read as absent, and absent
-        // decisions deny (fail closed). Writers prepare it beforehand.
+        // A group that starts filtering needs its record of calls. Writers
+        // prepare it beforehand; one made meanwhile that cannot have it
+        // decides as its parent (it has no denies of its own).
         let calls = if touched.is_empty() {
             group.calls.get()
         } else {

@@ -92,11 +92,6 @@ impl Decision {
     const LOG: u16 = u16::MAX - 1;
     const KILL: u16 = u16::MAX;
 
-    /// The decision on a call of a group that has no record of decisions,
-    /// asked only when its memory could not be had: the call fails, as if
-    /// the kernel had none, rather than run past a deny.
-    pub(crate) const ABSENT: Decision = Decision::Errno(kernel::bindings::ENOSYS as u16);
-
     /// The decision as one word, for the system call path to load at
     /// once: 0 to allow, the errno, or a value past [`MAX_ERRNO`].
     pub(crate) const fn encode(self) -> u16 {
