@@ -18,7 +18,8 @@
 //! `unsafe`: [`group`] (the per-cgroup state and its writer), [`subsys`]
 //! (the `cgroup_subsys` table and the file callbacks), [`check`] (the
 //! system call check past its inline allowed path), [`report`] (the denial
-//! log, audit records and events notifications), [`sync`] and [`kunit`].
+//! log, audit records and events notifications), [`cred`] (who wrote a
+//! delegatee's rules, and whom they may judge), [`sync`] and [`kunit`].
 //! Above it, safe Rust: [`controller`] (what a write, a read or a new
 //! cgroup does), [`policy`] (the hierarchy rules), [`grammar`] (the files'
 //! format), [`set`] and [`names`]; [`abi`] is the x86 glue, with the tables
