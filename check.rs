@@ -21,7 +21,6 @@ use kernel::ffi::c_long;
 use kernel::task::Task;
 
 use crate::abi::{self, Abi};
-use crate::cred;
 use crate::group::{self, Group};
 use crate::names;
 use crate::policy::Decision;
@@ -66,6 +65,13 @@ impl Current {
             && unsafe { (*self.task).thread_info.status } & bindings::TS_COMPAT != 0
     }
 
+    /// The objective credentials of current, valid while it runs.
+    fn objective(&self) -> *const bindings::cred {
+        // SAFETY: By the type invariant `task` is current, which is alive;
+        // only current changes its own `real_cred`, and holds a reference.
+        unsafe { (*self.task).real_cred }
+    }
+
     /// The ABI and index of system call `nr`, as the entry code finds it.
     fn classify(&self, nr: i64, ia32: bool) -> Option<(Abi, usize)> {
         abi::classify(nr, ia32, |index, size| {
@@ -84,7 +90,7 @@ impl Current {
         let rcu = RcuGuard::new();
         // SAFETY: `rcu` keeps the group alive while it is used here.
         let group = unsafe { Group::of_task(self.task()) };
-        let task = cred::current_objective();
+        let task = self.objective();
         // SAFETY: `rcu` keeps the group alive, and current's credentials.
         let look = unsafe { group.look(abi, idx, task) };
         if !look.filtering {
@@ -95,7 +101,7 @@ impl Current {
                 self.drop_stale_bit(nr)
             };
         }
-        let restart = names::RESTART_SYSCALL.contains(abi, idx);
+        let restart = names::is_restart(abi, idx);
         if look.learning && !restart {
             group.learn(abi, idx);
         }
@@ -153,7 +159,7 @@ impl Current {
     /// `restart_syscall`, which continues a call rather than being one.
     fn is_restart(&self, nr: i64, ia32: bool) -> bool {
         self.classify(nr, ia32)
-            .is_some_and(|(abi, idx)| names::RESTART_SYSCALL.contains(abi, idx))
+            .is_some_and(|(abi, idx)| names::is_restart(abi, idx))
     }
 
     /// The call that `restart_syscall` would continue, in the ABI it was

@@ -129,13 +129,6 @@ pub(crate) unsafe fn has_power(ruler: *const bindings::cred, task: *const bindin
         }
 }
 
-/// The objective credentials of current, valid while it runs.
-pub(crate) fn current_objective() -> *const bindings::cred {
-    // SAFETY: `get_current()` is alive; only current changes its own
-    // `real_cred`, and the task holds a reference to it.
-    unsafe { (*bindings::get_current()).real_cred }
-}
-
 /// A delegatee who wrote rules: the credentials of the writer and of the
 /// opener of the file, both of which must have power over a task for the
 /// rules to judge it (a set-user-ID program writing to a file that an

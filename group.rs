@@ -408,6 +408,7 @@ impl Group {
 
     /// The decision on the call of bit `bit`, as last stored: consistent
     /// with the rest of the group for its writer, or inside the seqlock.
+    #[inline]
     pub(crate) fn decision(&self, bit: usize) -> Decision {
         match self.calls.get() {
             Some(calls) => calls.decisions.get(bit).map_or(Decision::Allow, |d| {

@@ -20,6 +20,30 @@ const ALWAYS_ALLOWED: [&str; 4] = ["exit", "exit_group", "rt_sigreturn", "sigret
 /// allows it exactly when the cgroup allows the call it would continue.
 pub(crate) const RESTART_SYSCALL: SyscallSet = set_of_names(&["restart_syscall"]);
 
+/// The number of `restart_syscall` in each ABI ([`Abi::X86_64`], then
+/// [`Abi::Ia32`]), or `usize::MAX` where a table lacks it.
+const RESTART_NR: [usize; 2] = [
+    match const_position(&tables::X86_64_NAMES, "restart_syscall") {
+        Some(nr) => nr,
+        None => usize::MAX,
+    },
+    match const_position(&tables::IA32_NAMES, "restart_syscall") {
+        Some(nr) => nr,
+        None => usize::MAX,
+    },
+];
+
+/// Whether call `nr` of `abi` is `restart_syscall`: [`RESTART_SYSCALL`]
+/// as one comparison, for the denied path of the system call check.
+#[inline]
+pub(crate) fn is_restart(abi: Abi, nr: usize) -> bool {
+    let restart = match abi {
+        Abi::X86_64 => RESTART_NR[0],
+        Abi::Ia32 => RESTART_NR[1],
+    };
+    nr == restart
+}
+
 /// The calls of `names` in every ABI that has them, at compile time.
 const fn set_of_names(names: &[&str]) -> SyscallSet {
     let mut set = SyscallSet::EMPTY;
