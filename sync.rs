@@ -113,13 +113,16 @@ impl Drop for RcuGuard {
 /// count: no writer), the reads, an acquire fence (`smp_rmb()`) and the
 /// count again. On PREEMPT_RT a reader that finds a writer at work must
 /// take the lock to let a preempted writer finish, which the C functions
-/// do: there they are called.
+/// do: there they are called. So they are with `CONFIG_DEBUG_LOCK_ALLOC`,
+/// where they tell lockdep of every read, so that a debug kernel checks
+/// the readers (the system call path, fork, the reads of the files) as
+/// it checks C's: none may read inside a write on its own CPU.
 ///
 /// # Safety
 ///
 /// `seqlock` is an initialised `seqlock_t` that stays alive during the call.
 pub(crate) unsafe fn seqlock_read<R>(seqlock: *mut bindings::seqlock_t, read: impl Fn() -> R) -> R {
-    #[cfg(not(CONFIG_PREEMPT_RT))]
+    #[cfg(not(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC)))]
     {
         use core::sync::atomic::{fence, AtomicU32};
 
@@ -141,7 +144,7 @@ pub(crate) unsafe fn seqlock_read<R>(seqlock: *mut bindings::seqlock_t, read: im
             }
         }
     }
-    #[cfg(CONFIG_PREEMPT_RT)]
+    #[cfg(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC))]
     loop {
         // SAFETY: By the safety requirements.
         let start = unsafe { bindings::read_seqbegin(seqlock) };
