@@ -10,10 +10,13 @@ use kernel::prelude::*;
 
 use crate::abi::Abi;
 use crate::grammar::{
-    format_actions, format_stat, parse_action_write, parse_mode, parse_switch, ActionWrite, TextBuf,
+    format_actions, format_policy, format_stat, parse_action_write, parse_mode, parse_switch,
+    ActionWrite, TextBuf,
 };
 use crate::kunit::{kunit_suite, Test};
-use crate::policy::{combine, Action, Decision, Mode, Overrides, OwnRules, MAX_OVERRIDES};
+use crate::policy::{
+    combine, replace, Action, Author, Decision, Mode, Overrides, OwnRules, Rules, MAX_OVERRIDES,
+};
 use crate::tests::{nr, own_of, set_of};
 
 const EPERM_: u16 = 1;
@@ -271,10 +274,87 @@ fn actions_compare_by_meaning(t: &mut Test) {
     );
 }
 
+fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
+    let bit = |name: &str| Abi::X86_64.first_bit() + nr(Abi::X86_64, name);
+    let Ok(mut rules) = KBox::new(Rules::EMPTY, GFP_KERNEL) else {
+        t.check(false, format_args!("no memory for the rules"));
+        return;
+    };
+    let admin = Author::Admin;
+    let old = b"deny mkdir,rmdir\nmode log\naction kill\n";
+    t.check(
+        replace(&mut rules, None, admin, old).is_ok(),
+        format_args!("a policy must apply"),
+    );
+    let policy = b"deny all\nallow read write\n\naction errno EPERM\naction kill ptrace\n";
+    t.check(
+        replace(&mut rules, None, admin, policy).is_ok(),
+        format_args!("a whole new policy must apply"),
+    );
+    let all = &rules.all;
+    t.check(
+        all.mode == Mode::Enforce
+            && all.decision(bit("mkdir")) == Decision::Errno(EPERM_)
+            && all.decision(bit("ptrace")) == Decision::Kill
+            && all.decision(bit("read")) == Decision::Allow
+            && all.decision(bit("write")) == Decision::Allow
+            && all.decision(bit("getppid")) == Decision::Errno(EPERM_),
+        format_args!("the new policy replaces the old one: no log mode, no kill of mkdir"),
+    );
+    t.check(
+        rules.trusted == rules.all,
+        format_args!("an administrator's policy is trusted"),
+    );
+    // What a read prints writes back to the same rules.
+    let before = *rules;
+    let text = format_policy(&all.denied, all.mode, all.action, &all.overrides);
+    let round = text.map(|text| replace(&mut rules, None, admin, &text));
+    t.check(
+        matches!(round, Ok(Ok(()))) && *rules == before,
+        format_args!("a read of the policy must write back to the same rules"),
+    );
+    // Bad input: the first bad line decides, syntax before permission, and
+    // the caller keeps its rules (it works on a copy).
+    let parent = set_of("write");
+    for (text, errno) in [
+        (&b"deny mkdir\npermit read\n"[..], EINVAL),
+        (b"deny mkdir\nmode strict\n", EINVAL),
+        (b"deny 99999\n", ERANGE),
+        (b"allow write\ndeny bogus\n", EINVAL),
+        (b"allow write\n", EPERM),
+        (b"action errno 512\n", EINVAL),
+    ] {
+        let mut copy = before;
+        let got = replace(&mut copy, Some(&parent), admin, text);
+        t.check(
+            got == Err(errno),
+            format_args!(
+                "{:?}: expected {errno:?}, got {got:?}",
+                core::str::from_utf8(text)
+            ),
+        );
+    }
+    // A delegatee's policy: its denies are not the administrators', and
+    // its allows are.
+    let mut own = Rules::EMPTY;
+    let _ = replace(&mut own, None, admin, b"deny mkdir\n");
+    let _ = replace(&mut own, None, Author::Delegatee, b"deny rmdir\n");
+    t.check(
+        own.all.decision(bit("rmdir")) != Decision::Allow
+            && own.all.decision(bit("mkdir")) == Decision::Allow
+            && own.trusted.decision(bit("rmdir")) == Decision::Allow
+            && own.trusted.decision(bit("mkdir")) == Decision::Allow,
+        format_args!(
+            "a delegatee's policy drops the old denies for all and adds its own for its tasks"
+        ),
+    );
+}
+
 kunit_suite!(
     "syscalls_cgroup_actions",
     [
         the_strictest_decision_wins,
+        a_policy_replaces_the_own_rules_in_one_write,
         own_rules_decide_by_mode_then_action,
         actions_for_particular_calls,
         decisions_survive_their_encoding,

@@ -19,6 +19,8 @@ pub(crate) enum Setting {
     Action,
     /// `syscalls.learn`: `0` or `1`.
     Learn,
+    /// `syscalls.policy`: the cgroup's whole own policy, replaced at once.
+    Policy,
 }
 
 /// A read-only file of the controller.
@@ -203,6 +205,10 @@ pub(crate) fn write_setting(
             w.set_learn(group, learn)?;
             return propagate(&mut w, group);
         }
+        Setting::Policy => {
+            let parent = group.parent().map(|p| w.effective(p));
+            policy::replace(&mut rules, parent.as_ref(), author, input)?;
+        }
     }
     commit(&mut w, group, rules, author, who)
 }
@@ -239,6 +245,12 @@ pub(crate) fn show_setting(group: &Group, setting: Setting) -> Result<KVec<u8>> 
         Setting::Mode => grammar::format_mode(rules.all.mode),
         Setting::Action => grammar::format_actions(rules.all.action, &rules.all.overrides),
         Setting::Learn => grammar::format_switch(learn),
+        Setting::Policy => grammar::format_policy(
+            &rules.all.denied,
+            rules.all.mode,
+            rules.all.action,
+            &rules.all.overrides,
+        ),
     })
 }
 

@@ -320,6 +320,76 @@ pub(crate) fn parse_switch(input: &[u8]) -> Result<bool> {
     }
 }
 
+/// A line of a write to `syscalls.policy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PolicyLine {
+    /// `deny CALLS`: as a write to `syscalls.deny`.
+    Deny(SyscallSet),
+    /// `allow CALLS`: as a write to `syscalls.allow`.
+    Allow(SyscallSet),
+    /// `mode MODE`: as a write to `syscalls.mode`.
+    Mode(Mode),
+    /// `action ...`: as a write to `syscalls.action`.
+    Action(ActionWrite),
+}
+
+/// Parses a write to `syscalls.policy`, a cgroup's whole own policy: one
+/// rule a line (`deny CALLS`, `allow CALLS`, `mode MODE`, `action ...`, each
+/// in its own file's grammar), blank lines skipped. Calls `apply` on each
+/// line in order, and stops at the first error, of the parse or of
+/// `apply`: the first bad line decides (`EINVAL`, `ERANGE`).
+pub(crate) fn parse_policy(input: &[u8], mut apply: impl FnMut(&PolicyLine) -> Result) -> Result {
+    for line in input.split(|&b| b == b'\n') {
+        let Some((keyword, rest)) = split_word(line) else {
+            continue;
+        };
+        let line = match keyword {
+            b"deny" => PolicyLine::Deny(parse(rest)?),
+            b"allow" => PolicyLine::Allow(parse(rest)?),
+            b"mode" => PolicyLine::Mode(parse_mode(rest)?),
+            b"action" => PolicyLine::Action(parse_action_write(rest)?),
+            _ => return Err(EINVAL),
+        };
+        apply(&line)?;
+    }
+    Ok(())
+}
+
+/// What a read of `syscalls.policy` prints: the cgroup's own denies, mode
+/// and actions as lines that, written back, give the same policy.
+pub(crate) fn format_policy(
+    denied: &SyscallSet,
+    mode: Mode,
+    action: Action,
+    overrides: &Overrides,
+) -> Result<KVec<u8>> {
+    let mut buf = TextBuf { bytes: KVec::new() };
+    let mut write = || -> fmt::Result {
+        buf.write_str("deny")?;
+        if !denied.is_empty() {
+            buf.write_char(' ')?;
+            write_set(&mut buf, denied)?;
+        }
+        let mode = match mode {
+            Mode::Enforce => "enforce",
+            Mode::Log => "log",
+        };
+        write!(buf, "\nmode {mode}\naction ")?;
+        write_action(&mut buf, action)?;
+        buf.write_char('\n')?;
+        for &(action, ref calls) in overrides.iter() {
+            buf.write_str("action ")?;
+            write_action(&mut buf, action)?;
+            buf.write_char(' ')?;
+            write_set(&mut buf, calls)?;
+            buf.write_char('\n')?;
+        }
+        Ok(())
+    };
+    write().map_err(|_| ENOMEM)?;
+    Ok(buf.bytes)
+}
+
 /// Formats `args` as a read prints them.
 fn format(args: fmt::Arguments<'_>) -> Result<KVec<u8>> {
     let mut buf = TextBuf { bytes: KVec::new() };

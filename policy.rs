@@ -27,6 +27,7 @@
 
 use kernel::prelude::*;
 
+use crate::grammar::{self, ActionWrite, PolicyLine};
 use crate::names;
 use crate::set::SyscallSet;
 
@@ -312,6 +313,22 @@ impl Rules {
         Ok(())
     }
 
+    /// Clears the rules before `author` writes a whole new policy: no
+    /// denies (dropping a deny is an allow, which counts for everyone),
+    /// the enforcing mode and the default action, the latter two among the
+    /// administrators' rules only when an administrator writes.
+    pub(crate) fn reset(&mut self, author: Author) {
+        self.all.denied = SyscallSet::EMPTY;
+        self.trusted.denied = SyscallSet::EMPTY;
+        self.set_mode(Mode::Enforce, author);
+        self.all.action = DEFAULT_ACTION;
+        self.all.overrides = Overrides::EMPTY;
+        if author == Author::Admin {
+            self.trusted.action = DEFAULT_ACTION;
+            self.trusted.overrides = Overrides::EMPTY;
+        }
+    }
+
     /// Sets the mode that `author` wrote.
     pub(crate) fn set_mode(&mut self, mode: Mode, author: Author) {
         self.all.mode = mode;
@@ -356,6 +373,38 @@ impl Rules {
     pub(crate) fn delegated(&self) -> bool {
         self.all != self.trusted
     }
+}
+
+/// Replaces `rules` by the whole policy `input` that `author` wrote to
+/// `syscalls.policy` (see [`grammar::parse_policy`]): cleared, then each
+/// line applied in order as a write to its own file would be. Every line
+/// parses before any applies, so that syntax errors (`EINVAL`, `ERANGE`)
+/// come before permission errors (`EPERM`), as in the other files. On a
+/// permission error `rules` are left half written: callers work on a copy
+/// (the rules are large for a kernel stack) and keep it only on success.
+pub(crate) fn replace(
+    rules: &mut Rules,
+    parent: Option<&SyscallSet>,
+    author: Author,
+    input: &[u8],
+) -> Result {
+    grammar::parse_policy(input, |_| Ok(()))?;
+    let next = rules;
+    next.reset(author);
+    grammar::parse_policy(input, |line| match *line {
+        PolicyLine::Deny(ref calls) => next.write(parent, Rule::Deny, author, calls),
+        PolicyLine::Allow(ref calls) => next.write(parent, Rule::Allow, author, calls),
+        PolicyLine::Mode(mode) => {
+            next.set_mode(mode, author);
+            Ok(())
+        }
+        PolicyLine::Action(ActionWrite::Default(action)) => {
+            next.set_action(Some(action), None, author)
+        }
+        PolicyLine::Action(ActionWrite::Calls(action, ref calls)) => {
+            next.set_action(action, Some(calls), author)
+        }
+    })
 }
 
 /// The effective set of a cgroup with rules `own` under a parent whose

@@ -270,6 +270,12 @@ show_fn!(
     controller::show_setting,
     Setting::Learn
 );
+show_fn!(
+    policy_show,
+    "policy",
+    controller::show_setting,
+    Setting::Policy
+);
 show_fn!(used_show, "used", controller::show_report, Report::Used);
 show_fn!(
     events_show,
@@ -293,6 +299,12 @@ write_fn!(
     "action",
     controller::write_setting,
     Setting::Action
+);
+write_fn!(
+    policy_write,
+    "policy",
+    controller::write_setting,
+    Setting::Policy
 );
 write_fn!(
     learn_write,
@@ -358,8 +370,9 @@ const fn files<const N: usize>(flags: u32, local: bool) -> [bindings::cftype; N]
     all[5] = cftype("used", flags, used_show, None);
     all[6] = cftype("stat", flags, stat_show, None);
     all[7] = notified(cftype("events", flags, events_show, None), events);
+    all[8] = cftype("policy", flags, policy_show, Some(policy_write));
     if local {
-        all[8] = notified(
+        all[9] = notified(
             cftype("events.local", flags, local_show, None),
             events_local,
         );
@@ -368,11 +381,11 @@ const fn files<const N: usize>(flags: u32, local: bool) -> [bindings::cftype; N]
 }
 
 /// The files on cgroup v1: in every cgroup, the root included.
-static V1_FILES: Files<9> = Files(UnsafeCell::new(files(0, false)));
+static V1_FILES: Files<10> = Files(UnsafeCell::new(files(0, false)));
 
 /// The files on cgroup v2: as v1 has them and `syscalls.events.local`, but
 /// not in the root, as every v2 controller does.
-static V2_FILES: Files<10> = Files(UnsafeCell::new(files(bindings::CFTYPE_NOT_ON_ROOT, true)));
+static V2_FILES: Files<11> = Files(UnsafeCell::new(files(bindings::CFTYPE_NOT_ON_ROOT, true)));
 
 /// The subsystem, under the name `include/linux/cgroup_subsys.h` gives it.
 #[repr(transparent)]

@@ -163,11 +163,14 @@ result "apply --dry-run of Docker's profile, narrowed: its clone rule with argum
 why=
 run "$CTL" apply --dry-run --args widen "$PROFILE" $T/box
 want_rc 0
-want out "echo 'errno 38 clone3' > $T/box/syscalls.action"
-want out "echo 'errno 1' > $T/box/syscalls.action"
-want out "echo 'enforce' > $T/box/syscalls.mode"
-want out "echo 'all' > $T/box/syscalls.deny"
-want out "> $T/box/syscalls.allow"
+# One write of the whole policy: deny all, the allows, the mode, the
+# default action and clone3's own.
+want out "echo 'deny all"
+want_re out "^allow x86_64:0-"
+want out "mode enforce"
+want out "action errno 1"
+want_re out "^action errno 38 .*435"
+want out "' > $T/box/syscalls.policy"
 want err "(SCMP_ACT_ALLOW clone): has argument conditions the controller cannot check; allowed whatever the arguments (widened, --args widen)"
 want err "(SCMP_ACT_ALLOW personality): has argument conditions"
 want err "(SCMP_ACT_ALLOW bpf clone clone3 fanotify_init ...): applies only to a workload with CAP_SYS_ADMIN; skipped"
@@ -178,7 +181,7 @@ want err "not in the x86 tables of Linux 6.12, skipped: recv"
 grep -q 'does not cover' "$W/err" && why="${why}an ABI is not covered; "
 grep -q 's390\|arm_fadvise64_64' "$W/err" && why="${why}names of other machines' rules in the notes; "
 unchanged $T/box "$W/before"
-result "apply --dry-run --args widen of Docker's profile prints the writes (clone3's own errno 38 among them) and its notes (args, caps, unknown names) and changes nothing"
+result "apply --dry-run --args widen of Docker's profile prints the one write of syscalls.policy (clone3's own errno 38 in it) and its notes (args, caps, unknown names) and changes nothing"
 
 # apply: Docker's default profile (deny by default, EPERM: it has no
 # defaultErrnoRet, which runc and crun take as EPERM) with --args widen,
@@ -208,6 +211,46 @@ for c in clone3 unshare setns mount swapon chroot sethostname reboot kexec_load;
 	grep -qx "$c" "$W/denied" || why="${why}$c shows as allowed; "
 done
 result "apply --args widen of Docker's profile: action errno EPERM, clone3's errno ENOSYS; read, execve, clone, ... allowed; mount, unshare, reboot, ... denied"
+
+# apply replaces a policy in one write (syscalls.policy): a task looping
+# on getppid, read, write and futex while Docker's profile and a
+# kill-by-default allowlist of those calls are applied in turn, 100 times
+# each. Both allow the four calls, so none may fail and the task may not
+# die (a deny of all before the allows would kill it or fail its calls).
+why=
+cat > "$W/kill-list.json" <<'JSON'
+{"defaultAction":"SCMP_ACT_KILL_PROCESS",
+ "architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86"],
+ "syscalls":[{"names":["getppid","read","write","futex","rt_sigreturn",
+  "exit_group"],"action":"SCMP_ACT_ALLOW"}]}
+JSON
+mkdir $T/live
+# (A subshell that execs: $! is the loop itself.)
+(exec busybox sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" --loop' \
+	loop $T/live "$HERE/test_policy") > "$W/loop" 2>&1 &
+loop=$!
+# The loop runs once its exec is done: its cgroup holds it.
+for i in $(seq 50); do
+	grep -qx "$loop" $T/live/cgroup.procs 2>/dev/null && break
+	sleep 0.1
+done
+run "$CTL" apply --dry-run "$W/kill-list.json" $T/live
+want out "echo 'deny all"
+want out "/syscalls.policy"
+applied=0
+for i in $(seq 100); do
+	"$CTL" apply --args widen "$PROFILE" $T/live > /dev/null 2>&1 &&
+		"$CTL" apply "$W/kill-list.json" $T/live > "$W/out" 2> "$W/err" &&
+		applied=$((applied + 1))
+done
+[ $applied -eq 100 ] || why="${why}only $applied of 100 rounds of applies succeeded; "
+grep -qx kill $T/live/syscalls.action || why="${why}the last apply did not stand; "
+kill -USR1 $loop
+wait $loop
+rc=$?
+[ $rc -eq 0 ] || why="${why}the looping task ended with status $rc ($(cat "$W/loop")); "
+grep -q '^rounds [1-9][0-9]* failed 0$' "$W/loop" || why="${why}the loop says '$(cat "$W/loop")'; "
+result "apply replaces the policy at once: 100 applies each of Docker's profile and a kill-by-default allowlist under a looping task, none of whose calls failed ($(cat "$W/loop"))"
 
 rm -rf /tmp/syscallsctl-x
 for c in "ls /" "mkdir /tmp/syscallsctl-x" "rmdir /tmp/syscallsctl-x" \
@@ -500,7 +543,7 @@ result "action CG errno EACCES mkdir gives mkdir its own errno, action CG defaul
 
 # Cleanup: every test cgroup (their tasks are gone), the +syscalls and the
 # mount if this test made them.
-rmdir $T/par/kid $T/par $T/box $T/nar $T/sty $T/rec $T/grp $T 2>/dev/null
+rmdir $T/live $T/par/kid $T/par $T/box $T/nar $T/sty $T/rec $T/grp $T 2>/dev/null
 why=
 [ ! -d $T ] || why="$T is left; "
 if [ $enabled -eq 1 ]; then

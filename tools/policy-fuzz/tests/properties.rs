@@ -1591,6 +1591,48 @@ fn trusted_within_all() {
     });
 }
 
+/// What a read of `syscalls.policy` prints, written back by an
+/// administrator to the same cgroup, gives the same rules (and replaces
+/// them whole: a cleared copy comes to the same); a policy that fails
+/// leaves the caller's copy to drop, and the real cgroup as it was.
+#[test]
+fn policy_read_writes_back() {
+    let strategy = (
+        prop_oneof![delegation_scenario(), scenario()],
+        any::<Index>(),
+    );
+    check(
+        "policy_read_writes_back",
+        strategy,
+        |((mkdirs, ops), pick)| {
+            let mut real = Real::new();
+            for p in mkdirs {
+                real.mkdir(p.index(real.len()));
+            }
+            for op in &ops {
+                let _ = real.run(op);
+            }
+            let g = pick.index(real.len());
+            let own = real.rules[g].all;
+            let read = grammar::format_policy(&own.denied, own.mode, own.action, &own.overrides)
+                .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let parent = real.parent[g].map(|p| real.effective[p]);
+            for start in [real.rules[g], Rules::EMPTY] {
+                let mut copy = start;
+                let got = policy::replace(&mut copy, parent.as_ref(), Author::Admin, &read);
+                prop_assert_eq!(got, Ok(()), "cgroup {} policy {}", g, text(&read));
+                prop_assert!(
+                    copy.all == own && copy.trusted == own,
+                    "cgroup {}: policy {} wrote back other rules",
+                    g,
+                    text(&read)
+                );
+            }
+            Ok(())
+        },
+    );
+}
+
 /// Writes by administrators alone, of every file, leave the
 /// administrators' rules equal to everyone's and no cgroup delegated.
 #[test]

@@ -21,6 +21,9 @@ pub fn plan_policy(
     policy: &Policy,
     notes: &mut Vec<String>,
 ) -> Result<Vec<Write>> {
+    if read_optional(files, "syscalls.policy")?.is_some() {
+        return plan_whole_policy(files, policy, notes);
+    }
     let parent = files.parent_denied()?;
     let mut writes = Vec::new();
     match read_actions(files)? {
@@ -81,6 +84,59 @@ pub fn plan_policy(
         writes.push(Write::new("syscalls.allow", c));
     }
     Ok(writes)
+}
+
+/// The one write to `syscalls.policy` that replaces the cgroup's own
+/// policy by `policy` at once: its denies (`deny all` for a deny-by-default
+/// profile, which covers the calls of later kernels too), the allows, the
+/// mode, the default action and those of particular calls. No call that
+/// both the old and the new policy allow fails on the way, and undoing it
+/// is one write of what the file read before.
+fn plan_whole_policy(
+    files: &dyn Files,
+    policy: &Policy,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Write>> {
+    let parent = files.parent_denied()?;
+    let allowed = policy.denied.complement().without_outside_rules();
+    let blocked = allowed.intersect(&parent);
+    if !blocked.is_empty() {
+        notes.push(format!(
+            "the parent cgroup denies calls the policy allows; they stay denied: {}",
+            describe(&blocked)
+        ));
+    }
+    let mut text = String::new();
+    if policy.deny_by_default {
+        text.push_str("deny all\n");
+        let allow = allowed.minus(&parent).exact_items();
+        if !allow.is_empty() {
+            text.push_str(&format!("allow {}\n", allow.join(",")));
+        }
+    } else {
+        let deny = policy.denied.without_outside_rules().exact_items();
+        text.push_str(&format!("deny {}\n", deny.join(",")));
+    }
+    text.push_str(if policy.log {
+        "mode log\n"
+    } else {
+        "mode enforce\n"
+    });
+    text.push_str(&format!("action {}\n", policy.action));
+    for (action, calls) in &policy.per_call {
+        text.push_str(&format!(
+            "action {action} {}\n",
+            calls.exact_items().join(",")
+        ));
+    }
+    if text.len() > WRITE_MAX {
+        return Err(Error(format!(
+            "{}: the policy takes {} bytes, more than one write holds ({WRITE_MAX})",
+            files.path("syscalls.policy"),
+            text.len()
+        )));
+    }
+    Ok(vec![Write::new("syscalls.policy", text)])
 }
 
 /// The writes of `items` (names, numbers, ranges, `all`, `@group`s) to
@@ -192,6 +248,38 @@ mod tests {
         );
         let shown = show_writes(&cg, &writes[2..3]);
         assert!(shown.starts_with("echo 'all' > /") && shown.ends_with("/syscalls.deny\n"));
+    }
+
+    #[test]
+    fn a_kernel_with_a_policy_file_gets_one_write_and_one_undo() {
+        let mut cg = FakeCgroup::new("rmdir", "ptrace");
+        let old = "deny x86_64:84,ia32:40\nmode enforce\naction errno ENOSYS";
+        std::fs::write(cg.dir.path().join("syscalls.policy"), format!("{old}\n")).unwrap();
+        let mut notes = Vec::new();
+        let writes = plan_policy(&cg, &policy(ALLOW_LIST), &mut notes).unwrap();
+        assert_eq!(
+            writes,
+            [Write::new(
+                "syscalls.policy",
+                "deny all\nallow x86_64:0-1,x86_64:83,ia32:3-4,ia32:39\nmode enforce\n\
+                 action errno 1\n"
+            )]
+        );
+        assert_eq!(
+            notes,
+            ["the parent cgroup denies calls the policy allows; they stay denied: ptrace"]
+        );
+        apply(&mut cg, &writes).unwrap();
+        assert_eq!(cg.file("syscalls.policy"), writes[0].content);
+        // A refused replace is undone by writing back what the file read.
+        std::fs::write(cg.dir.path().join("syscalls.policy"), format!("{old}\n")).unwrap();
+        cg.refuse = vec![(cg.log.len(), libc::EPERM)];
+        let e = apply(&mut cg, &writes).unwrap_err().0;
+        assert!(e.contains("syscalls.policy: the kernel refused"), "{e}");
+        assert!(e.ends_with("; the cgroup was left as it was"), "{e}");
+        assert_eq!(cg.file("syscalls.policy"), old);
+        let last = cg.log.last().unwrap();
+        assert_eq!(*last, Write::new("syscalls.policy", old));
     }
 
     #[test]
