@@ -10,12 +10,13 @@ use kernel::prelude::*;
 
 use crate::abi::Abi;
 use crate::grammar::{
-    format_actions, format_policy, format_stat, parse_action_write, parse_mode, parse_switch,
-    ActionWrite, TextBuf,
+    format_actions, format_arm, format_policy, format_stat, parse_action_write, parse_arm,
+    parse_mode, parse_switch, ActionWrite, TextBuf,
 };
 use crate::kunit::{kunit_suite, Test};
 use crate::policy::{
-    combine, replace, Action, Author, Decision, Mode, Overrides, OwnRules, Rules, MAX_OVERRIDES,
+    combine, replace, unarmed_judge, Action, Arm, Author, Decision, Mode, Overrides, OwnRules,
+    Rules, MAX_OVERRIDES,
 };
 use crate::tests::{nr, own_of, set_of};
 
@@ -350,11 +351,62 @@ fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
     );
 }
 
+fn who_judges_a_task_that_is_not_armed(t: &mut Test) {
+    use Arm::{Exec, Inherit, Now};
+    let cases: [(&[Arm], Option<usize>); 9] = [
+        (&[Inherit], Some(0)),
+        (&[Now, Inherit], Some(0)),
+        (&[Exec], None),
+        (&[Exec, Inherit], Some(1)),
+        (&[Inherit, Exec, Inherit], Some(2)),
+        (&[Inherit, Exec, Now], Some(2)),
+        (&[Now, Exec, Inherit], Some(0)),
+        (&[Exec, Now, Exec, Inherit], Some(1)),
+        (&[Inherit, Exec, Inherit, Exec, Inherit], Some(4)),
+    ];
+    for (arms, want) in cases {
+        let got = unarmed_judge(arms.iter().copied());
+        t.check(
+            got == want,
+            format_args!("levels {arms:?}, nearest first: expected {want:?}, got {got:?}"),
+        );
+        // Never a level below one that says exec.
+        if let (Some(up), Some(exec)) = (got, arms.iter().position(|&a| a == Exec)) {
+            t.check(
+                up > exec || arms[..=up].contains(&Now),
+                format_args!("levels {arms:?}: {up} levels up judges below an exec"),
+            );
+        }
+    }
+    for (text, want) in [
+        (&b"inherit"[..], Ok(Inherit)),
+        (b"now\n", Ok(Now)),
+        (b" exec ", Ok(Exec)),
+        (b"Exec", Err(EINVAL)),
+        (b"exec now", Err(EINVAL)),
+        (b"", Err(EINVAL)),
+    ] {
+        let got = parse_arm(text);
+        t.check(
+            got == want,
+            format_args!("{text:?}: expected {want:?}, got {got:?}"),
+        );
+    }
+    for arm in [Inherit, Now, Exec] {
+        let back = format_arm(arm).map(|text| parse_arm(&text));
+        t.check(
+            matches!(back, Ok(Ok(a)) if a == arm) && Arm::decode(arm as u8) == arm,
+            format_args!("{arm:?} must read back"),
+        );
+    }
+}
+
 kunit_suite!(
     "syscalls_cgroup_actions",
     [
         the_strictest_decision_wins,
         a_policy_replaces_the_own_rules_in_one_write,
+        who_judges_a_task_that_is_not_armed,
         own_rules_decide_by_mode_then_action,
         actions_for_particular_calls,
         decisions_survive_their_encoding,

@@ -16,6 +16,8 @@
 //! C headers: [`include/linux/syscalls_cgroup.h`](srctree/include/linux/syscalls_cgroup.h),
 //! [`include/linux/restart_block.h`](srctree/include/linux/restart_block.h)
 
+use core::sync::atomic::{AtomicUsize, Ordering};
+
 use kernel::bindings;
 use kernel::ffi::c_long;
 use kernel::task::Task;
@@ -65,6 +67,19 @@ impl Current {
             && unsafe { (*self.task).thread_info.status } & bindings::TS_COMPAT != 0
     }
 
+    /// Whether current is armed: it made an `execve()` in a cgroup that
+    /// waits for one, or descends from a task that did (`syscalls.arm`).
+    fn armed(&self) -> bool {
+        is_armed(self.task())
+    }
+
+    /// Arms current: the cgroups that wait for an exec judge it from now on.
+    fn arm(&self) {
+        // SAFETY: As in `armed`.
+        let flags = unsafe { AtomicUsize::from_ptr(&raw mut (*self.task).atomic_flags) };
+        flags.fetch_or(ARMED, Ordering::Relaxed);
+    }
+
     /// The objective credentials of current, valid while it runs.
     fn objective(&self) -> *const bindings::cred {
         // SAFETY: By the type invariant `task` is current, which is alive;
@@ -105,11 +120,24 @@ impl Current {
         if look.learning && !restart {
             group.learn(abi, idx);
         }
+        // A task that is not armed yet is judged by the levels above those
+        // that wait for its exec (`syscalls.arm`), and its denials are
+        // theirs.
+        let (judge, look) = if group::any_waits_for_exec() && !self.armed() {
+            match group.judge_of_unarmed() {
+                Some(judge) if core::ptr::eq(judge, group) => (group, look),
+                // SAFETY: `rcu` keeps the judge alive, an ancestor of `group`.
+                Some(judge) => (judge, unsafe { judge.look(abi, idx, task) }),
+                None => return Outcome::Run,
+            }
+        } else {
+            (group, look)
+        };
         // A restart is judged as the call it continues, in that call's ABI.
         let (abi, idx, made, look) = if restart {
             match self.restarted() {
                 // SAFETY: As above.
-                Some((abi, idx, made)) => (abi, idx, made, unsafe { group.look(abi, idx, task) }),
+                Some((abi, idx, made)) => (abi, idx, made, unsafe { judge.look(abi, idx, task) }),
                 None => return Outcome::Run,
             }
         } else {
@@ -120,10 +148,10 @@ impl Current {
         if decision == Decision::Allow {
             return Outcome::Run;
         }
-        if group.count_denial(abi, idx) {
-            report::queue_notification(group);
+        if judge.count_denial(abi, idx) {
+            report::queue_notification(judge);
         }
-        let denial = Denial::new(group, abi, idx, made, decision);
+        let denial = Denial::new(judge, abi, idx, made, decision);
         drop(rcu);
         if let Some(denial) = denial {
             denial.emit();
@@ -180,6 +208,45 @@ impl Current {
         let made = restart.syscall_nr as i64;
         self.classify(made, restart.syscall_compat)
             .map(|(abi, idx)| (abi, idx, made as u32))
+    }
+}
+
+/// Whether `task` is armed (see [`syscalls_cgroup_execve`]).
+pub(crate) fn is_armed(task: &Task) -> bool {
+    let task = (task as *const Task)
+        .cast_mut()
+        .cast::<bindings::task_struct>();
+    // SAFETY: `task` is alive while borrowed; its `atomic_flags` is a word
+    // that C changes with atomic bit operations only.
+    let flags = unsafe { AtomicUsize::from_ptr(&raw mut (*task).atomic_flags) };
+    flags.load(Ordering::Relaxed) & ARMED != 0
+}
+
+/// `PFA_SYSCALLS_ARMED` of `<linux/sched.h>`, as a mask of `atomic_flags`.
+const ARMED: usize = 1 << bindings::PFA_SYSCALLS_ARMED;
+
+/// Called by current once its `execve()` succeeded: it is armed if its
+/// cgroup waits for an exec, and stays so for life, wherever it moves, and
+/// so do the tasks it creates (they copy `atomic_flags`).
+#[no_mangle]
+pub extern "C" fn syscalls_cgroup_execve() {
+    if !group::any_waits_for_exec() {
+        return;
+    }
+    // SAFETY: `get_current()` has no preconditions.
+    let task = unsafe { bindings::get_current() };
+    // INVARIANT: `get_current()` is current, which made a system call.
+    let current = Current { task };
+    if current.armed() {
+        return;
+    }
+    let waits = {
+        let _rcu = RcuGuard::new();
+        // SAFETY: `_rcu` keeps the group alive while it is used here.
+        unsafe { Group::of_task(current.task()) }.waits_for_exec()
+    };
+    if waits {
+        current.arm();
     }
 }
 

@@ -8,7 +8,7 @@ use kernel::prelude::*;
 use crate::cred::Identity;
 use crate::grammar::{self, ActionWrite};
 use crate::group::{Group, Writer};
-use crate::policy::{self, Author, Decision, Rule, Rules};
+use crate::policy::{self, Arm, Author, Decision, Rule, Rules};
 
 /// A file of the controller, other than `syscalls.allow` and `syscalls.deny`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub(crate) enum Setting {
     Learn,
     /// `syscalls.policy`: the cgroup's whole own policy, replaced at once.
     Policy,
+    /// `syscalls.arm`: `inherit`, `now` or `exec`.
+    Arm,
 }
 
 /// A read-only file of the controller.
@@ -34,6 +36,8 @@ pub(crate) enum Report {
     Stat,
     /// `syscalls.used`: the calls made while learning.
     Used,
+    /// `syscalls.unarmed`: the tasks that the cgroup's rules wait for.
+    Unarmed,
 }
 
 /// A new cgroup starts with its parent's effective set and no rules. It
@@ -142,6 +146,7 @@ pub(crate) fn bind(root: &Group) {
     }
     // Turning learning off allocates nothing, and cannot fail.
     let _ = w.set_learn(root, false);
+    root.set_arm(Arm::Inherit);
     // The walk itself does not fail. The delegatees go last, as in
     // `commit`.
     let _ = propagate(&mut w, root);
@@ -205,6 +210,16 @@ pub(crate) fn write_setting(
             w.set_learn(group, learn)?;
             return propagate(&mut w, group);
         }
+        Setting::Arm => {
+            let arm = grammar::parse_arm(input)?;
+            // A delegatee may defer its own rules, never the
+            // administrators' of the same cgroup.
+            if arm == Arm::Exec && author != Author::Admin && !rules.trusted.denied.is_empty() {
+                return Err(EPERM);
+            }
+            group.set_arm(arm);
+            return Ok(());
+        }
         Setting::Policy => {
             let parent = group.parent().map(|p| w.effective(p));
             policy::replace(&mut rules, parent.as_ref(), author, input)?;
@@ -245,6 +260,7 @@ pub(crate) fn show_setting(group: &Group, setting: Setting) -> Result<KVec<u8>> 
         Setting::Mode => grammar::format_mode(rules.all.mode),
         Setting::Action => grammar::format_actions(rules.all.action, &rules.all.overrides),
         Setting::Learn => grammar::format_switch(learn),
+        Setting::Arm => grammar::format_arm(group.arm()),
         Setting::Policy => grammar::format_policy(
             &rules.all.denied,
             rules.all.mode,
@@ -269,6 +285,10 @@ pub(crate) fn show_report(group: &Group, report: Report) -> Result<KVec<u8>> {
             let mut used = group.used();
             used.subtract(&crate::names::outside_rules());
             grammar::format_set(&used)
+        }
+        Report::Unarmed => {
+            let ids = group.unarmed_tasks()?;
+            grammar::format_ids(ids.iter().copied())
         }
     }
 }

@@ -21,7 +21,7 @@ use kernel::prelude::*;
 
 use crate::abi::Abi;
 use crate::names;
-use crate::policy::{Action, Mode, Overrides, MAX_ERRNO};
+use crate::policy::{Action, Arm, Mode, Overrides, MAX_ERRNO};
 use crate::set::SyscallSet;
 
 /// Parses a whole write into the set of calls it names.
@@ -387,6 +387,37 @@ pub(crate) fn format_policy(
         Ok(())
     };
     write().map_err(|_| ENOMEM)?;
+    Ok(buf.bytes)
+}
+
+/// Parses a write to `syscalls.arm`.
+pub(crate) fn parse_arm(input: &[u8]) -> Result<Arm> {
+    match one_word(input)? {
+        b"inherit" => Ok(Arm::Inherit),
+        b"now" => Ok(Arm::Now),
+        b"exec" => Ok(Arm::Exec),
+        _ => Err(EINVAL),
+    }
+}
+
+/// What a read of `syscalls.arm` prints.
+pub(crate) fn format_arm(arm: Arm) -> Result<KVec<u8>> {
+    format(format_args!(
+        "{}\n",
+        match arm {
+            Arm::Inherit => "inherit",
+            Arm::Now => "now",
+            Arm::Exec => "exec",
+        }
+    ))
+}
+
+/// What a read of `syscalls.unarmed` prints: a thread ID a line.
+pub(crate) fn format_ids(ids: impl Iterator<Item = i32>) -> Result<KVec<u8>> {
+    let mut buf = TextBuf { bytes: KVec::new() };
+    for id in ids {
+        writeln!(buf, "{id}").map_err(|_| ENOMEM)?;
+    }
     Ok(buf.bytes)
 }
 

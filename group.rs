@@ -12,7 +12,9 @@
 
 use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{
+    AtomicBool, AtomicPtr, AtomicU16, AtomicU64, AtomicU8, AtomicUsize, Ordering,
+};
 
 use kernel::alloc::flags::GFP_KERNEL_ACCOUNT;
 use kernel::alloc::{flags, KVBox};
@@ -22,7 +24,7 @@ use kernel::{bindings, container_of, new_mutex, prelude::*, task::Task, types::O
 use crate::abi::Abi;
 use crate::cred::{self, Identity};
 use crate::names;
-use crate::policy::{self, Decision, Rules};
+use crate::policy::{self, Arm, Decision, Rules};
 use crate::report::RateLimit;
 use crate::set::{SyscallSet, BITS, WORDS};
 use crate::sync::{seqlock_read, seqlock_write, smp_mb, RcuGuard, StaticMutex, StaticMutexGuard};
@@ -44,6 +46,17 @@ const _: () = {
 /// Serialises every writer of rules and effective sets, and the coming
 /// and going of cgroups, so that a change reaches the whole subtree at once.
 static WRITERS: StaticMutex = StaticMutex::new();
+
+/// How many cgroups say `exec` in `syscalls.arm`: while none does, no task
+/// is judged as unarmed, and neither the denied path nor an exec looks
+/// further.
+static WAITING_FOR_EXEC: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether a cgroup says `exec` in `syscalls.arm`.
+#[inline]
+pub(crate) fn any_waits_for_exec() -> bool {
+    WAITING_FOR_EXEC.load(Ordering::Relaxed) != 0
+}
 
 /// How many delegatees with different powers may write rules in one
 /// cgroup.
@@ -199,6 +212,8 @@ pub(crate) struct Group {
     log_limit: RateLimit,
     /// Between `css_online` and `css_offline`: updates must reach it.
     online: AtomicBool,
+    /// `syscalls.arm`: an [`Arm`], encoded.
+    arm: AtomicU8,
     calls: LazyCalls,
     #[pin]
     own: Mutex<Own>,
@@ -237,6 +252,7 @@ impl Group {
             notified: AtomicUsize::new(0),
             log_limit: RateLimit::new(),
             online: AtomicBool::new(false),
+            arm: AtomicU8::new(Arm::Inherit as u8),
             calls: LazyCalls::new(),
             own <- new_mutex!(
                 Own {
@@ -632,9 +648,52 @@ impl Group {
         self.online.load(Ordering::Acquire)
     }
 
-    /// The group leaves: updates need not reach it any more.
+    /// The group leaves: updates need not reach it any more, and it no
+    /// longer waits for an exec.
     pub(crate) fn set_offline(&self) {
         self.online.store(false, Ordering::Release);
+        self.set_arm(Arm::Inherit);
+    }
+
+    /// The group's own `syscalls.arm`.
+    pub(crate) fn arm(&self) -> Arm {
+        Arm::decode(self.arm.load(Ordering::Acquire))
+    }
+
+    /// Sets the group's own `syscalls.arm`: in force for the next call of
+    /// every task (the system call path reads it there).
+    pub(crate) fn set_arm(&self, arm: Arm) {
+        let was = Arm::decode(self.arm.swap(arm as u8, Ordering::AcqRel));
+        match (was == Arm::Exec, arm == Arm::Exec) {
+            (false, true) => WAITING_FOR_EXEC.fetch_add(1, Ordering::AcqRel),
+            (true, false) => WAITING_FOR_EXEC.fetch_sub(1, Ordering::AcqRel),
+            _ => 0,
+        };
+    }
+
+    /// The group whose rules judge a task of this group that is not armed
+    /// (has made no `execve()` in a cgroup that waits for one), by
+    /// [`policy::unarmed_judge`]; `None` when every level waits.
+    ///
+    /// Under RCU or another reference that keeps the group alive, as its
+    /// ancestors are with it.
+    pub(crate) fn judge_of_unarmed(&self) -> Option<&Group> {
+        let up = policy::unarmed_judge(self.ancestors().map(Group::arm))?;
+        self.ancestors().nth(up)
+    }
+
+    /// The group, then its parent, and so on up to the root.
+    fn ancestors(&self) -> impl Iterator<Item = &Group> {
+        core::iter::successors(Some(self), |g| g.parent())
+    }
+
+    /// Whether a task of the group that is not armed is judged by other
+    /// rules than the group's: the group waits for an exec.
+    pub(crate) fn waits_for_exec(&self) -> bool {
+        any_waits_for_exec()
+            && !self
+                .judge_of_unarmed()
+                .is_some_and(|j| core::ptr::eq(j, self))
     }
 
     /// The group's effective set, as its files show it.
@@ -733,6 +792,64 @@ impl Group {
                 true
             })
         }
+    }
+
+    /// Calls `f` on each task of the group itself (not of its descendants).
+    /// `f` must not sleep.
+    fn for_each_task(&self, mut f: impl FnMut(&Task)) {
+        let mut it = MaybeUninit::<bindings::css_task_iter>::zeroed();
+        // SAFETY: `it` is a task iterator for `css_task_iter_start()` to
+        // fill; the css is alive while its group is borrowed.
+        unsafe { bindings::css_task_iter_start(self.css(), 0, it.as_mut_ptr()) };
+        loop {
+            // SAFETY: `it` was started above and is not ended yet.
+            let task = unsafe { bindings::css_task_iter_next(it.as_mut_ptr()) };
+            if task.is_null() {
+                break;
+            }
+            // SAFETY: The iterator holds a reference to the task it returned
+            // until the next call; `Task` is transparent.
+            f(unsafe { &*task.cast::<Task>() });
+        }
+        // SAFETY: Ends the iteration started above.
+        unsafe { bindings::css_task_iter_end(it.as_mut_ptr()) };
+    }
+
+    /// The thread IDs, in the reader's PID namespace, of the user tasks of
+    /// the group that its rules do not judge yet: it waits for an exec and
+    /// they are not armed. Empty when the group does not wait.
+    pub(crate) fn unarmed_tasks(&self) -> Result<KVec<i32>> {
+        let mut ids = KVec::new();
+        if !self.waits_for_exec() {
+            return Ok(ids);
+        }
+        let mut result = Ok(());
+        self.for_each_task(|task| {
+            let t = (task as *const Task)
+                .cast_mut()
+                .cast::<bindings::task_struct>();
+            // SAFETY: `t` is alive while borrowed; the flags are read once,
+            // its pid through the kernel's own lookup, in the namespace of
+            // the reader (current) for a null namespace.
+            let (flags, id) = unsafe {
+                (
+                    (*t).flags,
+                    bindings::__task_pid_nr_ns(
+                        t,
+                        bindings::pid_type_PIDTYPE_PID,
+                        core::ptr::null_mut(),
+                    ),
+                )
+            };
+            if flags & bindings::PF_KTHREAD == 0
+                && !crate::check::is_armed(task)
+                && id > 0
+                && result.is_ok()
+            {
+                result = ids.push(id, GFP_KERNEL).map_err(Error::from);
+            }
+        });
+        result.map(|()| ids)
     }
 
     /// The delayed work that notifies the events files.
@@ -975,22 +1092,7 @@ impl Writer {
     /// Sets the work bit on every user task of the group, so that its next
     /// system call is checked.
     pub(crate) fn mark_tasks(&mut self, group: &Group) {
-        let mut it = MaybeUninit::<bindings::css_task_iter>::zeroed();
-        // SAFETY: `it` is a task iterator for `css_task_iter_start()` to
-        // fill; the css is alive while its group is borrowed.
-        unsafe { bindings::css_task_iter_start(group.css(), 0, it.as_mut_ptr()) };
-        loop {
-            // SAFETY: `it` was started above and is not ended yet.
-            let task = unsafe { bindings::css_task_iter_next(it.as_mut_ptr()) };
-            if task.is_null() {
-                break;
-            }
-            // SAFETY: The iterator holds a reference to the task it returned
-            // until the next call; `Task` is transparent.
-            mark_task(unsafe { &*task.cast::<Task>() });
-        }
-        // SAFETY: Ends the iteration started above.
-        unsafe { bindings::css_task_iter_end(it.as_mut_ptr()) };
+        group.for_each_task(mark_task);
     }
 }
 

@@ -198,6 +198,51 @@ impl PartialEq for Overrides {
 
 impl Eq for Overrides {}
 
+/// When a cgroup's rules start to judge a task: `syscalls.arm`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Arm {
+    /// As the parent: what a new cgroup says, and the root.
+    Inherit = 0,
+    /// At once, whatever an ancestor says.
+    Now = 1,
+    /// From the task's next `execve()` in the cgroup (or a descendant) on;
+    /// the rules of the levels above still judge it meanwhile.
+    Exec = 2,
+}
+
+impl Arm {
+    /// The setting stored as `value`: unknown values are `Now`.
+    pub(crate) fn decode(value: u8) -> Arm {
+        match value {
+            0 => Arm::Inherit,
+            2 => Arm::Exec,
+            _ => Arm::Now,
+        }
+    }
+}
+
+/// Which level judges a task that is not armed, of a cgroup whose own
+/// setting and its ancestors' are `arms`, nearest first, up to the root:
+/// how many levels up it is (`0`, the cgroup itself, when it does not
+/// wait for an exec), or `None` when every level up to the root waits. A
+/// level that says `exec` defers itself and the levels below it, one that
+/// says `now` ends the deferring for itself and below, and `inherit`
+/// follows its parent: so no setting ever defers a level above it.
+pub(crate) fn unarmed_judge(arms: impl Iterator<Item = Arm>) -> Option<usize> {
+    let mut judge = 0;
+    let mut levels = 0;
+    for (depth, arm) in arms.enumerate() {
+        levels = depth + 1;
+        match arm {
+            Arm::Now => break,
+            Arm::Exec => judge = depth + 1,
+            Arm::Inherit => (),
+        }
+    }
+    (judge < levels || judge == 0).then_some(judge)
+}
+
 /// A cgroup's own rules.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct OwnRules {

@@ -276,6 +276,13 @@ show_fn!(
     controller::show_setting,
     Setting::Policy
 );
+show_fn!(arm_show, "arm", controller::show_setting, Setting::Arm);
+show_fn!(
+    unarmed_show,
+    "unarmed",
+    controller::show_report,
+    Report::Unarmed
+);
 show_fn!(used_show, "used", controller::show_report, Report::Used);
 show_fn!(
     events_show,
@@ -300,6 +307,7 @@ write_fn!(
     controller::write_setting,
     Setting::Action
 );
+write_fn!(arm_write, "arm", controller::write_setting, Setting::Arm);
 write_fn!(
     policy_write,
     "policy",
@@ -371,8 +379,10 @@ const fn files<const N: usize>(flags: u32, local: bool) -> [bindings::cftype; N]
     all[6] = cftype("stat", flags, stat_show, None);
     all[7] = notified(cftype("events", flags, events_show, None), events);
     all[8] = cftype("policy", flags, policy_show, Some(policy_write));
+    all[9] = cftype("arm", flags, arm_show, Some(arm_write));
+    all[10] = cftype("unarmed", flags, unarmed_show, None);
     if local {
-        all[9] = notified(
+        all[11] = notified(
             cftype("events.local", flags, local_show, None),
             events_local,
         );
@@ -381,11 +391,11 @@ const fn files<const N: usize>(flags: u32, local: bool) -> [bindings::cftype; N]
 }
 
 /// The files on cgroup v1: in every cgroup, the root included.
-static V1_FILES: Files<10> = Files(UnsafeCell::new(files(0, false)));
+static V1_FILES: Files<12> = Files(UnsafeCell::new(files(0, false)));
 
 /// The files on cgroup v2: as v1 has them and `syscalls.events.local`, but
 /// not in the root, as every v2 controller does.
-static V2_FILES: Files<11> = Files(UnsafeCell::new(files(bindings::CFTYPE_NOT_ON_ROOT, true)));
+static V2_FILES: Files<13> = Files(UnsafeCell::new(files(bindings::CFTYPE_NOT_ON_ROOT, true)));
 
 /// The subsystem, under the name `include/linux/cgroup_subsys.h` gives it.
 #[repr(transparent)]

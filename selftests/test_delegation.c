@@ -1080,6 +1080,65 @@ cleanup:
 	return ret;
 }
 
+/* ---- syscalls.arm: what a delegatee may defer ---- */
+
+/*
+ * A task of CG_SUB that is not armed (it made no exec there): the
+ * delegatee's deny of getpgrp waits for its exec, the administrator's deny
+ * of getsid at the delegation point does not.
+ */
+static int unarmed_task_is_judged_above(void *arg)
+{
+	long pgrp = syscall3(SYS_getpgrp, 0, 0, 0);
+
+	return expect_result("getpgrp, which the delegatee's waiting cgroup denies",
+			     pgrp > 0 ? 0 : pgrp, 0) &&
+	       expect_result("getsid, which the delegation point denies",
+			     syscall3(SYS_getsid, 0, 0, 0), -ENOSYS) ?
+		       KSFT_PASS : KSFT_FAIL;
+}
+
+static int delegatee_cannot_defer_an_administrators_deny(void *arg)
+{
+	if (!become_delegatee())
+		return KSFT_FAIL;
+	return cg_write_expect(CG_SUB, "syscalls.arm", "exec", -EPERM) ?
+		       KSFT_PASS : KSFT_FAIL;
+}
+
+static int test_delegatee_arm_never_defers_an_ancestor(void)
+{
+	static const char *const sub[] = { CG_SUB, NULL };
+	static const struct delegatee_write wait[] = {
+		{ CG_SUB, "syscalls.deny", "getpgrp" },
+		{ CG_SUB, "syscalls.arm", "exec" }, { NULL }
+	};
+	static const struct delegatee_write now[] = {
+		{ CG_SUB, "syscalls.arm", "now" }, { NULL }
+	};
+	int ret = KSFT_FAIL;
+
+	if (delegate() || cg_deny(CG_POINT, "getsid") ||
+	    run_as_delegatee(delegatee_makes, (void *)sub) != KSFT_PASS ||
+	    run_delegatee_writes(wait) != KSFT_PASS ||
+	    run_in_cgroup(CG_SUB, unarmed_task_is_judged_above, NULL) != KSFT_PASS)
+		goto cleanup;
+	/*
+	 * With an administrator's deny among CG_SUB's own rules, the delegatee
+	 * may end the waiting but not start it again.
+	 */
+	if (run_delegatee_writes(now) != KSFT_PASS || cg_deny(CG_SUB, "rmdir") ||
+	    run_as_delegatee(delegatee_cannot_defer_an_administrators_deny,
+			     NULL) != KSFT_PASS ||
+	    !cg_read_expect(CG_SUB, "syscalls.arm", "now") ||
+	    !cg_write_expect(CG_SUB, "syscalls.arm", "exec", 0))
+		goto cleanup;
+	ret = KSFT_PASS;
+cleanup:
+	cg_destroy(CG_POINT);
+	return ret;
+}
+
 static const struct syscalls_test tests[] = {
 	T(test_delegatee_denies_and_allows_below_the_delegation_point),
 	T(test_delegatee_cannot_allow_what_an_ancestor_denies),
@@ -1095,6 +1154,7 @@ static const struct syscalls_test tests[] = {
 	T(test_delegatee_pays_for_its_cgroups_in_its_memory_cgroup),
 	T(test_deny_through_an_unprivileged_opener_is_a_delegatees),
 	T(test_deny_by_an_unprivileged_writer_is_a_delegatees),
+	T(test_delegatee_arm_never_defers_an_ancestor),
 };
 
 /*
