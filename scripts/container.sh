@@ -92,6 +92,11 @@ cp /bin/busybox "$R/bin/busybox"
 for a in $(/bin/busybox --list); do
 	[ "$a" = busybox ] || ln -sf busybox "$R/bin/$a"
 done
+# The entrypoint of the test's bundles made at creation: its first system
+# call is unshare(0) (selftests/first_unshare.c, without a C library).
+gcc -O2 -static -nostdlib -fno-stack-protector -fno-builtin \
+	-o "$R/first_unshare" "$REPO/selftests/first_unshare.c" ||
+	die "cannot build selftests/first_unshare.c"
 echo 'root:x:0:0:root:/:/bin/sh' > "$R/etc/passwd"
 echo 'root:x:0:' > "$R/etc/group"
 

@@ -5,7 +5,11 @@
 # with a busybox rootfs in the cgroup /box/ctr; while the container runs,
 # syscallsctl denies mkdir in its cgroup and the container's next mkdir fails
 # with ENOSYS; with the cgroup's action set to errno EPERM, it fails with
-# EPERM; allowed again, its mkdir works, and the container never restarted. Prints TAP, and between the results "# " lines that tell the
+# EPERM; allowed again, its mkdir works, and the container never restarted.
+# Then Docker's profile at creation, through the bundle's
+# linux.resources.unified: with syscalls.arm=exec crun's own setup runs and
+# the program's first call is judged; with syscalls.arm=now the container
+# cannot start. Prints TAP, and between the results "# " lines that tell the
 # story; with the argument --demo (`make demo-container`) these lines go
 # without the "# ".
 #
@@ -186,6 +190,79 @@ now=$(state pid)
 starts=$(grep -c '^container: pid' "$LOG")
 check "the container's init (pid ${pid:-none}) never restarted" \
 	[ -n "$pid" -a "$now" = "$pid" -a "$starts" -eq 1 -a "$(state status)" = running ]
+
+# at_creation ID ARM: a bundle in /tmp/ID like the first, whose process is
+# /first_unshare, in the cgroup /box/ID, with Docker's profile (translated
+# by syscallsctl policy) and syscalls.arm=ARM in linux.resources.unified:
+# crun writes both into the cgroup it creates, before the container's
+# process goes on from joining it. Runs it detached; its output in
+# /tmp/ID.log.
+at_creation() {
+	b=/tmp/$1
+	rm -rf "$b"
+	mkdir -p "$b"
+	ln -s "$O/bundle/rootfs" "$b/rootfs"
+	text=$(syscallsctl policy --args widen "$PROFILE" 2>/dev/null | awk '{ printf "%s\\\\n", $0 }')
+	sed -e 's|"args": \[.*\],|"args": [ "/first_unshare" ],|' \
+		-e "s|\"hostname\": \"box\"|\"hostname\": \"$1\"|" \
+		-e "s|\"cgroupsPath\": \"/box/ctr\",|\"cgroupsPath\": \"/box/$1\", \"resources\": { \"unified\": { \"syscalls.arm\": \"$2\", \"syscalls.policy\": \"$text\" } },|" \
+		"$O/bundle/config.json" > "$b/config.json"
+	printf '%s$ crun run --no-pivot -d --bundle %s %s   # unified: syscalls.arm=%s, syscalls.policy=<Docker'"'"'s profile>\n' \
+		"$P" "$b" "$1" "$2"
+	crun run --no-pivot -d --bundle "$b" "$1" > "/tmp/$1.log" 2>&1
+}
+
+# first_line ID: waits for the first line of container ID's process.
+first_line() {
+	t=0
+	while ! grep -q '^unshare: ' "/tmp/$1.log" 2>/dev/null; do
+		t=$((t + 1))
+		[ $t -le $((WAIT * 5)) ] || return 1
+		sleep 0.2
+	done
+	grep '^unshare: ' "/tmp/$1.log"
+}
+
+# gone ID: kills and deletes container ID.
+gone() {
+	crun kill "$1" KILL > /dev/null 2>&1
+	t=0
+	while crun state "$1" 2>/dev/null | grep -q '"running"' && [ $t -lt $((WAIT * 5)) ]; do
+		t=$((t + 1))
+		sleep 0.2
+	done
+	crun delete -f "$1" > /dev/null 2>&1
+	rm -rf "/tmp/$1" "/tmp/$1.log"
+}
+
+PROFILE=${SYSCALLSCTL_DOCKER_PROFILE:-/selftests/syscallsctl/docker-default.json}
+say "A profile at creation. Docker's profile denies mount, sethostname and
+${P}unshare; crun mounts and sets the host name in the container's cgroup
+${P}before it executes the container's program. With syscalls.arm=exec the
+${P}profile judges from that exec on: the program's first call, unshare(0),
+${P}fails with the profile's EPERM, and nothing was denied before."
+at_creation ctr2 exec
+rc=$?
+line=$(first_line ctr2)
+show /tmp/ctr2.log
+run cat $MNT/box/ctr2/syscalls.arm $MNT/box/ctr2/syscalls.stat $MNT/box/ctr2/syscalls.unarmed
+check "crun starts a container whose cgroup gets Docker's profile and syscalls.arm=exec through linux.resources.unified" \
+	[ $rc -eq 0 -a "$(cat $MNT/box/ctr2/syscalls.arm 2>/dev/null)" = exec ]
+check "its program's first system call, unshare(0), fails with the profile's EPERM (${line:-no line})" \
+	[ "$line" = "unshare: -1" ]
+check "syscalls.stat of its cgroup shows that one denial only, none of crun's setup before the exec, and no task waits" \
+	[ "$(cat $MNT/box/ctr2/syscalls.stat 2>/dev/null)" = "unshare 1" -a \
+	-z "$(cat $MNT/box/ctr2/syscalls.unarmed 2>/dev/null)" ]
+gone ctr2
+
+say "The same with syscalls.arm=now: the profile judges crun's own setup at once,
+${P}and the container does not start."
+at_creation ctr3 now
+rc=$?
+show /tmp/ctr3.log
+check "with syscalls.arm=now, crun's setup (mounts, sethostname) is denied and the container fails to start" \
+	[ $rc -ne 0 ]
+gone ctr3
 
 say "Stop and delete the container, then the cgroups."
 run crun kill "$ID" KILL

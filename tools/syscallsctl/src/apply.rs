@@ -106,10 +106,26 @@ fn plan_whole_policy(
             describe(&blocked)
         ));
     }
+    let text = policy_text(policy, &parent)
+        .map_err(|e| Error(format!("{}: {}", files.path("syscalls.policy"), e.0)))?;
+    Ok(vec![Write::new("syscalls.policy", text)])
+}
+
+/// The text of `syscalls.policy` that gives a cgroup under a parent that
+/// denies `parent` the policy `policy`: its denies (`deny all` for a
+/// deny-by-default profile, which covers the calls of later kernels too),
+/// the allows that the parent leaves possible, the mode, the default action
+/// and those of particular calls. An error if it is longer than one write.
+pub fn policy_text(policy: &Policy, parent: &SyscallSet) -> Result<String> {
     let mut text = String::new();
     if policy.deny_by_default {
         text.push_str("deny all\n");
-        let allow = allowed.minus(&parent).exact_items();
+        let allow = policy
+            .denied
+            .complement()
+            .without_outside_rules()
+            .minus(parent)
+            .exact_items();
         if !allow.is_empty() {
             text.push_str(&format!("allow {}\n", allow.join(",")));
         }
@@ -131,12 +147,11 @@ fn plan_whole_policy(
     }
     if text.len() > WRITE_MAX {
         return Err(Error(format!(
-            "{}: the policy takes {} bytes, more than one write holds ({WRITE_MAX})",
-            files.path("syscalls.policy"),
+            "the policy takes {} bytes, more than one write holds ({WRITE_MAX})",
             text.len()
         )));
     }
-    Ok(vec![Write::new("syscalls.policy", text)])
+    Ok(text)
 }
 
 /// The writes of `items` (names, numbers, ranges, `all`, `@group`s) to

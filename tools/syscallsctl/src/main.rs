@@ -23,6 +23,7 @@ use clap::{Parser, Subcommand};
 use cgroup::Cgroup;
 use error::{reason, Error, Result};
 use profile::{ArgsPolicy, Options};
+use set::SyscallSet;
 
 /// Manage the syscalls cgroup controller (cgroup v1 and v2).
 #[derive(Parser)]
@@ -49,6 +50,19 @@ enum Verb {
         caps: Vec<String>,
         /// Rules with argument conditions: narrow keeps their calls denied,
         /// widen lets them through.
+        #[arg(long, value_enum, default_value_t = ArgsPolicy::Narrow)]
+        args: ArgsPolicy,
+    },
+    /// Print the syscalls.policy text of an OCI or Docker seccomp profile,
+    /// for a runtime to write at a container's creation (the value of
+    /// `linux.resources.unified["syscalls.policy"]` in a bundle).
+    Policy {
+        /// The profile (JSON).
+        profile: PathBuf,
+        /// As for apply.
+        #[arg(long = "cap", value_name = "CAP")]
+        caps: Vec<String>,
+        /// As for apply.
         #[arg(long, value_enum, default_value_t = ArgsPolicy::Narrow)]
         args: ArgsPolicy,
     },
@@ -167,6 +181,22 @@ fn run(verb: Verb) -> Result<ExitCode> {
             let writes = apply::plan_policy(&cg, &policy, &mut notes)?;
             notes.iter().for_each(|n| note(n));
             run_writes(&mut cg, &writes, dry_run)?;
+        }
+        Verb::Policy {
+            profile,
+            caps,
+            args,
+        } => {
+            let p = load_profile(&profile)?;
+            let opts = Options {
+                caps,
+                args,
+                kernel: kernel_version(),
+            };
+            let policy = profile::translate(&p, &opts)
+                .map_err(|e| Error(format!("{}: {e}", profile.display())))?;
+            policy.notes.iter().for_each(|n| note(n));
+            print!("{}", apply::policy_text(&policy, &SyscallSet::empty())?);
         }
         Verb::Deny {
             cgroup,
