@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Prepares the overlay of the container test and demo: Debian's crun with
+# Prepares the overlay of the container test and demo: Debian's crun and runc with
 # the shared libraries it needs (the VM's initramfs has no C library), an
 # OCI bundle whose rootfs is busybox-static, and the test script, in
 # OUTDIR (default $CACHE/container/overlay; make test and make
@@ -12,6 +12,7 @@
 #
 #   /overlay/crun/bin/crun      crun, run through /lib64/ld-linux-x86-64.so.2
 #   /overlay/crun/lib/          its libraries, the loader among them
+#   /overlay/runc/bin/runc      Debian's runc, with the same libraries
 #   /overlay/bundle/            config.json and rootfs/
 #   /overlay/test_container.sh  the test (selftests/test_container.sh)
 #
@@ -28,7 +29,7 @@ OVL=$(realpath -m "${1:-$DIR/overlay}")
 # crun and the closure of its Depends (libelogind0, the alternative to
 # libsystemd0, left out), glibc included: nothing comes from the host.
 DEBS=(crun libc6 libcap2 libseccomp2 libsystemd0 libyajl2 libgcrypt20
-	libgpg-error0 liblz4-1 liblzma5 libzstd1)
+	libgpg-error0 liblz4-1 liblzma5 libzstd1 runc)
 
 [ -x /bin/busybox ] || die "no /bin/busybox: install busybox-static (scripts/setup.sh)"
 mkdir -p "$DL"
@@ -56,8 +57,11 @@ fi
 [ ! -e "$OVL" ] || [ -z "$(ls -A "$OVL")" ] || [ -e "$OVL/test_container.sh" ] ||
 	die "$OVL is neither empty nor a container overlay: not emptying it"
 rm -rf "$OVL"
-mkdir -p "$OVL/crun/bin" "$OVL/crun/lib"
+mkdir -p "$OVL/crun/bin" "$OVL/crun/lib" "$OVL/runc/bin"
 cp "$STAGE/usr/bin/crun" "$OVL/crun/bin/crun"
+# runc, a Go program linked with the C library and libseccomp, which it
+# finds in crun's libraries.
+cp "$STAGE/usr/sbin/runc" "$OVL/runc/bin/runc"
 # The libraries, flattened into one directory (dereferenced: the VM sees
 # it at /lib/x86_64-linux-gnu through a symbolic link).
 for d in "$STAGE/lib/x86_64-linux-gnu" "$STAGE/usr/lib/x86_64-linux-gnu"; do
@@ -75,8 +79,13 @@ fi
 if grep '=>' <<<"$deps" | grep -v "=> $OVL/crun/lib/" | grep -q .; then
 	die "crun resolves a library outside the staged ones: $deps"
 fi
-# Only the libraries crun loads.
-keep=$(sed -n "s|.*=> $OVL/crun/lib/\([^ ]*\) .*|\1|p" <<<"$deps")
+rdeps=$("$ld" --library-path "$OVL/crun/lib" --list "$OVL/runc/bin/runc")
+if grep -q 'not found' <<<"$rdeps"; then
+	die "runc needs a library not staged: $rdeps"
+fi
+# Only the libraries crun and runc load.
+keep=$(sed -n "s|.*=> $OVL/crun/lib/\([^ ]*\) .*|\1|p" <<<"$deps
+$rdeps")
 for f in "$OVL/crun/lib"/*; do
 	case " $(echo $keep) ld-linux-x86-64.so.2 " in
 	*" ${f##*/} "*) ;;

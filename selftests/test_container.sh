@@ -70,6 +70,9 @@ control() {
 crun() {
 	LD_LIBRARY_PATH=$O/crun/lib "$O/crun/bin/crun" --root /run/crun --cgroup-manager=cgroupfs "$@"
 }
+runc() {
+	LD_LIBRARY_PATH=$O/crun/lib "$O/runc/bin/runc" --root /run/runc "$@"
+}
 
 # last: the number of the container's last attempt (0 if none yet).
 last() {
@@ -191,25 +194,27 @@ starts=$(grep -c '^container: pid' "$LOG")
 check "the container's init (pid ${pid:-none}) never restarted" \
 	[ -n "$pid" -a "$now" = "$pid" -a "$starts" -eq 1 -a "$(state status)" = running ]
 
-# at_creation ID ARM: a bundle in /tmp/ID like the first, whose process is
+# at_creation RUNTIME ID ARM: a bundle in /tmp/ID like the first, whose process is
 # /first_unshare, in the cgroup /box/ID, with Docker's profile (translated
 # by syscallsctl policy) and syscalls.arm=ARM in linux.resources.unified:
-# crun writes both into the cgroup it creates, before the container's
-# process goes on from joining it. Runs it detached; its output in
-# /tmp/ID.log.
+# the runtime writes both into the cgroup it creates, before the
+# container's process goes on from joining it. Runs it detached with
+# RUNTIME (crun or runc); its output in /tmp/ID.log.
 at_creation() {
+	rt=$1
+	shift
 	b=/tmp/$1
 	rm -rf "$b"
 	mkdir -p "$b"
-	ln -s "$O/bundle/rootfs" "$b/rootfs"
 	text=$(syscallsctl policy --args widen "$PROFILE" 2>/dev/null | awk '{ printf "%s\\\\n", $0 }')
 	sed -e 's|"args": \[.*\],|"args": [ "/first_unshare" ],|' \
+		-e "s|\"path\": \"rootfs\"|\"path\": \"$O/bundle/rootfs\"|" \
 		-e "s|\"hostname\": \"box\"|\"hostname\": \"$1\"|" \
 		-e "s|\"cgroupsPath\": \"/box/ctr\",|\"cgroupsPath\": \"/box/$1\", \"resources\": { \"unified\": { \"syscalls.arm\": \"$2\", \"syscalls.policy\": \"$text\" } },|" \
 		"$O/bundle/config.json" > "$b/config.json"
-	printf '%s$ crun run --no-pivot -d --bundle %s %s   # unified: syscalls.arm=%s, syscalls.policy=<Docker'"'"'s profile>\n' \
-		"$P" "$b" "$1" "$2"
-	crun run --no-pivot -d --bundle "$b" "$1" > "/tmp/$1.log" 2>&1
+	printf '%s$ %s run --no-pivot -d --bundle %s %s   # unified: syscalls.arm=%s, syscalls.policy=<Docker'"'"'s profile>\n' \
+		"$P" "$rt" "$b" "$1" "$2"
+	$rt run --no-pivot -d --bundle "$b" "$1" > "/tmp/$1.log" 2>&1 < /dev/null
 }
 
 # first_line ID: waits for the first line of container ID's process.
@@ -223,16 +228,31 @@ first_line() {
 	grep '^unshare: ' "/tmp/$1.log"
 }
 
-# gone ID: kills and deletes container ID.
+# gone RUNTIME ID: kills and deletes container ID.
 gone() {
-	crun kill "$1" KILL > /dev/null 2>&1
+	$1 kill "$2" KILL > /dev/null 2>&1
 	t=0
-	while crun state "$1" 2>/dev/null | grep -q '"running"' && [ $t -lt $((WAIT * 5)) ]; do
+	while $1 state "$2" 2>/dev/null | grep -q '"running"' && [ $t -lt $((WAIT * 5)) ]; do
 		t=$((t + 1))
 		sleep 0.2
 	done
-	crun delete -f "$1" > /dev/null 2>&1
-	rm -rf "/tmp/$1" "/tmp/$1.log"
+	$1 delete -f "$2" > /dev/null 2>&1
+	rm -rf "/tmp/$2" "/tmp/$2.log"
+}
+
+# created RUNTIME ID RC: the results of a container made with Docker's
+# profile and syscalls.arm=exec, whose start returned RC.
+created() {
+	line=$(first_line "$2")
+	show "/tmp/$2.log"
+	run cat $MNT/box/$2/syscalls.arm $MNT/box/$2/syscalls.stat $MNT/box/$2/syscalls.unarmed
+	check "$1 starts a container whose cgroup gets Docker's profile and syscalls.arm=exec through linux.resources.unified" \
+		[ "$3" -eq 0 -a "$(cat $MNT/box/$2/syscalls.arm 2>/dev/null)" = exec ]
+	check "$1: the program's first system call, unshare(0), fails with the profile's EPERM (${line:-no line})" \
+		[ "$line" = "unshare: -1" ]
+	check "$1: syscalls.stat of its cgroup shows that one denial only, none of $1's setup before the exec, and no task waits" \
+		[ "$(cat $MNT/box/$2/syscalls.stat 2>/dev/null)" = "unshare 1" -a \
+		-z "$(cat $MNT/box/$2/syscalls.unarmed 2>/dev/null)" ]
 }
 
 PROFILE=${SYSCALLSCTL_DOCKER_PROFILE:-/selftests/syscallsctl/docker-default.json}
@@ -241,28 +261,22 @@ ${P}unshare; crun mounts and sets the host name in the container's cgroup
 ${P}before it executes the container's program. With syscalls.arm=exec the
 ${P}profile judges from that exec on: the program's first call, unshare(0),
 ${P}fails with the profile's EPERM, and nothing was denied before."
-at_creation ctr2 exec
-rc=$?
-line=$(first_line ctr2)
-show /tmp/ctr2.log
-run cat $MNT/box/ctr2/syscalls.arm $MNT/box/ctr2/syscalls.stat $MNT/box/ctr2/syscalls.unarmed
-check "crun starts a container whose cgroup gets Docker's profile and syscalls.arm=exec through linux.resources.unified" \
-	[ $rc -eq 0 -a "$(cat $MNT/box/ctr2/syscalls.arm 2>/dev/null)" = exec ]
-check "its program's first system call, unshare(0), fails with the profile's EPERM (${line:-no line})" \
-	[ "$line" = "unshare: -1" ]
-check "syscalls.stat of its cgroup shows that one denial only, none of crun's setup before the exec, and no task waits" \
-	[ "$(cat $MNT/box/ctr2/syscalls.stat 2>/dev/null)" = "unshare 1" -a \
-	-z "$(cat $MNT/box/ctr2/syscalls.unarmed 2>/dev/null)" ]
-gone ctr2
+at_creation crun ctr2 exec
+created crun ctr2 $?
+gone crun ctr2
+say "The same bundle with Debian's $(runc --version | head -n 1)."
+at_creation runc ctr4 exec
+created runc ctr4 $?
+gone runc ctr4
 
 say "The same with syscalls.arm=now: the profile judges crun's own setup at once,
 ${P}and the container does not start."
-at_creation ctr3 now
+at_creation crun ctr3 now
 rc=$?
 show /tmp/ctr3.log
 check "with syscalls.arm=now, crun's setup (mounts, sethostname) is denied and the container fails to start" \
 	[ $rc -ne 0 ]
-gone ctr3
+gone crun ctr3
 
 say "Stop and delete the container, then the cgroups."
 run crun kill "$ID" KILL
