@@ -117,12 +117,9 @@ impl Current {
             };
         }
         let restart = names::is_restart(abi, idx);
-        if look.learning && !restart {
-            group.learn(abi, idx);
-        }
         // A task that is not armed yet is judged by the levels above those
-        // that wait for its exec (`syscalls.arm`), and its denials are
-        // theirs.
+        // that wait for its exec (`syscalls.arm`): its denials are theirs,
+        // and the group does not learn from it.
         let (judge, look) = if group::any_waits_for_exec() && !self.armed() {
             match group.judge_of_unarmed() {
                 Some(judge) if core::ptr::eq(judge, group) => (group, look),
@@ -133,6 +130,9 @@ impl Current {
         } else {
             (group, look)
         };
+        if look.learning && !restart && core::ptr::eq(judge, group) {
+            group.learn(abi, idx);
+        }
         // A restart is judged as the call it continues, in that call's ABI.
         let (abi, idx, made, look) = if restart {
             match self.restarted() {
