@@ -269,6 +269,42 @@ at_creation runc ctr4 exec
 created runc ctr4 $?
 gone runc ctr4
 
+say "runc too: the first bundle in /box/ctr5, its policy changed while it runs."
+b=/tmp/ctr5
+rm -rf "$b"
+mkdir -p "$b"
+sed -e "s|\"path\": \"rootfs\"|\"path\": \"$O/bundle/rootfs\"|" \
+	-e 's|"cgroupsPath": "/box/ctr",|"cgroupsPath": "/box/ctr5",|' \
+	"$O/bundle/config.json" > "$b/config.json"
+LOG=/tmp/ctr5.log
+printf '%s$ runc run --no-pivot -d --bundle %s ctr5\n' "$P" "$b"
+runc run --no-pivot -d --bundle "$b" ctr5 > "$LOG" 2>&1 < /dev/null
+rpid=$(runc state ctr5 2>/dev/null | sed -n 's/^ *"pid": *\([0-9]*\),*$/\1/p')
+if after && grep -q 'mkdir ok$' /tmp/container.line; then
+	ok "runc runs the bundle (init pid ${rpid:-none}) and its mkdir works"
+else
+	nok "runc runs the bundle and its mkdir works: $(cat /tmp/container.line 2>/dev/null)"
+fi
+runsh "syscallsctl deny $MNT/box/ctr5 mkdir"
+runsh "syscallsctl action $MNT/box/ctr5 errno EPERM"
+if after && grep -q 'mkdir failed: .*Operation not permitted' /tmp/container.line; then
+	ok "runc: after the deny with errno EPERM, the container's next mkdir fails with EPERM"
+else
+	nok "runc: after the deny with errno EPERM, the container's next mkdir fails with EPERM: $(cat /tmp/container.line 2>/dev/null)"
+fi
+runsh "syscallsctl allow $MNT/box/ctr5 mkdir"
+if after && grep -q 'mkdir ok$' /tmp/container.line; then
+	ok "runc: after the allow, the container's mkdir works again"
+else
+	nok "runc: after the allow, the container's mkdir works again: $(cat /tmp/container.line 2>/dev/null)"
+fi
+now=$(runc state ctr5 2>/dev/null | sed -n 's/^ *"pid": *\([0-9]*\),*$/\1/p')
+check "runc: the container's init (pid ${rpid:-none}) never restarted" \
+	[ -n "$rpid" -a "$now" = "$rpid" -a "$(grep -c '^container: pid' "$LOG")" -eq 1 ]
+[ $failed -eq 0 ] || show "$LOG"
+gone runc ctr5
+LOG=/tmp/container.log
+
 say "The same with syscalls.arm=now: the profile judges crun's own setup at once,
 ${P}and the container does not start."
 at_creation crun ctr3 now
