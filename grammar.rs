@@ -370,21 +370,8 @@ pub(crate) fn format_policy(
             buf.write_char(' ')?;
             write_set(&mut buf, denied)?;
         }
-        let mode = match mode {
-            Mode::Enforce => "enforce",
-            Mode::Log => "log",
-        };
-        write!(buf, "\nmode {mode}\naction ")?;
-        write_action(&mut buf, action)?;
-        buf.write_char('\n')?;
-        for &(action, ref calls) in overrides.iter() {
-            buf.write_str("action ")?;
-            write_action(&mut buf, action)?;
-            buf.write_char(' ')?;
-            write_set(&mut buf, calls)?;
-            buf.write_char('\n')?;
-        }
-        Ok(())
+        writeln!(buf, "\nmode {}", mode_name(mode))?;
+        write_actions(&mut buf, "action ", action, overrides)
     };
     write().map_err(|_| ENOMEM)?;
     Ok(buf.bytes)
@@ -430,13 +417,15 @@ fn format(args: fmt::Arguments<'_>) -> Result<KVec<u8>> {
 
 /// What a read of `syscalls.mode` prints.
 pub(crate) fn format_mode(mode: Mode) -> Result<KVec<u8>> {
-    format(format_args!(
-        "{}\n",
-        match mode {
-            Mode::Enforce => "enforce",
-            Mode::Log => "log",
-        }
-    ))
+    format(format_args!("{}\n", mode_name(mode)))
+}
+
+/// `mode` as `syscalls.mode` reads and takes it.
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Enforce => "enforce",
+        Mode::Log => "log",
+    }
 }
 
 /// Writes `action` as `syscalls.action` reads: the errno by name when it
@@ -455,19 +444,29 @@ fn write_action(out: &mut impl Write, action: Action) -> fmt::Result {
 /// `ACTION CALLS` for each action set for particular calls.
 pub(crate) fn format_actions(action: Action, overrides: &Overrides) -> Result<KVec<u8>> {
     let mut buf = TextBuf { bytes: KVec::new() };
-    let mut write = || -> fmt::Result {
-        write_action(&mut buf, action)?;
-        buf.write_char('\n')?;
-        for &(action, ref calls) in overrides.iter() {
-            write_action(&mut buf, action)?;
-            buf.write_char(' ')?;
-            write_set(&mut buf, calls)?;
-            buf.write_char('\n')?;
-        }
-        Ok(())
-    };
-    write().map_err(|_| ENOMEM)?;
+    write_actions(&mut buf, "", action, overrides).map_err(|_| ENOMEM)?;
     Ok(buf.bytes)
+}
+
+/// Writes the default action, then `ACTION CALLS` for each action set for
+/// particular calls, a line each, every line behind `prefix`.
+fn write_actions(
+    out: &mut impl Write,
+    prefix: &str,
+    action: Action,
+    overrides: &Overrides,
+) -> fmt::Result {
+    out.write_str(prefix)?;
+    write_action(out, action)?;
+    out.write_char('\n')?;
+    for &(action, ref calls) in overrides.iter() {
+        out.write_str(prefix)?;
+        write_action(out, action)?;
+        out.write_char(' ')?;
+        write_set(out, calls)?;
+        out.write_char('\n')?;
+    }
+    Ok(())
 }
 
 /// What a read of `syscalls.learn` prints.
