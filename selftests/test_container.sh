@@ -194,9 +194,10 @@ starts=$(grep -c '^container: pid' "$LOG")
 check "the container's init (pid ${pid:-none}) never restarted" \
 	[ -n "$pid" -a "$now" = "$pid" -a "$starts" -eq 1 -a "$(state status)" = running ]
 
-# at_creation RUNTIME ID ARM: a bundle in /tmp/ID like the first, whose process is
+# at_creation RUNTIME ID ARM [EXTRA]: a bundle in /tmp/ID like the first, whose process is
 # /first_unshare, in the cgroup /box/ID, with Docker's profile (translated
-# by syscallsctl policy) and syscalls.arm=ARM in linux.resources.unified:
+# by syscallsctl policy) and syscalls.arm=ARM in linux.resources.unified
+# (and the JSON members EXTRA, with a trailing comma, before them):
 # the runtime writes both into the cgroup it creates, before the
 # container's process goes on from joining it. Runs it detached with
 # RUNTIME (crun or runc); its output in /tmp/ID.log.
@@ -210,7 +211,7 @@ at_creation() {
 	sed -e 's|"args": \[.*\],|"args": [ "/first_unshare" ],|' \
 		-e "s|\"path\": \"rootfs\"|\"path\": \"$O/bundle/rootfs\"|" \
 		-e "s|\"hostname\": \"box\"|\"hostname\": \"$1\"|" \
-		-e "s|\"cgroupsPath\": \"/box/ctr\",|\"cgroupsPath\": \"/box/$1\", \"resources\": { \"unified\": { \"syscalls.arm\": \"$2\", \"syscalls.policy\": \"$text\" } },|" \
+		-e "s|\"cgroupsPath\": \"/box/ctr\",|\"cgroupsPath\": \"/box/$1\", \"resources\": { \"unified\": { ${3:-}\"syscalls.arm\": \"$2\", \"syscalls.policy\": \"$text\" } },|" \
 		"$O/bundle/config.json" > "$b/config.json"
 	printf '%s$ %s run --no-pivot -d --bundle %s %s   # unified: syscalls.arm=%s, syscalls.policy=<Docker'"'"'s profile>\n' \
 		"$P" "$rt" "$b" "$1" "$2"
@@ -237,6 +238,8 @@ gone() {
 		sleep 0.2
 	done
 	$1 delete -f "$2" > /dev/null 2>&1
+	# A runtime that refused a bundle may leave its empty cgroup.
+	rmdir "$MNT/box/$2" 2>/dev/null
 	rm -rf "/tmp/$2" "/tmp/$2.log"
 }
 
@@ -313,6 +316,15 @@ show /tmp/ctr3.log
 check "with syscalls.arm=now, crun's setup (mounts, sethostname) is denied and the container fails to start" \
 	[ $rc -ne 0 ]
 gone crun ctr3
+
+say "A key the controller does not have: the runtime cannot write it, and
+${P}the container does not start."
+at_creation crun ctr6 exec '\"syscalls.bogus\": \"1\", '
+rc=$?
+show /tmp/ctr6.log
+check "a unified key the controller lacks (syscalls.bogus) makes crun refuse the container" \
+	[ $rc -ne 0 ] && grep -q 'syscalls.bogus' /tmp/ctr6.log
+gone crun ctr6
 
 say "Stop and delete the container, then the cgroups."
 run crun kill "$ID" KILL
