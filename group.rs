@@ -795,7 +795,8 @@ impl Group {
     }
 
     /// Calls `f` on each task of the group itself (not of its descendants).
-    /// `f` must not sleep.
+    /// `f` may sleep: the iterator holds a reference to the task, and no
+    /// lock, between two calls.
     fn for_each_task(&self, mut f: impl FnMut(&Task)) {
         let mut it = MaybeUninit::<bindings::css_task_iter>::zeroed();
         // SAFETY: `it` is a task iterator for `css_task_iter_start()` to
