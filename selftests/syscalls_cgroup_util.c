@@ -1139,6 +1139,146 @@ void store_and_wake(int *word, int value)
 	futex_op(word, FUTEX_WAKE, INT_MAX, NULL);
 }
 
+/* ---- The kernel log ---- */
+
+struct kmsg *kmsg;
+
+/* Opens /dev/kmsg at its end: only records written later are read. */
+int kmsg_open(void)
+{
+	if (!kmsg) {
+		kmsg = mmap(NULL, sizeof(*kmsg), PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (kmsg == MAP_FAILED) {
+			kmsg = NULL;
+			return -ENOMEM;
+		}
+	} else if (kmsg->fd >= 0) {
+		close(kmsg->fd);
+	}
+	kmsg->n = 0;
+	kmsg->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (kmsg->fd < 0) {
+		int err = -errno;
+
+		diag("open /dev/kmsg: expected success, got %s",
+		     result_name(err));
+		return err;
+	}
+	if (lseek(kmsg->fd, 0, SEEK_END) < 0) {
+		int err = -errno;
+
+		diag("lseek of /dev/kmsg to its end: expected success, got %s",
+		     result_name(err));
+		return err;
+	}
+	return 0;
+}
+
+void kmsg_close(void)
+{
+	if (kmsg && kmsg->fd >= 0)
+		close(kmsg->fd);
+	if (kmsg)
+		kmsg->fd = -1;
+}
+
+/* Reads the records there are now; the number of new ones. */
+int kmsg_read(void)
+{
+	char rec[8192];
+	int added = 0;
+	ssize_t n;
+
+	while (kmsg->n < KMSG_MAX_LINES) {
+		char *msg, *end;
+
+		n = read(kmsg->fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* records lost to a wrap: go on */
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		/* "prio,seq,time,flags;message\n[ KEY=value\n]..." */
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		end = strchr(msg, '\n');
+		if (end)
+			*end = '\0';
+		n = strnlen(msg, KMSG_LINE - 1);
+		memcpy(kmsg->line[kmsg->n], msg, n);
+		kmsg->line[kmsg->n++][n] = '\0';
+		added++;
+	}
+	return added;
+}
+
+/* Whether line has needle; a NULL needle matches every line. */
+static bool has(const char *line, const char *needle)
+{
+	return !needle || strstr(line, needle);
+}
+
+/* Lines that have both needles. */
+int kmsg_count(const char *a, const char *b)
+{
+	int i, count = 0;
+
+	for (i = 0; i < kmsg->n; i++)
+		count += has(kmsg->line[i], a) && has(kmsg->line[i], b);
+	return count;
+}
+
+/*
+ * Reads until count lines have both needles, or seconds have passed (the
+ * audit records come from kauditd, a thread of their own); the count.
+ */
+int kmsg_wait_for(const char *a, const char *b, int count,
+			 double seconds)
+{
+	double deadline = now_seconds() + seconds;
+	int got;
+
+	for (;;) {
+		kmsg_read();
+		got = kmsg_count(a, b);
+		if (got >= count || now_seconds() > deadline)
+			return got;
+		usleep(20 * 1000);
+	}
+}
+
+/* Shows the lines read that have needle (every line if NULL). */
+void kmsg_show(const char *needle)
+{
+	int i, shown = 0;
+
+	for (i = 0; i < kmsg->n && shown < 20; i++) {
+		if (!has(kmsg->line[i], needle))
+			continue;
+		diag("kernel log: %s", kmsg->line[i]);
+		shown++;
+	}
+	if (!shown)
+		diag("kernel log: no line%s%s", needle ? " with " : "",
+		     needle ? needle : "");
+}
+
+/* Among the lines read, exactly one is want. */
+bool expect_line(const char *want)
+{
+	int i, count = 0;
+
+	for (i = 0; i < kmsg->n; i++)
+		count += !strcmp(kmsg->line[i], want);
+	if (count == 1)
+		return true;
+	diag("kernel log: expected the line '%s' once, found it %d times",
+	     want, count);
+	kmsg_show("syscalls_cgroup");
+	return false;
+}
+
 /* ---- Privileges ---- */
 
 int become_nobody(void)

@@ -2,7 +2,7 @@
 /*
  * The vocabulary of the syscalls cgroup selftests: the hierarchy and its
  * files, the sets a read lists, system calls made by number, children that
- * run in a cgroup, and the one diagnostic printer.
+ * run in a cgroup, the kernel log, and the one diagnostic printer.
  *
  * Cgroup names are relative to the hierarchy's root ("" is the root
  * itself). Two kinds of function:
@@ -309,6 +309,40 @@ long futex_op(int *uaddr, int op, int val, const struct timespec *timeout);
 /* Waits until *word >= target, for at most seconds; 0 or -1. */
 int wait_at_least(int *word, int target, double seconds);
 void store_and_wake(int *word, int value);
+
+/* ---- The kernel log ---- */
+
+#define KMSG_MAX_LINES 1024
+#define KMSG_LINE 512
+
+/*
+ * The messages read from /dev/kmsg since kmsg_open(), each cut at its
+ * first newline: kmsg->line[0] to kmsg->line[kmsg->n - 1].
+ */
+struct kmsg {
+	int fd;
+	int n;
+	char line[KMSG_MAX_LINES][KMSG_LINE];
+};
+
+extern struct kmsg *kmsg;
+
+/* Opens /dev/kmsg at its end: only records written later are read. */
+int kmsg_open(void);
+void kmsg_close(void);
+/* Reads the records there are now; the number of new ones. */
+int kmsg_read(void);
+/* Lines that have both needles (a NULL needle matches every line). */
+int kmsg_count(const char *a, const char *b);
+/*
+ * Reads until count lines have both needles, or seconds have passed; the
+ * count.
+ */
+int kmsg_wait_for(const char *a, const char *b, int count, double seconds);
+/* Shows the lines read that have needle (every line if NULL). */
+void kmsg_show(const char *needle);
+/* Among the lines read, exactly one is want. */
+bool expect_line(const char *want);
 
 /* ---- Privileges ---- */
 
