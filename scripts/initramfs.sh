@@ -5,8 +5,9 @@
 # uapi headers of the test kernel, and the static syscallsctl
 # (tools/syscallsctl) in /bin with its profiles in /selftests/syscallsctl/:
 # the fixtures of tools/syscallsctl/testdata (docker-style.json, ...) and
-# Docker's real default profile as docker-default.json (fetched by
-# scripts/profiles.sh, not kept in the repository). Prints the path of the
+# Docker's and Podman's real default profiles as docker-default.json and
+# podman-default.json (fetched by scripts/profiles.sh, not kept in the
+# repository). Prints the path of the
 # cpio archive. It holds $CACHE/build.lock (lib.sh) and writes the archive
 # atomically: into a temporary file beside it, then renamed over it, so
 # that a VM run reads either the old archive or the new one, whole.
@@ -44,6 +45,9 @@ cp "$REPO"/tools/syscallsctl/testdata/*.json "$ROOT/selftests/syscallsctl/"
 docker=$("$REPO/scripts/profiles.sh") ||
 	die "scripts/profiles.sh failed: no Docker default seccomp profile"
 cp "$docker" "$ROOT/selftests/syscallsctl/docker-default.json"
+podman=$("$REPO/scripts/profiles.sh" podman) ||
+	die "scripts/profiles.sh podman failed: no Podman default seccomp profile"
+cp "$podman" "$ROOT/selftests/syscallsctl/podman-default.json"
 
 tmp=$(mktemp "$OUT.XXXXXX")
 trap 'rm -f "$tmp"' EXIT

@@ -1,42 +1,108 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Fetches Docker's real default seccomp profile (moby's
-# profiles/seccomp/default.json) from Debian's golang-github-docker-docker-dev
-# into $CACHE/profiles/docker-default.json and prints that path, for the
-# syscallsctl unit tests (scripts/test.sh) and test_syscallsctl.sh in the VM
-# (scripts/initramfs.sh). The profile is upstream data: it is fetched, never
-# kept in the repository. The .deb is downloaded once (apt-get download
-# needs no root; the package lists are refreshed once if it fails); later
-# runs only print the path. Nothing but the path goes to stdout. What it
-# writes, it writes holding $CACHE/profiles.lock (lib.sh).
+# Fetches a real container runtime's default seccomp profile and prints its
+# path, for the syscallsctl unit tests (scripts/test.sh) and the tests in
+# the VM (scripts/initramfs.sh):
+#
+#   scripts/profiles.sh [docker]   # Docker's (moby's profiles/seccomp/default.json)
+#   scripts/profiles.sh podman     # Podman's (containers-common's pkg/seccomp/seccomp.json)
+#
+# Docker's comes from Debian's golang-github-docker-docker-dev, of the
+# machine's own release, into $CACHE/profiles/docker-default.json. Podman's
+# comes from Debian's golang-github-containers-common-dev 0.67.1-3, which
+# only sid has, into $CACHE/profiles/podman-default.json: through a package
+# list of its own in $CACHE/apt/sid (its own sources.list, lists and cache),
+# so that the machine's apt sources and lists are never touched.
+# The profiles are upstream data: fetched, never kept in the repository.
+# Each .deb is downloaded once (apt-get download needs no root; Docker's
+# package list is refreshed once if it fails); later runs only print the
+# path. Nothing but the path goes to stdout. What it writes, it writes
+# holding $CACHE/profiles.lock (lib.sh), and each profile atomically.
 source "$(dirname "$0")/lib.sh"
 
-PKG=golang-github-docker-docker-dev
-MEMBER=./usr/share/gocode/src/github.com/docker/docker/profiles/seccomp/default.json
+WHICH=${1:-docker}
 DIR=$CACHE/profiles
-OUT=$DIR/docker-default.json
+case $WHICH in
+docker)
+	PKG=golang-github-docker-docker-dev
+	VERSION=
+	MEMBER=./usr/share/gocode/src/github.com/docker/docker/profiles/seccomp/default.json
+	OUT=$DIR/docker-default.json
+	WHAT="Docker's default seccomp profile"
+	;;
+podman)
+	PKG=golang-github-containers-common-dev
+	# Pinned: the profile the tests expect (its AF_VSOCK and NETLINK_AUDIT
+	# socket rules), whatever sid moves on to.
+	VERSION=0.67.1-3
+	MEMBER=./usr/share/gocode/src/go.podman.io/common/pkg/seccomp/seccomp.json
+	OUT=$DIR/podman-default.json
+	WHAT="Podman's default seccomp profile"
+	;;
+*) die "usage: scripts/profiles.sh [docker|podman]" ;;
+esac
 
 mkdir -p "$DIR"
+# newest_deb: the newest downloaded .deb of $PKG (of $VERSION if pinned).
+newest_deb() {
+	local pattern="$DIR/${PKG}_*.deb"
+	[ -z "$VERSION" ] || pattern="$DIR/${PKG}_${VERSION//:/%3a}_*.deb"
+	# (Unquoted: the pattern is a glob.)
+	# shellcheck disable=SC2086
+	ls $pattern 2>/dev/null | sort -V | tail -n 1 || true
+}
 # fresh: whether the profile is there and newer than its .deb.
 fresh() {
 	local deb
-	deb=$(ls "$DIR/${PKG}"_*.deb 2>/dev/null | sort -V | tail -n 1 || true)
+	deb=$(newest_deb)
 	[ -n "$deb" ] && [ -s "$OUT" ] && ! [ "$deb" -nt "$OUT" ]
 }
 if fresh; then echo "$OUT"; exit 0; fi
 cache_lock profiles
 
-deb=$(ls "$DIR/${PKG}"_*.deb 2>/dev/null | sort -V | tail -n 1 || true)
+# sid_apt ARGS...: apt-get on the private sid list of $CACHE/apt/sid, with
+# nothing of the machine's apt configuration but its keyring: its own
+# sources.list and no sources.list.d, its own lists and cache, no dpkg
+# status (nothing is installed from it) and no pinning.
+SID=$CACHE/apt/sid
+sid_apt() {
+	apt-get -o Dir::Etc::sourcelist="$SID/sources.list" \
+		-o Dir::Etc::sourceparts=- \
+		-o Dir::Etc::preferences=/dev/null \
+		-o Dir::Etc::preferencesparts=- \
+		-o Dir::State::Lists="$SID/lists" \
+		-o Dir::Cache="$SID/cache" \
+		-o Dir::State::status=/dev/null \
+		"$@"
+}
+
+deb=$(newest_deb)
 if [ -z "$deb" ]; then
-	log "downloading Debian's $PKG (Docker's default seccomp profile)"
-	SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-	dl_log=$DIR/download.log
-	(cd "$DIR" && { apt-get download "$PKG" > "$dl_log" 2>&1 ||
-		{ $SUDO apt-get update -qq >> "$dl_log" 2>&1 &&
-			apt-get download "$PKG" >> "$dl_log" 2>&1; }; }) ||
-		{ cat "$dl_log" >&2; die "apt-get download $PKG failed"; }
+	log "downloading Debian's $PKG${VERSION:+ $VERSION} ($WHAT)"
+	dl_log=$DIR/download-$WHICH.log
+	case $WHICH in
+	docker)
+		SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+		(cd "$DIR" && { apt-get download "$PKG" > "$dl_log" 2>&1 ||
+			{ $SUDO apt-get update -qq >> "$dl_log" 2>&1 &&
+				apt-get download "$PKG" >> "$dl_log" 2>&1; }; }) ||
+			{ cat "$dl_log" >&2; die "apt-get download $PKG failed"; }
+		;;
+	podman)
+		mkdir -p "$SID/lists/partial" "$SID/cache/archives/partial"
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" \
+			> "$SID/sources.list.tmp"
+		mv -f "$SID/sources.list.tmp" "$SID/sources.list"
+		# The list is refreshed only when the pinned version is not in it.
+		(cd "$DIR" && { sid_apt download "$PKG=$VERSION" > "$dl_log" 2>&1 ||
+			{ sid_apt update -qq >> "$dl_log" 2>&1 &&
+				sid_apt download "$PKG=$VERSION" >> "$dl_log" 2>&1; }; }) ||
+			{ cat "$dl_log" >&2; die "apt-get download $PKG=$VERSION from sid failed"; }
+		;;
+	esac
 	rm -f "$dl_log"
-	deb=$(ls "$DIR/${PKG}"_*.deb | sort -V | tail -n 1)
+	deb=$(newest_deb)
+	[ -n "$deb" ] || die "apt-get download left no ${PKG}_${VERSION:-*}_*.deb in $DIR"
 fi
 
 if [ ! -s "$OUT" ] || [ "$deb" -nt "$OUT" ]; then
@@ -47,6 +113,6 @@ if [ ! -s "$OUT" ] || [ "$deb" -nt "$OUT" ]; then
 	grep -q '"defaultAction"' "$tmp" || die "$MEMBER in ${deb##*/} is not a seccomp profile"
 	chmod 644 "$tmp"
 	mv -f "$tmp" "$OUT"
-	log "Docker's default seccomp profile from ${deb##*/}: $OUT"
+	log "$WHAT from ${deb##*/}: $OUT"
 fi
 echo "$OUT"

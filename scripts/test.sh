@@ -121,15 +121,22 @@ fi
 # The syscallsctl tool: rustfmt, clippy, its unit tests (one result each,
 # from cargo's "test NAME ... ok" lines; an ignored one is a SKIP with its
 # reason), the check of its system call tables against the kernel tree's,
-# and its static build. SYSCALLS_DOCKER_PROFILE names Docker's real default
-# profile (scripts/profiles.sh) for the unit test that translates it;
-# without it that test is ignored.
+# and its static build. SYSCALLS_DOCKER_PROFILE and SYSCALLS_PODMAN_PROFILE
+# name Docker's and Podman's real default profiles (scripts/profiles.sh)
+# for the unit tests that translate them; without one, its test is ignored.
 if docker=$("$S/profiles.sh" 2> "$out/profiles.log"); then
 	export SYSCALLS_DOCKER_PROFILE=$docker
 else
 	cat "$out/profiles.log"
 	result FAIL "syscallsctl: Docker's default seccomp profile is fetched (scripts/profiles.sh)"
 	unset SYSCALLS_DOCKER_PROFILE
+fi
+if podman=$("$S/profiles.sh" podman 2> "$out/profiles-podman.log"); then
+	export SYSCALLS_PODMAN_PROFILE=$podman
+else
+	cat "$out/profiles-podman.log"
+	result FAIL "syscallsctl: Podman's default seccomp profile is fetched (scripts/profiles.sh podman)"
+	unset SYSCALLS_PODMAN_PROFILE
 fi
 rc=0
 "$REPO/tools/syscallsctl/build.sh" --test "$CACHE/syscallsctl-test" \
