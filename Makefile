@@ -25,9 +25,23 @@ $(obj)/syscalls_tables.rs: $(tables_in) $(src)/asm/gen_tables.sh FORCE
 	$(call if_changed,syscalls_tables)
 targets += syscalls_tables.rs
 
-$(obj)/syscalls_cgroup.o: $(obj)/syscalls_tables.rs
-# The crate includes the generated file by this absolute path.
+# So are the widths of their arguments, from the calls' prototypes.
+widths_in := $(systbl)/syscall_64.tbl $(systbl)/syscall_32.tbl \
+	     $(srctree)/include/linux/syscalls.h \
+	     $(addprefix $(srctree)/arch/x86/kernel/,process_64.c sys_x86_64.c \
+		ldt.c ioport.c signal_64.c)
+quiet_cmd_syscalls_widths = GEN     $@
+      cmd_syscalls_widths = $(CONFIG_SHELL) $(src)/asm/gen_widths.sh \
+			    $(widths_in) > $@
+
+$(obj)/syscalls_widths.rs: $(widths_in) $(src)/asm/gen_widths.sh FORCE
+	$(call if_changed,syscalls_widths)
+targets += syscalls_widths.rs
+
+$(obj)/syscalls_cgroup.o: $(obj)/syscalls_tables.rs $(obj)/syscalls_widths.rs
+# The crate includes the generated files by these absolute paths.
 export SYSCALLS_CGROUP_TABLES := $(abspath $(obj)/syscalls_tables.rs)
+export SYSCALLS_CGROUP_WIDTHS := $(abspath $(obj)/syscalls_widths.rs)
 
 else
 

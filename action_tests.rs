@@ -284,12 +284,12 @@ fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
     let admin = Author::Admin;
     let old = b"deny mkdir,rmdir\nmode log\naction kill\n";
     t.check(
-        replace(&mut rules, None, admin, old).is_ok(),
+        replace(&mut rules, None, |_, _| false, admin, old).is_ok(),
         format_args!("a policy must apply"),
     );
     let policy = b"deny all\nallow read write\n\naction errno EPERM\naction kill ptrace\n";
     t.check(
-        replace(&mut rules, None, admin, policy).is_ok(),
+        replace(&mut rules, None, |_, _| false, admin, policy).is_ok(),
         format_args!("a whole new policy must apply"),
     );
     let all = &rules.all;
@@ -308,8 +308,8 @@ fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
     );
     // What a read prints writes back to the same rules.
     let before = *rules;
-    let text = format_policy(&all.denied, all.mode, all.action, &all.overrides);
-    let round = text.map(|text| replace(&mut rules, None, admin, &text));
+    let text = format_policy(&all.denied, &all.conditions, all.mode, all.action, &all.overrides);
+    let round = text.map(|text| replace(&mut rules, None, |_, _| false, admin, &text));
     t.check(
         matches!(round, Ok(Ok(()))) && *rules == before,
         format_args!("a read of the policy must write back to the same rules"),
@@ -326,7 +326,7 @@ fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
         (b"action errno 512\n", EINVAL),
     ] {
         let mut copy = before;
-        let got = replace(&mut copy, Some(&parent), admin, text);
+        let got = replace(&mut copy, Some(&parent), |_, _| false, admin, text);
         t.check(
             got == Err(errno),
             format_args!(
@@ -338,8 +338,8 @@ fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
     // A delegatee's policy: its denies are not the administrators', and
     // its allows are.
     let mut own = Rules::EMPTY;
-    let _ = replace(&mut own, None, admin, b"deny mkdir\n");
-    let _ = replace(&mut own, None, Author::Delegatee, b"deny rmdir\n");
+    let _ = replace(&mut own, None, |_, _| false, admin, b"deny mkdir\n");
+    let _ = replace(&mut own, None, |_, _| false, Author::Delegatee, b"deny rmdir\n");
     t.check(
         own.all.decision(bit("rmdir")) != Decision::Allow
             && own.all.decision(bit("mkdir")) == Decision::Allow

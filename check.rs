@@ -23,6 +23,7 @@ use kernel::ffi::c_long;
 use kernel::task::Task;
 
 use crate::abi::{self, Abi};
+use crate::cond::{self, ARGS};
 use crate::group::{self, Group};
 use crate::names;
 use crate::policy::Decision;
@@ -95,11 +96,34 @@ impl Current {
         })
     }
 
-    /// What becomes of call `nr` in the cgroup current is in now. `again`
-    /// says that a stale work bit was dropped already: a second one means
-    /// that the cgroup stopped filtering once more meanwhile.
-    fn decide(&self, nr: i64, again: bool) -> Outcome {
-        let Some((abi, idx)) = self.classify(nr, self.in_ia32()) else {
+    /// The arguments of the call whose registers are `regs`, in the
+    /// registers of its ABI, as `syscall_get_arguments()` reads them.
+    ///
+    /// # Safety
+    ///
+    /// `regs` are the registers of current's system call.
+    unsafe fn args(regs: *const bindings::pt_regs, ia32: bool) -> [u64; ARGS] {
+        // SAFETY: By the safety requirements; only current changes them.
+        let r = unsafe { &*regs };
+        let args = if ia32 {
+            [r.bx, r.cx, r.dx, r.si, r.di, r.bp]
+        } else {
+            [r.di, r.si, r.dx, r.r10, r.r8, r.r9]
+        };
+        args.map(|a| a as u64)
+    }
+
+    /// What becomes of call `nr`, whose registers are `regs`, in the cgroup
+    /// current is in now. `again` says that a stale work bit was dropped
+    /// already: a second one means that the cgroup stopped filtering once
+    /// more meanwhile.
+    ///
+    /// # Safety
+    ///
+    /// `regs` are the registers of current's system call.
+    unsafe fn decide(&self, regs: *const bindings::pt_regs, nr: i64, again: bool) -> Outcome {
+        let ia32 = self.in_ia32();
+        let Some((abi, idx)) = self.classify(nr, ia32) else {
             return Outcome::Run;
         };
         let rcu = RcuGuard::new();
@@ -113,7 +137,8 @@ impl Current {
             return if again {
                 Outcome::Run
             } else {
-                self.drop_stale_bit(nr)
+                // SAFETY: By the safety requirements.
+                unsafe { self.drop_stale_bit(regs, nr) }
             };
         }
         let restart = names::is_restart(abi, idx);
@@ -144,14 +169,23 @@ impl Current {
             // The number as the entry code reads it: its low 32 bits.
             (abi, idx, nr as u32, look)
         };
-        let decision = look.decision;
+        // Conditions judge a call by its arguments; a restart was judged so
+        // when it was made, and its arguments are gone.
+        let (decision, denied) = match look.tests {
+            Some(tests) if !restart => {
+                // SAFETY: By the safety requirements.
+                let args = unsafe { Self::args(regs, ia32) };
+                cond::judge(tests, abi, idx, &args, look.decision)
+            }
+            _ => (look.decision, None),
+        };
         if decision == Decision::Allow {
             return Outcome::Run;
         }
         if judge.count_denial(abi, idx) {
             report::queue_notification(judge);
         }
-        let denial = Denial::new(judge, abi, idx, made, decision);
+        let denial = Denial::new(judge, abi, idx, made, decision, denied);
         drop(rcu);
         if let Some(denial) = denial {
             denial.emit();
@@ -167,7 +201,11 @@ impl Current {
     /// decides on call `nr` anew, in case a writer or a migration set the
     /// bit meanwhile: the barrier orders the clearing before the reading,
     /// as writers publish before they set bits.
-    fn drop_stale_bit(&self, nr: i64) -> Outcome {
+    ///
+    /// # Safety
+    ///
+    /// `regs` are the registers of current's system call.
+    unsafe fn drop_stale_bit(&self, regs: *const bindings::pt_regs, nr: i64) -> Outcome {
         // SAFETY: Clears a bit of current's own thread info.
         unsafe { bindings::syscalls_cgroup_clear_work() };
         smp_mb();
@@ -180,7 +218,8 @@ impl Current {
             return Outcome::Run;
         }
         group::mark_task(self.task());
-        self.decide(nr, true)
+        // SAFETY: By the safety requirements.
+        unsafe { self.decide(regs, nr, true) }
     }
 
     /// Whether system call `nr` (of the ia32 ABI if `ia32`) is
@@ -266,7 +305,8 @@ pub unsafe extern "C" fn __syscalls_cgroup_slow(
 ) -> c_long {
     // INVARIANT: the caller passes current, in a system call.
     let current = Current { task };
-    let errno = match current.decide(nr as i64, false) {
+    // SAFETY: By the safety requirements, `regs` are current's.
+    let errno = match unsafe { current.decide(regs, nr as i64, false) } {
         Outcome::Run => return nr,
         Outcome::Fail(errno) => errno,
         Outcome::Kill => {

@@ -5,6 +5,9 @@
 
 use kernel::prelude::*;
 
+use kernel::sync::Arc;
+
+use crate::cond::{Condition, Tests};
 use crate::cred::Identity;
 use crate::grammar::{self, ActionWrite};
 use crate::group::{Group, Writer};
@@ -63,6 +66,7 @@ fn publish(w: &mut Writer, group: &Group) -> bool {
     group.with_own(|rules, learn| {
         let eff = policy::effective(&rules.all.denied, parent.map(|p| w.effective(p)).as_ref());
         let delegated = rules.delegated() || parent.is_some_and(|p| w.delegated(p));
+        let own_conditions = !rules.all.conditions.is_empty() || !rules.trusted.conditions.is_empty();
         // The writer publishes parents first: the parent's decisions are
         // final.
         let decide = |bit: usize| {
@@ -74,20 +78,73 @@ fn publish(w: &mut Writer, group: &Group) -> bool {
                 policy::combine(trusted, rules.trusted.decision(bit)),
             )
         };
-        w.publish(group, &eff, delegated, learn, decide)
+        w.publish(group, &eff, own_conditions, delegated, learn, decide)
     })
 }
 
-/// Allocates, before anything changes, the record of calls of every
-/// cgroup of `group`'s subtree that starts filtering with `rules`: all of
-/// them when the group's effective set will deny anything. `ENOMEM`, and
-/// nothing changes, when one cannot be had.
+/// The conditions that judge the tasks of a cgroup with rules `rules`
+/// under a parent judged by `parent`: the parent's, shared, when the
+/// cgroup has none of its own.
+fn build_tests(parent: Option<Arc<Tests>>, rules: &Rules) -> Result<Option<Arc<Tests>>> {
+    if rules.all.conditions.is_empty() && rules.trusted.conditions.is_empty() {
+        return Ok(parent);
+    }
+    let tests = Tests::new(
+        parent.as_deref(),
+        &rules.all.conditions,
+        &rules.trusted.conditions,
+        |bit| rules.all.denial(bit),
+        |bit| rules.trusted.denial(bit),
+    )?;
+    Ok(Some(Arc::new(tests, GFP_KERNEL_ACCOUNT)?))
+}
+
+/// Whether an ancestor of `group` holds condition `cond` on the call of
+/// bit `bit`, as the writer sees it.
+fn held_above(w: &Writer, group: &Group) -> impl Fn(usize, &Condition) -> bool {
+    let tests = group.parent().and_then(|p| w.tests(p));
+    move |bit, cond| {
+        tests.as_ref().is_some_and(|t| {
+            t.all
+                .iter()
+                .any(|test| usize::from(test.bit) == bit && test.cond == *cond)
+        })
+    }
+}
+
+/// Allocates, before anything changes, what every cgroup of `group`'s
+/// subtree needs once `rules` are the group's: its conditions, built anew
+/// (they carry the decisions of the levels that wrote them), and its
+/// record of calls when it starts filtering, as all of them do when the
+/// group's effective set will deny anything or conditions test calls.
+/// `ENOMEM`, and nothing changes, when one cannot be had.
 fn prepare(w: &mut Writer, group: &Group, rules: &Rules) -> Result {
     let parent = group.parent().map(|p| w.effective(p));
-    if policy::effective(&rules.all.denied, parent.as_ref()).is_empty() {
-        return Ok(());
+    let denies = !policy::effective(&rules.all.denied, parent.as_ref()).is_empty();
+    let result = w.for_each_descendant(group, |w, g| {
+        if !g.is_online() {
+            return Ok(());
+        }
+        let next = if core::ptr::eq(g, group) {
+            build_tests(group.parent().and_then(|p| w.tests(p)), rules)?
+        } else {
+            let parent = g.parent().and_then(|p| w.next_tests(p));
+            g.with_own(|own, _| build_tests(parent, own))?
+        };
+        let filters = denies || next.is_some();
+        w.prepare_tests(g, Some(next));
+        if filters {
+            g.prepare_calls()?;
+        }
+        Ok(())
+    });
+    if result.is_err() {
+        let _ = w.for_each_descendant(group, |w, g| {
+            w.prepare_tests(g, None);
+            Ok(())
+        });
     }
-    w.for_each_descendant(group, |_, g| g.prepare_calls())
+    result
 }
 
 /// Makes `rules` the group's own, written by `author` as `who`, and
@@ -118,16 +175,19 @@ fn commit(
         if let Some(who) = joins {
             w.add_delegatee(group, who)?;
         }
-        return propagate(w, group);
+        let result = propagate(w, group);
+        w.release_retired(group);
+        return result;
     }
     // The delegatees go last: while the subtree is republished, cgroups
     // not yet reached still hold their decisions, and the delegatees must
     // still judge who those decisions apply to. Then they are unpublished,
     // and dropped after that.
-    propagate(w, group)?;
+    let result = propagate(w, group);
     let _retired = w.take_delegatees(group);
     publish(w, group);
-    Ok(())
+    w.release_retired(group);
+    result
 }
 
 /// The root moves to another hierarchy (from v1 to v2, or back): it starts
@@ -152,6 +212,7 @@ pub(crate) fn bind(root: &Group) {
     let _ = propagate(&mut w, root);
     let _retired = w.take_delegatees(root);
     publish(&mut w, root);
+    w.release_retired(root);
 }
 
 /// A cgroup on its way out takes no more updates, and its parent keeps
@@ -177,11 +238,11 @@ pub(crate) fn write(
     if author != Author::Admin && !group.on_v2() {
         return Err(EPERM);
     }
-    let request = grammar::parse(input)?;
+    let request = grammar::parse_rules(input)?;
     let mut w = Writer::lock()?;
     let mut rules = w.rules(group)?;
     let parent = group.parent().map(|p| w.effective(p));
-    rules.write(parent.as_ref(), rule, author, &request)?;
+    rules.write_request(parent.as_ref(), held_above(&w, group), rule, author, &request)?;
     commit(&mut w, group, rules, author, who)
 }
 
@@ -208,7 +269,9 @@ pub(crate) fn write_setting(
         Setting::Learn => {
             let learn = grammar::parse_switch(input)?;
             w.set_learn(group, learn)?;
-            return propagate(&mut w, group);
+            let result = propagate(&mut w, group);
+            w.release_retired(group);
+            return result;
         }
         Setting::Arm => {
             let arm = grammar::parse_arm(input)?;
@@ -222,7 +285,8 @@ pub(crate) fn write_setting(
         }
         Setting::Policy => {
             let parent = group.parent().map(|p| w.effective(p));
-            policy::replace(&mut rules, parent.as_ref(), author, input)?;
+            let held = held_above(&w, group);
+            policy::replace(&mut rules, parent.as_ref(), held, author, input)?;
         }
     }
     commit(&mut w, group, rules, author, who)
@@ -248,10 +312,10 @@ fn propagate(w: &mut Writer, root: &Group) -> Result {
 /// `syscalls.deny`, its complement for `syscalls.allow`.
 pub(crate) fn show(group: &Group, rule: Rule) -> Result<KVec<u8>> {
     let denied = group.effective_set();
-    grammar::format_set(&match rule {
-        Rule::Deny => denied,
-        Rule::Allow => denied.complement(),
-    })
+    match rule {
+        Rule::Deny => group.with_tests(|tests| grammar::format_denied(&denied, tests.iter())),
+        Rule::Allow => grammar::format_set(&denied.complement()),
+    }
 }
 
 /// What a read of the file of `setting` prints.
@@ -263,6 +327,7 @@ pub(crate) fn show_setting(group: &Group, setting: Setting) -> Result<KVec<u8>> 
         Setting::Arm => grammar::format_arm(group.arm()),
         Setting::Policy => grammar::format_policy(
             &rules.all.denied,
+            &rules.all.conditions,
             rules.all.mode,
             rules.all.action,
             &rules.all.overrides,

@@ -20,18 +20,65 @@ use core::fmt::{self, Write};
 use kernel::prelude::*;
 
 use crate::abi::Abi;
+use crate::cond::{Condition, Conditions, Sense, Test, MAX_VALUES};
 use crate::names;
 use crate::policy::{Action, Arm, Mode, Overrides, MAX_ERRNO};
 use crate::set::SyscallSet;
 
-/// Parses a whole write into the set of calls it names.
+/// A parsed write to `syscalls.deny` or `syscalls.allow`: the calls it
+/// names plainly, and the conditions it puts on calls.
+pub(crate) struct Request {
+    /// The calls named without a condition.
+    pub(crate) calls: SyscallSet,
+    /// The calls named with a condition, each with it; `None` when there
+    /// are none, so that plain writes allocate nothing.
+    pub(crate) conditions: Option<KBox<Conditions>>,
+    /// Whether the write names more conditions than a cgroup may hold: it
+    /// fails with `ENOSPC` once its permissions are checked.
+    pub(crate) too_many: bool,
+}
+
+impl Request {
+    /// The conditions it puts on calls.
+    pub(crate) fn conditions(&self) -> &Conditions {
+        self.conditions.as_deref().unwrap_or(&Conditions::EMPTY)
+    }
+}
+
+impl fmt::Debug for Request {
+    /// The read format, as KUnit messages show a request.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_set(f, &self.calls)?;
+        if !self.conditions().is_empty() {
+            f.write_char(' ')?;
+            write_conditions(f, self.conditions().iter())?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses a whole write into the set of calls it names, refusing
+/// conditions (`EINVAL`): the grammar of the call lists of
+/// `syscalls.action`.
+pub(crate) fn parse(input: &[u8]) -> Result<SyscallSet> {
+    let request = parse_rules(input)?;
+    if request.conditions.is_some() {
+        return Err(EINVAL);
+    }
+    Ok(request.calls)
+}
+
+/// Parses a whole write to `syscalls.deny` or `syscalls.allow`: the calls
+/// it names, and those it names with a condition.
 ///
 /// The first bad item decides the error: `EINVAL` for bad syntax and unknown
 /// names or prefixes, `ERANGE` for a number past its table or too large for
-/// any table. The calls of [`names::outside_rules`] are never in the result.
-/// A blank write gives the empty set.
-pub(crate) fn parse(input: &[u8]) -> Result<SyscallSet> {
+/// any table. The calls of [`names::outside_rules`] are never in the result,
+/// and take no condition. A blank write gives the empty set.
+pub(crate) fn parse_rules(input: &[u8]) -> Result<Request> {
     let mut set = SyscallSet::EMPTY;
+    let mut conditions: Option<KBox<Conditions>> = None;
+    let mut too_many = false;
     // Whether the last thing seen was an item (and not a comma).
     let mut after_item = false;
     // Whether a comma is waiting for the item that must follow it.
@@ -54,7 +101,18 @@ pub(crate) fn parse(input: &[u8]) -> Result<SyscallSet> {
                     .iter()
                     .position(|&b| b == b',' || is_space(b))
                     .unwrap_or(rest.len());
-                parse_item(&rest[..len], &mut set)?;
+                let item = &rest[..len];
+                match item.iter().position(|&b| b == b'(') {
+                    None => parse_item(item, &mut set)?,
+                    Some(open) => {
+                        let (calls, cond) = parse_conditional(&item[..open], &item[open..])?;
+                        let conds = match conditions {
+                            Some(ref mut c) => c,
+                            None => conditions.insert(KBox::new(Conditions::EMPTY, GFP_KERNEL)?),
+                        };
+                        too_many |= conds.insert(&calls, &cond).is_err();
+                    }
+                }
                 after_item = true;
                 open_comma = false;
                 rest = &rest[len..];
@@ -65,7 +123,119 @@ pub(crate) fn parse(input: &[u8]) -> Result<SyscallSet> {
         return Err(EINVAL);
     }
     set.subtract(&names::outside_rules());
-    Ok(set)
+    Ok(Request {
+        calls: set,
+        conditions,
+        too_many,
+    })
+}
+
+/// Parses an item with a condition: `target` is a name or a number, with
+/// an optional ABI prefix (no range, no `all`), `cond` the condition in
+/// parentheses: `(arg0&0xff=38|40)`, `(arg0!=0)`.
+fn parse_conditional(target: &[u8], cond: &[u8]) -> Result<(SyscallSet, Condition)> {
+    let body = match target.iter().position(|&b| b == b':') {
+        Some(colon) => &target[colon + 1..],
+        None => target,
+    };
+    if body == b"all" || body.contains(&b'-') {
+        return Err(EINVAL);
+    }
+    let mut calls = SyscallSet::EMPTY;
+    parse_item(target, &mut calls)?;
+    if calls.intersects(&names::outside_rules()) {
+        return Err(EINVAL);
+    }
+    let inner = cond
+        .strip_prefix(b"(")
+        .and_then(|c| c.strip_suffix(b")"))
+        .and_then(|c| c.strip_prefix(b"arg"))
+        .ok_or(EINVAL)?;
+    let (&digit, rest) = inner.split_first().ok_or(EINVAL)?;
+    if !digit.is_ascii_digit() {
+        return Err(EINVAL);
+    }
+    let arg = usize::from(digit - b'0');
+    let eq = rest.iter().position(|&b| b == b'=').ok_or(EINVAL)?;
+    let (lhs, values) = (&rest[..eq], &rest[eq + 1..]);
+    let (lhs, sense) = match lhs.strip_suffix(b"!") {
+        Some(lhs) => (lhs, Sense::NotIn),
+        None => (lhs, Sense::In),
+    };
+    let mask = match lhs {
+        b"" => u64::MAX,
+        _ => parse_value(lhs.strip_prefix(b"&").ok_or(EINVAL)?)?,
+    };
+    let mut parsed = [0u64; MAX_VALUES];
+    let mut len = 0;
+    for value in values.split(|&b| b == b'|') {
+        let value = parse_value(value)?;
+        if len == MAX_VALUES {
+            return Err(EINVAL);
+        }
+        parsed[len] = value;
+        len += 1;
+    }
+    Ok((calls, Condition::new(arg, mask, sense, &parsed[..len])?))
+}
+
+/// Parses an argument value or mask: decimal, or hexadecimal after `0x`,
+/// up to 2^64 - 1 (`ERANGE` past it).
+fn parse_value(text: &[u8]) -> Result<u64> {
+    let (digits, radix) = match text.strip_prefix(b"0x") {
+        Some(hex) => (hex, 16),
+        None => (text, 10),
+    };
+    if digits.is_empty() {
+        return Err(EINVAL);
+    }
+    let mut value: u64 = 0;
+    for &d in digits {
+        let digit = char::from(d).to_digit(radix).ok_or(EINVAL)?;
+        value = value
+            .checked_mul(u64::from(radix))
+            .and_then(|v| v.checked_add(u64::from(digit)))
+            .ok_or(ERANGE)?;
+    }
+    Ok(value)
+}
+
+/// Writes conditions in the read format, each an item behind its ABI's
+/// prefix, separated by spaces: `x86_64:41(arg0=38|40) ia32:359(arg0=38|40)`.
+/// A pair that comes again (two levels wrote it) is written once.
+pub(crate) fn write_conditions<'a>(
+    out: &mut impl Write,
+    conds: impl Iterator<Item = (usize, &'a Condition)> + Clone,
+) -> fmt::Result {
+    let mut first = true;
+    for (i, (bit, cond)) in conds.clone().enumerate() {
+        if conds.clone().take(i).any(|(b, c)| b == bit && c == cond) {
+            continue;
+        }
+        let Some((abi, nr)) = Abi::of_bit(bit) else {
+            continue;
+        };
+        if !first {
+            out.write_char(' ')?;
+        }
+        first = false;
+        write!(out, "{}:{nr}(arg{}", abi.prefix(), cond.arg())?;
+        if cond.mask() != u64::MAX {
+            write!(out, "&{:#x}", cond.mask())?;
+        }
+        out.write_str(match cond.sense() {
+            Sense::In => "=",
+            Sense::NotIn => "!=",
+        })?;
+        for (j, value) in cond.values().iter().enumerate() {
+            if j != 0 {
+                out.write_char('|')?;
+            }
+            write!(out, "{value}")?;
+        }
+        out.write_char(')')?;
+    }
+    Ok(())
 }
 
 /// White space as the kernel's `isspace()` has it, vertical tab included.
@@ -208,8 +378,21 @@ impl Write for TextBuf {
 
 /// Formats `set` as a read prints it, newline included.
 pub(crate) fn format_set(set: &SyscallSet) -> Result<KVec<u8>> {
+    format_denied(set, [].iter())
+}
+
+/// What a read of `syscalls.deny` prints: the effective set, then the
+/// conditions of `tests` (see [`write_conditions`]), newline included.
+pub(crate) fn format_denied(set: &SyscallSet, tests: core::slice::Iter<'_, Test>) -> Result<KVec<u8>> {
     let mut buf = TextBuf { bytes: KVec::new() };
     write_set(&mut buf, set).map_err(|_| ENOMEM)?;
+    let conds = tests.map(|t| (usize::from(t.bit), &t.cond));
+    if conds.len() != 0 {
+        if !set.is_empty() {
+            buf.write_char(' ').map_err(|_| ENOMEM)?;
+        }
+        write_conditions(&mut buf, conds).map_err(|_| ENOMEM)?;
+    }
     buf.bytes.push(b'\n', GFP_KERNEL)?;
     Ok(buf.bytes)
 }
@@ -321,12 +504,12 @@ pub(crate) fn parse_switch(input: &[u8]) -> Result<bool> {
 }
 
 /// A line of a write to `syscalls.policy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub(crate) enum PolicyLine {
     /// `deny CALLS`: as a write to `syscalls.deny`.
-    Deny(SyscallSet),
+    Deny(Request),
     /// `allow CALLS`: as a write to `syscalls.allow`.
-    Allow(SyscallSet),
+    Allow(Request),
     /// `mode MODE`: as a write to `syscalls.mode`.
     Mode(Mode),
     /// `action ...`: as a write to `syscalls.action`.
@@ -344,8 +527,8 @@ pub(crate) fn parse_policy(input: &[u8], mut apply: impl FnMut(&PolicyLine) -> R
             continue;
         };
         let line = match keyword {
-            b"deny" => PolicyLine::Deny(parse(rest)?),
-            b"allow" => PolicyLine::Allow(parse(rest)?),
+            b"deny" => PolicyLine::Deny(parse_rules(rest)?),
+            b"allow" => PolicyLine::Allow(parse_rules(rest)?),
             b"mode" => PolicyLine::Mode(parse_mode(rest)?),
             b"action" => PolicyLine::Action(parse_action_write(rest)?),
             _ => return Err(EINVAL),
@@ -355,10 +538,12 @@ pub(crate) fn parse_policy(input: &[u8], mut apply: impl FnMut(&PolicyLine) -> R
     Ok(())
 }
 
-/// What a read of `syscalls.policy` prints: the cgroup's own denies, mode
-/// and actions as lines that, written back, give the same policy.
+/// What a read of `syscalls.policy` prints: the cgroup's own denies, its
+/// conditions (a second `deny` line, when it has any), mode and actions as
+/// lines that, written back, give the same policy.
 pub(crate) fn format_policy(
     denied: &SyscallSet,
+    conditions: &Conditions,
     mode: Mode,
     action: Action,
     overrides: &Overrides,
@@ -369,6 +554,10 @@ pub(crate) fn format_policy(
         if !denied.is_empty() {
             buf.write_char(' ')?;
             write_set(&mut buf, denied)?;
+        }
+        if !conditions.is_empty() {
+            buf.write_str("\ndeny ")?;
+            write_conditions(&mut buf, conditions.iter())?;
         }
         writeln!(buf, "\nmode {}", mode_name(mode))?;
         write_actions(&mut buf, "action ", action, overrides)

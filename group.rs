@@ -18,16 +18,19 @@ use core::sync::atomic::{
 
 use kernel::alloc::flags::GFP_KERNEL_ACCOUNT;
 use kernel::alloc::{flags, KVBox};
-use kernel::sync::Mutex;
+use kernel::sync::{Arc, Mutex};
 use kernel::{bindings, container_of, new_mutex, prelude::*, task::Task, types::Opaque};
 
 use crate::abi::Abi;
+use crate::cond::{Test, Tests};
 use crate::cred::{self, Identity};
 use crate::names;
 use crate::policy::{self, Arm, Decision, Rules};
 use crate::report::RateLimit;
 use crate::set::{SyscallSet, BITS, WORDS};
-use crate::sync::{seqlock_read, seqlock_write, smp_mb, RcuGuard, StaticMutex, StaticMutexGuard};
+use crate::sync::{
+    seqlock_read, seqlock_write, smp_mb, synchronize_rcu, RcuGuard, StaticMutex, StaticMutexGuard,
+};
 
 // The C bitmap and the Rust sets have the same layout: the same tables,
 // and `WORDS` 64-bit words.
@@ -81,6 +84,11 @@ struct WriterState {
     delegatees: Delegatees,
     /// Whether this cgroup or an ancestor has delegatees.
     delegated: bool,
+    /// The tests a write prepared for the group, which [`Writer::publish`]
+    /// then publishes (`Some(None)`: none).
+    pending: Option<Option<Arc<Tests>>>,
+    /// The tests last unpublished, dropped once no reader can hold them.
+    retired: Option<Arc<Tests>>,
 }
 
 /// What a group keeps per system call: too large for the group itself, it
@@ -162,15 +170,92 @@ impl Drop for LazyCalls {
     }
 }
 
+/// A group's published [`Tests`]: read under RCU by the system call path,
+/// swapped by writers.
+///
+/// # Invariants
+///
+/// `0` is null or comes from `Arc::into_raw` of a `Tests`, whose reference
+/// this value owns. It changes only inside the group's seqlock write side
+/// (or before the group is online), and a reference it gave up is dropped
+/// only after an RCU grace period ([`Writer::release_retired`]).
+struct PublishedTests(AtomicPtr<Tests>);
+
+impl PublishedTests {
+    const fn new() -> PublishedTests {
+        PublishedTests(AtomicPtr::new(core::ptr::null_mut()))
+    }
+
+    /// The tests, for a reader inside an RCU read-side critical section (or
+    /// a writer) while the group is alive.
+    fn get(&self) -> Option<&Tests> {
+        let tests = self.0.load(Ordering::Acquire);
+        // SAFETY: By the type invariant a non-null pointer is a live `Tests`
+        // of which `self` holds a reference, or held one less than a grace
+        // period ago: its readers are inside RCU, and a writer holds it.
+        (!tests.is_null()).then(|| unsafe { &*tests })
+    }
+
+    /// A new reference to the tests, for a writer or a new child.
+    fn clone_arc(&self) -> Option<Arc<Tests>> {
+        let tests = self.0.load(Ordering::Acquire);
+        if tests.is_null() {
+            return None;
+        }
+        // SAFETY: By the type invariant `tests` came from `into_raw` and
+        // `self` holds a reference: taking another one is sound, and the
+        // `ManuallyDrop` keeps `self`'s.
+        let held = core::mem::ManuallyDrop::new(unsafe { Arc::from_raw(tests) });
+        Some(Arc::clone(&held))
+    }
+
+    /// Makes `tests` the published ones; returns the reference to the
+    /// previous ones, which the caller drops only after a grace period.
+    ///
+    /// # Safety
+    ///
+    /// The caller is inside the group's seqlock write side, or the group is
+    /// not online.
+    unsafe fn swap(&self, tests: Option<Arc<Tests>>) -> Option<Arc<Tests>> {
+        let new = tests.map_or(core::ptr::null_mut(), |t| Arc::into_raw(t).cast_mut());
+        // INVARIANT: `new` came from `into_raw`, and the old reference goes
+        // to the caller, who retires it.
+        let old = self.0.swap(new, Ordering::AcqRel);
+        // SAFETY: By the type invariant a non-null `old` came from
+        // `into_raw`, and its reference was ours.
+        (!old.is_null()).then(|| unsafe { Arc::from_raw(old) })
+    }
+
+    /// Whether `tests` are the published ones.
+    fn is(&self, tests: Option<&Arc<Tests>>) -> bool {
+        let now = self.0.load(Ordering::Relaxed).cast_const();
+        tests.map_or(core::ptr::null(), |t| &raw const **t) == now
+    }
+}
+
+impl Drop for PublishedTests {
+    fn drop(&mut self) {
+        let tests = *self.0.get_mut();
+        if !tests.is_null() {
+            // SAFETY: By the type invariant `self` holds this reference; the
+            // group goes after a grace period, so no reader holds it.
+            drop(unsafe { Arc::from_raw(tests) });
+        }
+    }
+}
+
 /// What the system call path reads of a group for one call, consistent.
 #[derive(Clone, Copy)]
-pub(crate) struct Look {
+pub(crate) struct Look<'a> {
     /// Whether the group checks calls at all (denies or learns).
     pub(crate) filtering: bool,
     /// Whether the group is learning.
     pub(crate) learning: bool,
-    /// The decision on the call for the task.
+    /// The decision on the call for the task, by number.
     pub(crate) decision: Decision,
+    /// The conditions that judge the task's calls, by bit: of every author,
+    /// or of the administrators alone; `None` when there are none.
+    pub(crate) tests: Option<&'a [Test]>,
 }
 /// The controller's state of one cgroup.
 ///
@@ -215,6 +300,8 @@ pub(crate) struct Group {
     /// `syscalls.arm`: an [`Arm`], encoded.
     arm: AtomicU8,
     calls: LazyCalls,
+    /// The conditions on calls' arguments that judge the group's tasks.
+    tests: PublishedTests,
     #[pin]
     own: Mutex<Own>,
     writer: UnsafeCell<WriterState>,
@@ -254,6 +341,7 @@ impl Group {
             online: AtomicBool::new(false),
             arm: AtomicU8::new(Arm::Inherit as u8),
             calls: LazyCalls::new(),
+            tests: PublishedTests::new(),
             own <- new_mutex!(
                 Own {
                     rules: None,
@@ -264,6 +352,8 @@ impl Group {
             writer: UnsafeCell::new(WriterState {
                 delegatees: Default::default(),
                 delegated: false,
+                pending: None,
+                retired: None,
             }),
         })
     }
@@ -400,26 +490,43 @@ impl Group {
     ///
     /// The caller is in an RCU read-side critical section in which `task`
     /// is live, and which keeps the group alive.
-    pub(crate) unsafe fn look(&self, abi: Abi, nr: usize, task: *const bindings::cred) -> Look {
+    pub(crate) unsafe fn look(&self, abi: Abi, nr: usize, task: *const bindings::cred) -> Look<'_> {
         let bit = abi.first_bit() + nr;
         // SAFETY: As in `is_filtering`.
         unsafe {
             seqlock_read(self.seqlock(), || {
                 let mut decision = self.decision(bit);
-                if decision != Decision::Allow
+                let tests = self.tests.get();
+                let mut trusted = false;
+                if (decision != Decision::Allow || tests.is_some())
                     && self.delegated.load(Ordering::Relaxed)
                     // SAFETY: By the safety requirements.
                     && !self.rulers_have_power(task)
                 {
                     decision = self.trusted_decision(bit);
+                    trusted = true;
                 }
                 Look {
                     filtering: self.filtering_flag().load(Ordering::Relaxed),
                     learning: self.learning.load(Ordering::Relaxed),
                     decision,
+                    tests: tests.map(|t| if trusted { &t.trusted[..] } else { &t.all[..] }),
                 }
             })
         }
+    }
+
+    /// Whether the group's conditions test the call of bit `bit`, as last
+    /// stored: consistent inside the seqlock.
+    fn tests_call(&self, bit: usize) -> bool {
+        self.tests.get().is_some_and(|t| t.calls.contains_bit(bit))
+    }
+
+    /// The conditions of the group and its ancestors, as reads show them.
+    /// The caller holds RCU, or is the writer.
+    pub(crate) fn with_tests<R>(&self, f: impl FnOnce(&[Test]) -> R) -> R {
+        let _rcu = RcuGuard::new();
+        f(self.tests.get().map_or(&[], |t| &t.all[..]))
     }
 
     /// The decision on the call of bit `bit`, as last stored: consistent
@@ -525,6 +632,7 @@ impl Group {
                 if self.learning.load(Ordering::Relaxed)
                     && used.load(Ordering::Relaxed) & mask != 0
                     && self.decision(bit) == Decision::Allow
+                    && !self.tests_call(bit)
                     && !names::RESTART_SYSCALL.contains(abi, nr)
                 {
                     word.fetch_and(!mask, Ordering::Relaxed);
@@ -738,7 +846,7 @@ impl Group {
         // first (it may sleep), and again should the parent start
         // filtering in between.
         loop {
-            if !parent.effective_set().is_empty() {
+            if !parent.effective_set().is_empty() || parent.tests.get().is_some() {
                 self.prepare_calls()?;
             }
             if self.try_inherit(parent) {
@@ -756,9 +864,11 @@ impl Group {
             seqlock_write(parent.seqlock(), || {
                 let effective = parent.load_effective();
                 let calls = self.calls.get();
-                if calls.is_none() && !effective.is_empty() {
+                let tests = parent.tests.clone_arc();
+                if calls.is_none() && (!effective.is_empty() || tests.is_some()) {
                     return false;
                 }
+                let conditioned = tests.as_ref().map_or(SyscallSet::EMPTY, |t| t.calls);
                 let delegated = parent.delegated.load(Ordering::Relaxed);
                 // INVARIANT: the group is not online, so no writer touches
                 // its writer state and no task reads its published state
@@ -778,7 +888,9 @@ impl Group {
                         }
                     }
                 }
-                let checked = policy::checked(&effective);
+                let checked = policy::checked(&effective, &conditioned);
+                // SAFETY: The group is not online.
+                drop(self.tests.swap(tests));
                 for (a, w) in self.denied_words().zip(checked.words) {
                     a.store(w, Ordering::Relaxed);
                 }
@@ -874,6 +986,9 @@ impl Group {
 /// The one writer of the hierarchy: holds [`WRITERS`].
 pub(crate) struct Writer {
     _guard: StaticMutexGuard,
+    /// Whether a group retired conditions since the writer last released
+    /// them.
+    retired: bool,
 }
 
 impl Writer {
@@ -887,6 +1002,7 @@ impl Writer {
     pub(crate) fn lock() -> Result<Writer> {
         Ok(Writer {
             _guard: WRITERS.lock()?,
+            retired: false,
         })
     }
 
@@ -983,24 +1099,40 @@ impl Writer {
     /// of the calls in the old or the new effective set can change, and
     /// only they are stored. The group's delegatees are published too.
     /// Returns whether the group was filtering before.
+    ///
+    /// The group's conditions are those a write prepared
+    /// ([`Writer::prepare_tests`]); without, its parent's when it has no
+    /// conditions of its own (`own_conditions`), or else those it has (its
+    /// rules and its parent's did not change).
     pub(crate) fn publish(
         &mut self,
         group: &Group,
         effective: &SyscallSet,
+        own_conditions: bool,
         delegated: bool,
         learning: bool,
         decide: impl Fn(usize) -> (Decision, Decision),
     ) -> bool {
+        let tests = match self.state_mut(group).pending.take() {
+            Some(tests) => tests,
+            None if !own_conditions => group.parent().and_then(|p| p.tests.clone_arc()),
+            None => group.tests.clone_arc(),
+        };
+        let conditioned = tests.as_ref().map_or(SyscallSet::EMPTY, |t| t.calls);
         let mut touched = group.load_effective();
         touched.union_with(effective);
         // A group that starts filtering needs its record of calls. Writers
         // prepare it beforehand; one made meanwhile that cannot have it
         // decides as its parent (it has no denies of its own).
-        let calls = if touched.is_empty() {
+        let calls = if touched.is_empty() && tests.is_none() {
             group.calls.get()
         } else {
             group.calls.get_or_alloc().ok()
         };
+        let swap = !group.tests.is(tests.as_ref());
+        if swap {
+            self.make_room_to_retire(group);
+        }
         let state = self.state_mut(group);
         state.delegated = delegated;
         let mut rulers = [[core::ptr::null_mut(); 2]; MAX_DELEGATEES];
@@ -1011,14 +1143,16 @@ impl Writer {
         }
         // The bitmap sends to the slow path the calls to decide there, and,
         // while the group learns, those it has not recorded yet.
-        let mut checked = policy::checked(effective);
+        let mut checked = policy::checked(effective, &conditioned);
         if learning {
             checked.union_with(&group.used().complement());
         }
         // INVARIANT: the stores happen inside the write side.
         // SAFETY: The seqlock was initialised in `new` and lives with `group`.
-        let was_filtering = unsafe {
+        let (was_filtering, retired) = unsafe {
             seqlock_write(group.seqlock(), || {
+                // SAFETY: Inside the write side.
+                let retired = if swap { group.tests.swap(tests) } else { None };
                 for bit in touched.bits() {
                     let Some(calls) = calls else {
                         break;
@@ -1041,15 +1175,59 @@ impl Writer {
                 }
                 group.delegated.store(delegated, Ordering::Relaxed);
                 group.learning.store(learning, Ordering::Relaxed);
-                group
+                let was = group
                     .filtering_flag()
-                    .swap(!checked.is_empty(), Ordering::Relaxed)
+                    .swap(!checked.is_empty(), Ordering::Relaxed);
+                (was, retired)
             })
         };
+        self.retired |= retired.is_some();
+        self.state_mut(group).retired = retired;
         // Order the new set before any work bit set after this: a task that
         // clears its own bit re-reads the set after a barrier too.
         smp_mb();
         was_filtering
+    }
+
+    /// The conditions the group publishes now, for the writer to build on.
+    pub(crate) fn tests(&self, group: &Group) -> Option<Arc<Tests>> {
+        group.tests.clone_arc()
+    }
+
+    /// The conditions prepared for the group, or else those it publishes.
+    pub(crate) fn next_tests(&self, group: &Group) -> Option<Arc<Tests>> {
+        match self.state(group).pending {
+            Some(ref tests) => tests.clone(),
+            None => group.tests.clone_arc(),
+        }
+    }
+
+    /// Prepares the conditions that [`Writer::publish`] then publishes for
+    /// the group; `None` to drop what was prepared (a write that failed).
+    pub(crate) fn prepare_tests(&mut self, group: &Group, tests: Option<Option<Arc<Tests>>>) {
+        self.state_mut(group).pending = tests;
+    }
+
+    /// Drops the conditions the group retired before, once no reader can
+    /// hold them, so that it can retire more.
+    fn make_room_to_retire(&mut self, group: &Group) {
+        if self.state(group).retired.is_some() {
+            synchronize_rcu();
+            self.state_mut(group).retired = None;
+        }
+    }
+
+    /// Drops the conditions that `root` and its descendants retired, after
+    /// one grace period for all: no reader holds them then.
+    pub(crate) fn release_retired(&mut self, root: &Group) {
+        if !core::mem::take(&mut self.retired) {
+            return;
+        }
+        synchronize_rcu();
+        let _ = self.for_each_descendant(root, |w, g| {
+            w.state_mut(g).retired = None;
+            Ok(())
+        });
     }
 
     /// Calls `f` on `root` and each of its descendants, parents before

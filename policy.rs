@@ -27,7 +27,8 @@
 
 use kernel::prelude::*;
 
-use crate::grammar::{self, ActionWrite, PolicyLine};
+use crate::cond::{Condition, Conditions};
+use crate::grammar::{self, ActionWrite, PolicyLine, Request};
 use crate::names;
 use crate::set::SyscallSet;
 
@@ -254,6 +255,9 @@ pub(crate) struct OwnRules {
     pub(crate) action: Action,
     /// What its enforced denies of particular calls do.
     pub(crate) overrides: Overrides,
+    /// The conditions it puts on calls' arguments: a call that one of
+    /// them denies is denied as by `denied`.
+    pub(crate) conditions: Conditions,
 }
 
 impl OwnRules {
@@ -263,13 +267,21 @@ impl OwnRules {
         mode: Mode::Enforce,
         action: DEFAULT_ACTION,
         overrides: Overrides::EMPTY,
+        conditions: Conditions::EMPTY,
     };
 
-    /// What these rules alone decide on the call of bit `bit`.
+    /// What these rules alone decide on the call of bit `bit`: its deny by
+    /// number, not its conditions.
     pub(crate) fn decision(&self, bit: usize) -> Decision {
         if !self.denied.contains_bit(bit) {
             return Decision::Allow;
         }
+        self.denial(bit)
+    }
+
+    /// What these rules do to the call of bit `bit` when they deny it, by
+    /// number or by condition: its mode and action.
+    pub(crate) fn denial(&self, bit: usize) -> Decision {
         let action = self.overrides.action_for(bit).unwrap_or(self.action);
         match (self.mode, action) {
             (Mode::Log, _) => Decision::Log,
@@ -358,13 +370,66 @@ impl Rules {
         Ok(())
     }
 
+    /// Applies a parsed write of `author` to the file of `rule`: its plain
+    /// calls as [`Rules::write`] does, and its conditions. `held` says
+    /// whether an ancestor holds a condition on a call: an allow of it then
+    /// fails with `EPERM`, as it would not lift it. An allow of a plain call
+    /// also drops the cgroup's own conditions on it; it fails only when the
+    /// parent denies the call by number, as an ancestor's conditions keep
+    /// applying. Errors come in the order of the files: `EPERM`, then
+    /// `ENOSPC` for more conditions than [`crate::cond::MAX_CONDITIONS`].
+    /// On error the rules may be half written: callers work on a copy.
+    pub(crate) fn write_request(
+        &mut self,
+        parent: Option<&SyscallSet>,
+        held: impl Fn(usize, &Condition) -> bool,
+        rule: Rule,
+        author: Author,
+        request: &Request,
+    ) -> Result {
+        let conds = request.conditions();
+        if rule == Rule::Allow {
+            if parent.is_some_and(|p| p.intersects(&request.calls))
+                || conds.iter().any(|(bit, cond)| held(bit, cond))
+            {
+                return Err(EPERM);
+            }
+        } else if self.all.conditions.missing(conds) + self.all.conditions.iter().count()
+            > crate::cond::MAX_CONDITIONS
+        {
+            return Err(ENOSPC);
+        }
+        if request.too_many {
+            return Err(ENOSPC);
+        }
+        self.write(parent, rule, author, &request.calls)?;
+        match rule {
+            Rule::Deny => {
+                self.all.conditions.add(conds)?;
+                if author == Author::Admin {
+                    self.trusted.conditions.add(conds)?;
+                }
+            }
+            Rule::Allow => {
+                for own in [&mut self.all, &mut self.trusted] {
+                    own.conditions.remove_calls(&request.calls);
+                    own.conditions.remove(conds);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Clears the rules before `author` writes a whole new policy: no
-    /// denies (dropping a deny is an allow, which counts for everyone),
+    /// denies and no conditions (dropping either is an allow, which counts
+    /// for everyone),
     /// the enforcing mode and the default action, the latter two among the
     /// administrators' rules only when an administrator writes.
     pub(crate) fn reset(&mut self, author: Author) {
         self.all.denied = SyscallSet::EMPTY;
         self.trusted.denied = SyscallSet::EMPTY;
+        self.all.conditions = Conditions::EMPTY;
+        self.trusted.conditions = Conditions::EMPTY;
         self.set_mode(Mode::Enforce, author);
         self.all.action = DEFAULT_ACTION;
         self.all.overrides = Overrides::EMPTY;
@@ -427,9 +492,11 @@ impl Rules {
 /// come before permission errors (`EPERM`), as in the other files. On a
 /// permission error `rules` are left half written: callers work on a copy
 /// (the rules are large for a kernel stack) and keep it only on success.
+/// `held` is as for [`Rules::write_request`].
 pub(crate) fn replace(
     rules: &mut Rules,
     parent: Option<&SyscallSet>,
+    held: impl Fn(usize, &Condition) -> bool,
     author: Author,
     input: &[u8],
 ) -> Result {
@@ -437,8 +504,12 @@ pub(crate) fn replace(
     let next = rules;
     next.reset(author);
     grammar::parse_policy(input, |line| match *line {
-        PolicyLine::Deny(ref calls) => next.write(parent, Rule::Deny, author, calls),
-        PolicyLine::Allow(ref calls) => next.write(parent, Rule::Allow, author, calls),
+        PolicyLine::Deny(ref request) => {
+            next.write_request(parent, &held, Rule::Deny, author, request)
+        }
+        PolicyLine::Allow(ref request) => {
+            next.write_request(parent, &held, Rule::Allow, author, request)
+        }
         PolicyLine::Mode(mode) => {
             next.set_mode(mode, author);
             Ok(())
@@ -463,13 +534,14 @@ pub(crate) fn effective(own: &SyscallSet, parent: Option<&SyscallSet>) -> Syscal
 }
 
 /// The set the system call path tests for a cgroup whose effective set is
-/// `effective`: that set, and `restart_syscall` whenever anything is
-/// denied. A restart then takes the slow path, which lets it through only
+/// `effective` and whose conditions test the calls of `conditioned`: both,
+/// and `restart_syscall` whenever anything is denied. A restart then takes the slow path, which lets it through only
 /// when the cgroup allows the call it continues, so that a call stopped
 /// before its deny cannot run on through `restart_syscall`, and a call
 /// that is allowed can always be restarted.
-pub(crate) fn checked(effective: &SyscallSet) -> SyscallSet {
+pub(crate) fn checked(effective: &SyscallSet, conditioned: &SyscallSet) -> SyscallSet {
     let mut set = *effective;
+    set.union_with(conditioned);
     if !set.is_empty() {
         set.union_with(&names::RESTART_SYSCALL);
     }

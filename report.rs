@@ -35,6 +35,7 @@ use kernel::ffi::c_char;
 use kernel::{bindings, prelude::*};
 
 use crate::abi::Abi;
+use crate::cond::Denied;
 use crate::grammar;
 use crate::group::Group;
 use crate::policy::Decision;
@@ -147,6 +148,8 @@ pub(crate) struct Denial {
     /// x32 call: what the log line and the audit record show.
     made: u32,
     decision: Decision,
+    /// The argument whose condition denied the call, if one did.
+    denied: Option<Denied>,
     /// Lines this cgroup's budget and the controller's refused before.
     refused: (u32, u32),
     path: [u8; PATH_MAX],
@@ -155,14 +158,16 @@ pub(crate) struct Denial {
 
 impl Denial {
     /// The report of the denial of call `nr` of `abi` in `group`, decided
-    /// `decision`, which the task made as number `made`; `None` when audit
-    /// is off and a budget refuses the line.
+    /// `decision`, which the task made as number `made`, with `denied` the
+    /// argument whose condition denied it; `None` when audit is off and a
+    /// budget refuses the line.
     pub(crate) fn new(
         group: &Group,
         abi: Abi,
         nr: usize,
         made: u32,
         decision: Decision,
+        denied: Option<Denied>,
     ) -> Option<Denial> {
         let mut refused = (0, 0);
         if !audit_enabled() {
@@ -195,6 +200,7 @@ impl Denial {
             nr,
             made,
             decision,
+            denied,
             refused,
             path,
             path_len,
@@ -228,7 +234,7 @@ impl Denial {
             pr_info!("{all} denials not logged (the controller's limit)\n");
         }
         pr_info!(
-            "denied {} {} ({}): pid={} comm={} cgroup={} action={}\n",
+            "denied {} {} ({}): pid={} comm={} cgroup={} action={}{}\n",
             if self.is_x32() {
                 "x32"
             } else {
@@ -240,6 +246,7 @@ impl Denial {
             Quoted(&comm[..comm_len]),
             cgroup,
             ActionText(self.decision),
+            Argument(self.denied),
         );
     }
 
@@ -282,6 +289,19 @@ fn audit_enabled() -> bool {
 #[cfg(not(CONFIG_AUDITSYSCALL))]
 fn audit_enabled() -> bool {
     false
+}
+
+/// The argument a condition denied a call for, as the log line ends with
+/// it: ` arg0=0x26`; nothing when the call was denied by number.
+struct Argument(Option<Denied>);
+
+impl fmt::Display for Argument {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(Denied { arg, value }) => write!(f, " arg{arg}={value:#x}"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Bytes a tenant chose (a cgroup's path, a task's name), in double quotes,

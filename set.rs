@@ -84,6 +84,13 @@ impl SyscallSet {
         })
     }
 
+    /// Sets bit `bit` of the bitmap; bits past it are ignored.
+    pub(crate) fn insert_bit(&mut self, bit: usize) {
+        if let Some(w) = self.words.get_mut(bit / 64) {
+            *w |= 1 << (bit % 64);
+        }
+    }
+
     /// Adds the numbers `lo..=hi` of `abi`, clamped to the table.
     pub(crate) fn insert_range(&mut self, abi: Abi, lo: usize, hi: usize) {
         for nr in lo..=hi.min(abi.size().saturating_sub(1)) {

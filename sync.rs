@@ -174,6 +174,13 @@ pub(crate) unsafe fn seqlock_write<R>(
     value
 }
 
+/// Waits for a grace period: every RCU read-side critical section that
+/// began before it has ended. It sleeps.
+pub(crate) fn synchronize_rcu() {
+    // SAFETY: Called from process context, by a writer that may sleep.
+    unsafe { bindings::synchronize_rcu() };
+}
+
 /// A full memory barrier, `smp_mb()`.
 pub(crate) fn smp_mb() {
     // SAFETY: A barrier has no preconditions.

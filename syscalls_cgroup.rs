@@ -40,6 +40,7 @@ mod abi;
 #[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
 mod action_tests;
 pub mod check;
+mod cond;
 mod controller;
 mod cred;
 mod grammar;

@@ -12,6 +12,12 @@ pub(crate) mod tables {
     include!(env!("SYSCALLS_CGROUP_TABLES"));
 }
 
+/// The widths of the system calls' arguments, generated from their
+/// prototypes by `asm/gen_widths.sh` at build time.
+mod widths {
+    include!(env!("SYSCALLS_CGROUP_WIDTHS"));
+}
+
 /// `__X32_SYSCALL_BIT`: x32 system calls carry it in their number.
 const X32_SYSCALL_BIT: u32 = 0x4000_0000;
 
@@ -43,6 +49,21 @@ impl Abi {
         match self {
             Abi::X86_64 => "x86_64",
             Abi::Ia32 => "ia32",
+        }
+    }
+
+    /// The width in bits (64, 32, 16 or 8) at which the kernel reads
+    /// argument `arg` (0 to 5) of call `nr`: its parameter's declared type.
+    /// An x32 call is checked as its x86_64 namesake, and reads the same
+    /// widths. Past the table, or past 5, 64.
+    pub(crate) fn arg_width(self, nr: usize, arg: usize) -> u32 {
+        let table: &[u16] = match self {
+            Abi::X86_64 => &widths::X86_64_WIDTHS,
+            Abi::Ia32 => &widths::IA32_WIDTHS,
+        };
+        match table.get(nr) {
+            Some(&codes) if arg < 6 => 64 >> ((codes >> (2 * arg)) & 3),
+            _ => 64,
         }
     }
 

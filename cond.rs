@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Argument conditions: rules on one argument of a call, as pure values.
+//!
+//! A [`Condition`] denies a call when one of its arguments, masked, is in a
+//! set of up to [`MAX_VALUES`] values, or when it is not: `socket(arg0=38)`
+//! denies `socket(AF_ALG, ...)`, `clone(arg0&0x7e020000!=0)` every `clone`
+//! with a namespace flag. The comparison is made at the width at which the
+//! kernel reads the argument (its parameter's declared type, see
+//! [`Abi::arg_width`]): an `int` compares 32 bits, so high bits in the
+//! register cannot make a denied value look like another one, as they can
+//! past a 64-bit comparison. The argument, the mask and the values are all
+//! cut to that width.
+//!
+//! A cgroup keeps its own conditions in [`Conditions`], each on one call of
+//! one ABI. Its published [`Tests`] hold the conditions of every level from
+//! the root down, each with the decision of the level that wrote it: a call
+//! runs only if no level denies it, by number or by condition, and the
+//! strictest decision of those that deny wins, as for denies by number.
+
+use kernel::prelude::*;
+
+use crate::abi::Abi;
+use crate::policy::{self, Decision};
+use crate::set::SyscallSet;
+
+/// The most values a condition compares with.
+pub(crate) const MAX_VALUES: usize = 8;
+
+/// The most conditions a cgroup holds of its own, each on one call of one
+/// ABI (`socket(arg0=38)` is two: the x86_64 and the ia32 `socket`).
+pub(crate) const MAX_CONDITIONS: usize = 32;
+
+/// The arguments a system call has at most.
+pub(crate) const ARGS: usize = 6;
+
+/// When a condition denies its call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sense {
+    /// When the masked argument is one of the values (`=`).
+    In,
+    /// When it is none of them (`!=`).
+    NotIn,
+}
+
+/// A condition on one argument of a call.
+///
+/// # Invariants
+///
+/// `arg < ARGS`, `mask != 0`, `1 <= len <= MAX_VALUES`; the first `len`
+/// values are ascending, distinct and within `mask`, the others zero. So
+/// two conditions that deny the same calls compare equal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Condition {
+    arg: u8,
+    sense: Sense,
+    len: u8,
+    mask: u64,
+    values: [u64; MAX_VALUES],
+}
+
+impl Condition {
+    /// The condition on argument `arg` (0 to 5) that denies in the
+    /// `sense` given when the argument masked by `mask` is (or is not) one
+    /// of `values`. `EINVAL` for a bad argument, a zero mask, no values or
+    /// more than [`MAX_VALUES`]; `ERANGE` for a value with bits outside the
+    /// mask, which could never be equal.
+    pub(crate) fn new(arg: usize, mask: u64, sense: Sense, values: &[u64]) -> Result<Condition> {
+        if arg >= ARGS || mask == 0 || values.is_empty() || values.len() > MAX_VALUES {
+            return Err(EINVAL);
+        }
+        if values.iter().any(|&v| v & !mask != 0) {
+            return Err(ERANGE);
+        }
+        let mut sorted = [0u64; MAX_VALUES];
+        let mut len = 0;
+        for &v in values {
+            let at = sorted[..len].partition_point(|&s| s < v);
+            if at < len && sorted[at] == v {
+                continue;
+            }
+            sorted.copy_within(at..len, at + 1);
+            sorted[at] = v;
+            len += 1;
+        }
+        // INVARIANT: checked above; the values sorted and deduplicated.
+        Ok(Condition {
+            arg: arg as u8,
+            sense,
+            len: len as u8,
+            mask,
+            values: sorted,
+        })
+    }
+
+    /// The argument it tests, 0 to 5.
+    pub(crate) fn arg(&self) -> usize {
+        usize::from(self.arg)
+    }
+
+    /// The mask applied to the argument.
+    pub(crate) fn mask(&self) -> u64 {
+        self.mask
+    }
+
+    /// When it denies.
+    pub(crate) fn sense(&self) -> Sense {
+        self.sense
+    }
+
+    /// The values, ascending.
+    pub(crate) fn values(&self) -> &[u64] {
+        &self.values[..usize::from(self.len)]
+    }
+
+    /// Whether it denies a call whose argument is `raw`, which the kernel
+    /// reads at `width` bits; with the argument as compared.
+    pub(crate) fn denies(&self, raw: u64, width: u32) -> (bool, u64) {
+        let cut = if width >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << width) - 1
+        };
+        let seen = raw & self.mask & cut;
+        let found = self.values().iter().any(|&v| v & cut == seen);
+        (found == (self.sense == Sense::In), raw & cut)
+    }
+}
+
+/// A cgroup's own conditions: pairs of a call's bit and a condition, each
+/// pair once, by bit. Two are equal when they hold the same pairs.
+#[derive(Clone, Copy)]
+pub(crate) struct Conditions {
+    entries: [(u16, Condition); MAX_CONDITIONS],
+    len: usize,
+}
+
+/// A condition that fills unused entries.
+const UNUSED: Condition = Condition {
+    arg: 0,
+    sense: Sense::In,
+    len: 1,
+    mask: u64::MAX,
+    values: [0; MAX_VALUES],
+};
+
+impl Conditions {
+    /// No conditions.
+    pub(crate) const EMPTY: Conditions = Conditions {
+        entries: [(0, UNUSED); MAX_CONDITIONS],
+        len: 0,
+    };
+
+    /// The pairs, by bit.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &Condition)> + Clone {
+        self.entries[..self.len]
+            .iter()
+            .map(|(bit, cond)| (usize::from(*bit), cond))
+    }
+
+    /// Whether there are none.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether the call of bit `bit` has condition `cond`.
+    pub(crate) fn contains(&self, bit: usize, cond: &Condition) -> bool {
+        self.iter().any(|(b, c)| b == bit && c == cond)
+    }
+
+    /// How many of the pairs of `other` are not here yet.
+    pub(crate) fn missing(&self, other: &Conditions) -> usize {
+        other.iter().filter(|&(b, c)| !self.contains(b, c)).count()
+    }
+
+    /// Adds every pair of `other`; `ENOSPC`, and nothing changes, when that
+    /// would make more than [`MAX_CONDITIONS`].
+    pub(crate) fn add(&mut self, other: &Conditions) -> Result {
+        if self.len + self.missing(other) > MAX_CONDITIONS {
+            return Err(ENOSPC);
+        }
+        for (bit, cond) in other.iter() {
+            if self.contains(bit, cond) {
+                continue;
+            }
+            let at = self.entries[..self.len].partition_point(|&(b, _)| usize::from(b) <= bit);
+            self.entries.copy_within(at..self.len, at + 1);
+            self.entries[at] = (bit as u16, *cond);
+            self.len += 1;
+        }
+        Ok(())
+    }
+
+    /// Removes the pairs for which `gone` is true.
+    fn remove_where(&mut self, gone: impl Fn(usize, &Condition) -> bool) {
+        let mut kept = 0;
+        for i in 0..self.len {
+            let (bit, cond) = self.entries[i];
+            if !gone(usize::from(bit), &cond) {
+                self.entries[kept] = (bit, cond);
+                kept += 1;
+            }
+        }
+        for entry in self.entries[kept..self.len].iter_mut() {
+            *entry = (0, UNUSED);
+        }
+        self.len = kept;
+    }
+
+    /// Removes every pair of `other`.
+    pub(crate) fn remove(&mut self, other: &Conditions) {
+        self.remove_where(|bit, cond| other.contains(bit, cond));
+    }
+
+    /// Removes every condition of the calls of `calls`.
+    pub(crate) fn remove_calls(&mut self, calls: &SyscallSet) {
+        self.remove_where(|bit, _| calls.contains_bit(bit));
+    }
+
+    /// Adds `cond` to the calls of `calls`, as a parsed write does;
+    /// `ENOSPC` past [`MAX_CONDITIONS`].
+    pub(crate) fn insert(&mut self, calls: &SyscallSet, cond: &Condition) -> Result {
+        for bit in calls.bits() {
+            if self.contains(bit, cond) {
+                continue;
+            }
+            if self.len == MAX_CONDITIONS {
+                return Err(ENOSPC);
+            }
+            let at = self.entries[..self.len].partition_point(|&(b, _)| usize::from(b) <= bit);
+            self.entries.copy_within(at..self.len, at + 1);
+            self.entries[at] = (bit as u16, *cond);
+            self.len += 1;
+        }
+        Ok(())
+    }
+}
+
+impl PartialEq for Conditions {
+    fn eq(&self, other: &Conditions) -> bool {
+        // Each pair is held once: the same pairs, in any order.
+        self.len == other.len && self.iter().all(|(b, c)| other.contains(b, c))
+    }
+}
+
+impl Eq for Conditions {}
+
+/// A condition of some level on the path, as the system call path tests
+/// it: with the call's bit and what the level decides when it denies.
+#[derive(Clone, Copy)]
+pub(crate) struct Test {
+    /// The bit of the call.
+    pub(crate) bit: u16,
+    /// The level's decision on the call when the condition denies it.
+    pub(crate) decision: Decision,
+    /// The condition.
+    pub(crate) cond: Condition,
+}
+
+/// The conditions that judge the tasks of a cgroup: those of every level
+/// from the root down, by bit, with the subset that the administrators
+/// wrote. Published whole and never changed after.
+pub(crate) struct Tests {
+    /// Every author's conditions: what judges most tasks.
+    pub(crate) all: KVec<Test>,
+    /// The administrators' alone: what judges a task that a delegatee on
+    /// the path has no power over.
+    pub(crate) trusted: KVec<Test>,
+    /// The calls that `all` tests: the system call path sends them to the
+    /// slow path.
+    pub(crate) calls: SyscallSet,
+}
+
+impl Tests {
+    /// The tests of a cgroup under a parent tested by `parent`, with own
+    /// conditions `all` (every author's) and `trusted` (the
+    /// administrators'), whose levels decide `all_decision(bit)` and
+    /// `trusted_decision(bit)` on a call they deny.
+    pub(crate) fn new(
+        parent: Option<&Tests>,
+        all: &Conditions,
+        trusted: &Conditions,
+        all_decision: impl Fn(usize) -> Decision,
+        trusted_decision: impl Fn(usize) -> Decision,
+    ) -> Result<Tests> {
+        let mut tests = Tests {
+            all: KVec::new(),
+            trusted: KVec::new(),
+            calls: SyscallSet::EMPTY,
+        };
+        if let Some(parent) = parent {
+            tests.all.extend_from_slice(&parent.all, GFP_KERNEL_ACCOUNT)?;
+            tests.trusted.extend_from_slice(&parent.trusted, GFP_KERNEL_ACCOUNT)?;
+            tests.calls = parent.calls;
+        }
+        for (bit, cond) in all.iter() {
+            let decision = all_decision(bit);
+            insert_test(&mut tests.all, bit, decision, cond)?;
+            tests.calls.insert_bit(bit);
+        }
+        for (bit, cond) in trusted.iter() {
+            insert_test(&mut tests.trusted, bit, trusted_decision(bit), cond)?;
+        }
+        Ok(tests)
+    }
+}
+
+/// Inserts a test into `tests`, kept by bit.
+fn insert_test(tests: &mut KVec<Test>, bit: usize, decision: Decision, cond: &Condition) -> Result {
+    let test = Test {
+        bit: bit as u16,
+        decision,
+        cond: *cond,
+    };
+    let at = tests.partition_point(|t| usize::from(t.bit) <= bit);
+    tests.push(test, GFP_KERNEL_ACCOUNT)?;
+    // Moved into place from the end: the vector is short.
+    let len = tests.len();
+    tests[at..len].rotate_right(1);
+    Ok(())
+}
+
+/// What a condition decided on a call: the argument it tested, as
+/// compared, for the log line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Denied {
+    /// The argument, 0 to 5.
+    pub(crate) arg: u8,
+    /// Its value, cut to its width.
+    pub(crate) value: u64,
+}
+
+/// The decision on call `nr` of `abi` with arguments `args`, which its
+/// number rules decide `by_number`, under the conditions `tests`: the
+/// strictest of `by_number` and the decisions of the conditions that deny
+/// it, with the argument of the first condition that made it stricter.
+pub(crate) fn judge(
+    tests: &[Test],
+    abi: Abi,
+    nr: usize,
+    args: &[u64; ARGS],
+    by_number: Decision,
+) -> (Decision, Option<Denied>) {
+    let bit = abi.first_bit() + nr;
+    let from = tests.partition_point(|t| usize::from(t.bit) < bit);
+    let mut decision = by_number;
+    let mut denied = None;
+    for test in tests[from..].iter().take_while(|t| usize::from(t.bit) == bit) {
+        let arg = test.cond.arg();
+        let (denies, value) = test.cond.denies(args[arg], abi.arg_width(nr, arg));
+        if !denies {
+            continue;
+        }
+        let next = policy::combine(decision, test.decision);
+        if next != decision {
+            decision = next;
+            denied = Some(Denied {
+                arg: arg as u8,
+                value,
+            });
+        }
+    }
+    (decision, denied)
+}
