@@ -41,6 +41,8 @@ mod abi;
 mod action_tests;
 pub mod check;
 mod cond;
+#[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
+mod cond_tests;
 mod controller;
 mod cred;
 mod grammar;
