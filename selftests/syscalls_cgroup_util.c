@@ -121,6 +121,15 @@ double now_seconds(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+void sleep_seconds(double seconds)
+{
+	double end = now_seconds() + seconds;
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+	while (now_seconds() < end)
+		nanosleep(&ts, NULL);
+}
+
 /* ---- The hierarchy ---- */
 
 static const struct cgroup_hierarchy v1_hierarchy = {
@@ -1063,6 +1072,18 @@ long int80_syscall2(unsigned long nr, unsigned long a, unsigned long b)
 	return (int)ret;
 }
 
+long int80_syscall3(unsigned long nr, unsigned long a, unsigned long b,
+		    unsigned long c)
+{
+	unsigned long ret;
+
+	asm volatile("int $0x80"
+		     : "=a"(ret)
+		     : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(0), "D"(0)
+		     : "r8", "r9", "r10", "r11", "memory");
+	return (int)ret;
+}
+
 bool x32_syscalls_work(void)
 {
 	static int works = -1;
@@ -1079,6 +1100,18 @@ long int80_syscall2(unsigned long nr, unsigned long a, unsigned long b)
 	long ret;
 
 	asm volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b)
+		     : "memory");
+	return ret;
+}
+
+long int80_syscall3(unsigned long nr, unsigned long a, unsigned long b,
+		    unsigned long c)
+{
+	long ret;
+
+	asm volatile("int $0x80"
+		     : "=a"(ret)
+		     : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(0), "D"(0)
 		     : "memory");
 	return ret;
 }
@@ -1677,6 +1710,100 @@ int run_calls(const char *cg, const struct calls *calls)
 	return ret;
 }
 #endif
+
+/* ---- Calls with arguments ---- */
+
+/* The results of the last list a child made, shared with the test. */
+static long *arg_results;
+
+long make_arg_call(const struct arg_call *c)
+{
+	long r;
+
+	switch (c->how) {
+	case ARG_INT80:
+		r = int80_syscall3(c->nr, c->arg[0], c->arg[1], c->arg[2]);
+		break;
+#ifdef __x86_64__
+	case ARG_X32:
+		r = raw_syscall3(X32_SYSCALL_BIT | c->nr, c->arg[0], c->arg[1],
+				 c->arg[2]);
+		break;
+#endif
+	default:
+		errno = 0;
+		r = syscall(c->nr, c->arg[0], c->arg[1], c->arg[2], 0UL, 0UL,
+			    0UL);
+		if (r == -1 && errno)
+			r = -errno;
+		break;
+	}
+	if (r < 0 && r >= -4095)
+		return r;
+	if (c->effect == EFFECT_FORK) {
+		if (r == 0)
+			syscall(SYS_exit, 0);
+		waitpid(r, NULL, __WALL);
+	} else if (c->effect == EFFECT_FD) {
+		close(r);
+	}
+	return 0;
+}
+
+static int child_arg_calls(void *arg)
+{
+	const struct arg_calls *calls = arg;
+	int i;
+
+	for (i = 0; i < calls->n; i++)
+		arg_results[i] = make_arg_call(&calls->c[i]);
+	return KSFT_PASS;
+}
+
+int run_arg_calls(const char *cg, const struct arg_calls *calls)
+{
+	long unfiltered[ARG_CALLS_MAX];
+	bool ok = true;
+	int i;
+
+	if (!arg_results) {
+		arg_results = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (arg_results == MAP_FAILED) {
+			arg_results = NULL;
+			diag("mmap: expected a shared page, got %s",
+			     strerror(errno));
+			return KSFT_FAIL;
+		}
+	}
+	if (run_in_cgroup(NULL, child_arg_calls, (void *)calls) != KSFT_PASS)
+		return KSFT_FAIL;
+	memcpy(unfiltered, arg_results, sizeof(unfiltered));
+	for (i = 0; i < calls->n; i++) {
+		const struct arg_call *c = &calls->c[i];
+
+		if (unfiltered[i] == -ENOSYS ||
+		    (c->want != UNFILTERED && unfiltered[i] == c->want)) {
+			diag("%s gives %s with nothing denied: this kernel cannot show its denial",
+			     c->what, result_name(unfiltered[i]));
+			return KSFT_SKIP;
+		}
+	}
+	for (i = 0; i < calls->n; i++)
+		arg_results[i] = LONG_MIN;
+	if (run_in_cgroup(cg, child_arg_calls, (void *)calls) != KSFT_PASS)
+		return KSFT_FAIL;
+	for (i = 0; i < calls->n; i++) {
+		const struct arg_call *c = &calls->c[i];
+		char what[256];
+
+		snprintf(what, sizeof(what), "%s in %s%s", c->what, cg_name(cg),
+			 c->want == UNFILTERED ? " (as with nothing denied)" : "");
+		ok &= expect_result(what, arg_results[i],
+				    c->want == UNFILTERED ? unfiltered[i] : c->want);
+	}
+	return ok ? KSFT_PASS : KSFT_FAIL;
+}
 
 /* ---- `all` denies every number ---- */
 

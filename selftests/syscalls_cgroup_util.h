@@ -89,6 +89,8 @@ const char *escaped(const char *text);
 const char *cg_name(const char *cg);
 
 double now_seconds(void);
+/* Sleeps for that long, signals or not. */
+void sleep_seconds(double seconds);
 
 /* ---- The hierarchy ---- */
 
@@ -287,6 +289,9 @@ long syscall3(long nr, long a, long b, long c);
 
 /* int $0x80 with two arguments (the ia32 ABI, whatever the program's). */
 long int80_syscall2(unsigned long nr, unsigned long a, unsigned long b);
+/* And with three: the others zero. */
+long int80_syscall3(unsigned long nr, unsigned long a, unsigned long b,
+		    unsigned long c);
 
 #ifdef __x86_64__
 /* The 64-bit `syscall` instruction with any value in %rax. */
@@ -449,6 +454,57 @@ struct calls {
 int run_calls(const char *cg, const struct calls *calls);
 void calls_remove_paths(const struct calls *calls);
 #endif
+
+/*
+ * A list of calls with arguments a child makes, for argument conditions:
+ * each must give its want in the cgroup under test, where UNFILTERED
+ * stands for what the call gave in a child of the caller's cgroup, with
+ * nothing denied (the test runs in the root). A result is -errno, or 0
+ * for any success.
+ */
+enum arg_call_how {
+	ARG_SYSCALL,	/* syscall(): this program's ABI, the full registers */
+	ARG_INT80,	/* int $0x80: the ia32 ABI */
+#ifdef __x86_64__
+	ARG_X32,	/* the `syscall` instruction, the x32 bit set */
+#endif
+};
+
+/* What a success leaves behind, undone before the next call. */
+enum arg_call_effect {
+	EFFECT_NONE,
+	EFFECT_FD,	/* a file descriptor, closed */
+	EFFECT_FORK,	/* a clone without a new stack: the new process exits
+			 * at once and is reaped */
+};
+
+#define UNFILTERED (LONG_MIN + 1)
+
+struct arg_call {
+	const char *what;
+	enum arg_call_how how;
+	enum arg_call_effect effect;
+	unsigned long nr;
+	unsigned long arg[3];	/* the others are 0 */
+	long want;		/* -errno, 0 or UNFILTERED */
+};
+
+#define ARG_CALLS_MAX 8
+
+struct arg_calls {
+	int n;
+	struct arg_call c[ARG_CALLS_MAX];
+};
+
+/* Makes one call (the caller's own task): -errno, or 0 for a success. */
+long make_arg_call(const struct arg_call *c);
+/*
+ * Makes the calls in a child of the caller's cgroup, then in a child moved
+ * into cg, and checks the results there; a KSFT_* result. KSFT_SKIP when a
+ * call gives ENOSYS with nothing denied, or the errno it should give in cg:
+ * a denial could not be told from the call's own result.
+ */
+int run_arg_calls(const char *cg, const struct arg_calls *calls);
 
 /*
  * One way of making every system call number, for
