@@ -19,7 +19,7 @@ S=$REPO/scripts
 start=$SECONDS
 # What runs on the PREEMPT_RT kernel: the programs that make system calls
 # in filtering cgroups.
-RT_PROGRAMS="test_enforce test_tasks test_abi test_abi32 test_security test_actions test_policy test_arm test_events test_learn"
+RT_PROGRAMS="test_enforce test_tasks test_abi test_abi32 test_security test_actions test_policy test_arm test_conditions test_conditions32 test_events test_learn"
 
 out=$(new_run test)
 exec {hold}<"$out"
