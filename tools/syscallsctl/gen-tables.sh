@@ -13,6 +13,14 @@
 # that `make test` fetches into ${XDG_CACHE_HOME:-~/.cache}/syscalls-cgroup/linux;
 # the errno names from $SYSCALLS_ERRNO_DIR (errno-base.h and errno.h), by
 # default include/uapi/asm-generic of the same tree.
+#
+# src/widths_generated.rs, the width at which the kernel reads each
+# argument of each call (what an argument condition compares), is the
+# output of the controller's asm/gen_widths.sh for the same tables,
+# $SYSCALLS_SRC_DIR's include/linux/syscalls.h and the x86 sources the
+# controller's Makefile gives it (the tree above $SYSCALLS_TBL_DIR by
+# default), so that the tool translates a profile at the widths the kernel
+# compares at.
 
 set -e
 
@@ -22,6 +30,11 @@ cache=${XDG_CACHE_HOME:-$HOME/.cache}/syscalls-cgroup
 dir=${SYSCALLS_TBL_DIR:-$cache/linux/arch/x86/entry/syscalls}
 edir=${SYSCALLS_ERRNO_DIR:-$cache/linux/include/uapi/asm-generic}
 out=$here/src/tables_generated.rs
+wout=$here/src/widths_generated.rs
+src=${SYSCALLS_SRC_DIR:-$(cd "$dir/../../../.." 2>/dev/null && pwd)}
+# The x86 sources of the calls syscalls.h does not declare, as the
+# controller's Makefile passes them to asm/gen_widths.sh.
+arch_sources="process_64.c sys_x86_64.c ldt.c ioport.c signal_64.c"
 
 if [ ! -f "$dir/syscall_64.tbl" ] || [ ! -f "$dir/syscall_32.tbl" ] ||
 	[ ! -f "$edir/errno-base.h" ] || [ ! -f "$edir/errno.h" ]; then
@@ -31,7 +44,6 @@ if [ ! -f "$dir/syscall_64.tbl" ] || [ ! -f "$dir/syscall_32.tbl" ] ||
 fi
 
 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
 {
 	echo "// SPDX-License-Identifier: GPL-2.0"
 	echo "// Checked-in output of asm/gen_tables.sh for Linux 6.12, written by"
@@ -40,14 +52,44 @@ trap 'rm -f "$tmp"' EXIT
 		"$edir/errno-base.h" "$edir/errno.h"
 } > "$tmp"
 
+wtmp=$(mktemp)
+trap 'rm -f "$tmp" "$wtmp"' EXIT
+widths=1
+if [ ! -f "$repo/asm/gen_widths.sh" ] || [ ! -f "$src/include/linux/syscalls.h" ]; then
+	echo "gen-tables.sh: no asm/gen_widths.sh or no $src/include/linux/syscalls.h: the widths were not generated" >&2
+	widths=
+else
+	{
+		echo "// SPDX-License-Identifier: GPL-2.0"
+		echo "// Checked-in output of asm/gen_widths.sh for Linux 6.12, written by"
+		echo "// tools/syscallsctl/gen-tables.sh (which --check compares it with)."
+		# shellcheck disable=SC2086
+		sh "$repo/asm/gen_widths.sh" "$dir/syscall_64.tbl" "$dir/syscall_32.tbl" \
+			"$src/include/linux/syscalls.h" \
+			$(for f in $arch_sources; do echo "$src/arch/x86/kernel/$f"; done)
+	} > "$wtmp"
+fi
+
 if [ "$1" = "--check" ]; then
+	status=0
 	if cmp -s "$tmp" "$out"; then
 		echo "gen-tables.sh: $out matches $dir"
 	else
 		echo "gen-tables.sh: $out differs from the tables in $dir: run gen-tables.sh" >&2
-		exit 1
+		status=1
 	fi
+	if [ -n "$widths" ] && cmp -s "$wtmp" "$wout"; then
+		echo "gen-tables.sh: $wout matches $src"
+	elif [ -n "$widths" ]; then
+		echo "gen-tables.sh: $wout differs from asm/gen_widths.sh's output for $src: run gen-tables.sh" >&2
+		status=1
+	fi
+	exit $status
 else
 	cp "$tmp" "$out"
 	echo "gen-tables.sh: wrote $out"
+	if [ -n "$widths" ]; then
+		cp "$wtmp" "$wout"
+		echo "gen-tables.sh: wrote $wout"
+	fi
 fi

@@ -8,7 +8,7 @@ use crate::cgroup::{read_actions, read_optional, Files, Write};
 use crate::error::{Error, Result};
 use crate::groups;
 use crate::profile::{describe, Action, Policy, ENOSYS};
-use crate::set::{chunk, chunk_within, SyscallSet, WRITE_MAX};
+use crate::set::{chunk, chunk_within, Items, SyscallSet, WRITE_MAX};
 
 /// The writes that give the cgroup `policy`: its actions for particular
 /// calls, its default action and the clearing of the old actions for
@@ -83,7 +83,22 @@ pub fn plan_policy(
     for c in chunk(&allow.exact_items()) {
         writes.push(Write::new("syscalls.allow", c));
     }
+    // The conditions last: an allow of their call would drop them.
+    for c in chunk(&condition_items(policy, &parent)) {
+        writes.push(Write::new("syscalls.deny", c));
+    }
     Ok(writes)
+}
+
+/// The policy's conditions as items, but those on calls the parent denies
+/// anyway: `x86_64:41(arg0=38|40)`.
+fn condition_items(policy: &Policy, parent: &SyscallSet) -> Vec<String> {
+    policy
+        .conditions
+        .iter()
+        .filter(|c| !parent.contains(c.abi, c.nr))
+        .map(|c| c.to_string())
+        .collect()
 }
 
 /// The one write to `syscalls.policy` that replaces the cgroup's own
@@ -114,8 +129,10 @@ fn plan_whole_policy(
 /// The text of `syscalls.policy` that gives a cgroup under a parent that
 /// denies `parent` the policy `policy`: its denies (`deny all` for a
 /// deny-by-default profile, which covers the calls of later kernels too),
-/// the allows that the parent leaves possible, the mode, the default action
-/// and those of particular calls. An error if it is longer than one write.
+/// the allows that the parent leaves possible, a `deny` line of the
+/// argument conditions (after the allows, which would drop them), the
+/// mode, the default action and those of particular calls. An error if it
+/// is longer than one write.
 pub fn policy_text(policy: &Policy, parent: &SyscallSet) -> Result<String> {
     let mut text = String::new();
     if policy.deny_by_default {
@@ -132,6 +149,10 @@ pub fn policy_text(policy: &Policy, parent: &SyscallSet) -> Result<String> {
     } else {
         let deny = policy.denied.without_outside_rules().exact_items();
         text.push_str(&format!("deny {}\n", deny.join(",")));
+    }
+    let conds = condition_items(policy, parent);
+    if !conds.is_empty() {
+        text.push_str(&format!("deny {}\n", conds.join(",")));
     }
     text.push_str(if policy.log {
         "mode log\n"
@@ -154,11 +175,12 @@ pub fn policy_text(policy: &Policy, parent: &SyscallSet) -> Result<String> {
     Ok(text)
 }
 
-/// The writes of `items` (names, numbers, ranges, `all`, `@group`s) to
-/// `file`, checked against the tables first.
+/// The writes of `items` (names, numbers, ranges, `all`, `@group`s, and
+/// names or numbers with an argument condition) to `file`, checked against
+/// the tables and the condition grammar first.
 pub fn plan_items(file: &str, items: &[String]) -> Result<Vec<Write>> {
     let expanded = groups::expand_items(items).map_err(Error)?;
-    SyscallSet::parse(&expanded.join(",")).map_err(Error)?;
+    Items::parse(&expanded.join(",")).map_err(Error)?;
     Ok(chunk(&expanded)
         .into_iter()
         .map(|c| Write::new(file, c))
@@ -259,7 +281,7 @@ mod tests {
         apply(&mut cg, &writes).unwrap();
         assert_eq!(
             cg.effective(),
-            p.denied.union(&cg.parent).without_outside_rules()
+            p.denied.union(&cg.parent()).without_outside_rules()
         );
         let shown = show_writes(&cg, &writes[2..3]);
         assert!(shown.starts_with("echo 'all' > /") && shown.ends_with("/syscalls.deny\n"));
@@ -267,9 +289,9 @@ mod tests {
 
     #[test]
     fn a_kernel_with_a_policy_file_gets_one_write_and_one_undo() {
-        let mut cg = FakeCgroup::new("rmdir", "ptrace");
-        let old = "deny x86_64:84,ia32:40\nmode enforce\naction errno ENOSYS";
-        std::fs::write(cg.dir.path().join("syscalls.policy"), format!("{old}\n")).unwrap();
+        let mut cg = FakeCgroup::with_policy_file("rmdir", "ptrace");
+        let old = "deny 84 ia32:40\nmode enforce\naction errno ENOSYS";
+        assert_eq!(cg.file("syscalls.policy"), format!("{old}\n"));
         let mut notes = Vec::new();
         let writes = plan_policy(&cg, &policy(ALLOW_LIST), &mut notes).unwrap();
         assert_eq!(
@@ -285,16 +307,84 @@ mod tests {
             ["the parent cgroup denies calls the policy allows; they stay denied: ptrace"]
         );
         apply(&mut cg, &writes).unwrap();
-        assert_eq!(cg.file("syscalls.policy"), writes[0].content);
+        assert!(cg
+            .file("syscalls.policy")
+            .contains("\naction errno EPERM\n"));
+        assert!(!cg.effective().contains(Abi::X86_64, 83));
         // A refused replace is undone by writing back what the file read.
-        std::fs::write(cg.dir.path().join("syscalls.policy"), format!("{old}\n")).unwrap();
+        let mut cg = FakeCgroup::with_policy_file("rmdir", "ptrace");
         cg.refuse = vec![(cg.log.len(), libc::EPERM)];
         let e = apply(&mut cg, &writes).unwrap_err().0;
         assert!(e.contains("syscalls.policy: the kernel refused"), "{e}");
         assert!(e.ends_with("; the cgroup was left as it was"), "{e}");
-        assert_eq!(cg.file("syscalls.policy"), old);
+        assert_eq!(cg.file("syscalls.policy"), format!("{old}\n"));
         let last = cg.log.last().unwrap();
         assert_eq!(*last, Write::new("syscalls.policy", old));
+    }
+
+    const AF_ALG: &str = include_str!("../testdata/af-alg.json");
+
+    #[test]
+    fn conditions_go_after_the_allows_in_both_ways_of_writing() {
+        let p = policy(AF_ALG);
+        // A kernel with syscalls.policy: one write, the conditions on a
+        // deny line after the allows.
+        let mut cg = FakeCgroup::with_policy_file("", "");
+        let writes = plan_policy(&cg, &p, &mut Vec::new()).unwrap();
+        let text = &writes[0].content;
+        let deny = text.find("\ndeny x86_64:41(arg0=38|40),ia32:359(arg0=38|40)\n");
+        let allow = text.find("\nallow ");
+        assert!(allow.is_some() && deny > allow, "{text}");
+        apply(&mut cg, &writes).unwrap();
+        assert!(
+            cg.file("syscalls.deny")
+                .ends_with(" x86_64:41(arg0=38|40) ia32:359(arg0=38|40)\n"),
+            "{}",
+            cg.file("syscalls.deny")
+        );
+        assert!(!cg.effective().contains(Abi::X86_64, 41));
+        // Without it: a deny write of the conditions after the allows; a
+        // refusal of it undoes everything.
+        let mut cg = FakeCgroup::new("", "");
+        let writes = plan_policy(&cg, &p, &mut Vec::new()).unwrap();
+        let last = writes.last().unwrap();
+        assert_eq!(
+            *last,
+            Write::new(
+                "syscalls.deny",
+                "x86_64:41(arg0=38|40),ia32:359(arg0=38|40)"
+            )
+        );
+        assert_eq!(writes[writes.len() - 2].file, "syscalls.allow");
+        cg.refuse = vec![(writes.len() - 1, libc::EINVAL)];
+        let e = apply(&mut cg, &writes).unwrap_err().0;
+        assert!(
+            e.contains("Invalid argument (a kernel without argument conditions refuses them)"),
+            "{e}"
+        );
+        assert!(cg.effective().is_empty() && cg.own_conditions().is_empty());
+        cg.refuse.clear();
+        apply(&mut cg, &writes).unwrap();
+        assert_eq!(cg.own_conditions().len(), 2);
+        // Under a parent that denies socket, its conditions are left out.
+        let cg = FakeCgroup::with_policy_file("", "socket");
+        let writes = plan_policy(&cg, &p, &mut Vec::new()).unwrap();
+        assert!(!writes[0].content.contains("arg0"), "{}", writes[0].content);
+    }
+
+    #[test]
+    fn a_rollback_restores_the_conditions_an_allow_dropped() {
+        let mut cg = FakeCgroup::new("", "");
+        cg.write("syscalls.deny", "socket(arg0=16)").unwrap();
+        let writes = [
+            Write::new("syscalls.allow", "socket"),
+            Write::new("syscalls.deny", "socket(arg0=38)"),
+            Write::new("syscalls.deny", "mkdir"),
+        ];
+        cg.refuse = vec![(cg.log.len() + 2, libc::EINVAL)];
+        apply(&mut cg, &writes).unwrap_err();
+        let shown: Vec<String> = cg.own_conditions().iter().map(|c| c.to_string()).collect();
+        assert_eq!(shown, ["x86_64:41(arg0=16)", "ia32:359(arg0=16)"]);
     }
 
     #[test]
@@ -327,9 +417,9 @@ mod tests {
 
     #[test]
     fn a_kernel_without_actions_refuses_what_it_cannot_do() {
-        let cg = FakeCgroup::new("", "");
-        std::fs::remove_file(cg.dir.path().join("syscalls.action")).unwrap();
-        std::fs::remove_file(cg.dir.path().join("syscalls.mode")).unwrap();
+        let mut cg = FakeCgroup::new("", "");
+        cg.remove_file("syscalls.action");
+        cg.remove_file("syscalls.mode");
         let e = plan_policy(&cg, &policy(ALLOW_LIST), &mut Vec::new())
             .unwrap_err()
             .0;
@@ -515,13 +605,13 @@ mod tests {
             assert_eq!(cg.effective(), before, "refused write {at}");
             // The same actions for the same calls (the kernel lists them
             // in the order they were set again).
-            let mut now = cg.actions.clone();
+            let mut now = cg.actions();
             now.calls.sort_by_key(|(a, _)| *a);
             assert_eq!(now, old, "refused write {at}");
         }
         apply(&mut cg, &writes).unwrap();
-        assert_eq!(cg.actions.default, Action::Errno(1));
-        assert_eq!(cg.actions.calls, p.per_call);
+        assert_eq!(cg.actions().default, Action::Errno(1));
+        assert_eq!(cg.actions().calls, p.per_call);
     }
 
     #[test]
@@ -571,7 +661,7 @@ mod tests {
         let mut cg = FakeCgroup::new("", "");
         let writes = plan_policy(&cg, &p, &mut Vec::new()).unwrap();
         apply(&mut cg, &writes).unwrap();
-        assert_eq!(cg.actions.calls.len(), 8);
+        assert_eq!(cg.actions().calls.len(), 8);
     }
 
     #[test]

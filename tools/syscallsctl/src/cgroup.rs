@@ -8,8 +8,9 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use crate::actions::{self, Actions};
+use crate::cond::CondItem;
 use crate::error::{reason, Error, Result};
-use crate::set::SyscallSet;
+use crate::set::{Items, SyscallSet};
 
 /// The files of one cgroup. [`Cgroup`] is the real directory; the tests
 /// also use a model of the kernel's behaviour.
@@ -23,6 +24,36 @@ pub trait Files {
     /// The effective deny set of the parent cgroup; empty where there is no
     /// parent with the files (the v1 root, a child of the v2 root).
     fn parent_denied(&self) -> Result<SyscallSet>;
+}
+
+/// Cgroups by directory, for the verbs that write to several.
+pub trait Tree {
+    /// The cgroup at `dir`.
+    fn at(&mut self, dir: &Path) -> Result<Box<dyn Files + '_>>;
+    /// The child cgroups of `dir` that have the controller's files, in
+    /// the order of their names.
+    fn children(&self, dir: &Path) -> Result<Vec<PathBuf>>;
+}
+
+/// The cgroup directories of the running system.
+pub struct Hierarchy;
+
+impl Tree for Hierarchy {
+    fn at(&mut self, dir: &Path) -> Result<Box<dyn Files + '_>> {
+        Ok(Box::new(Cgroup::open(dir)?))
+    }
+
+    fn children(&self, dir: &Path) -> Result<Vec<PathBuf>> {
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| Error(format!("{}: {}", dir.display(), reason(&e))))?;
+        let mut out: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_dir() && p.join("syscalls.deny").exists())
+            .collect();
+        out.sort();
+        Ok(out)
+    }
 }
 
 /// A cgroup directory with the `syscalls` controller.
@@ -93,7 +124,8 @@ impl Files for Cgroup {
         };
         let file = parent.join("syscalls.deny");
         match std::fs::read_to_string(&file) {
-            Ok(text) => SyscallSet::parse(&text)
+            Ok(text) => Items::parse(&text)
+                .map(|i| i.set)
                 .map_err(|e| Error(format!("{}: unexpected content: {e}", file.display()))),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(SyscallSet::empty()),
             Err(e) => Err(Error(format!("{}: {}", file.display(), reason(&e)))),
@@ -117,13 +149,38 @@ pub fn read_optional(files: &dyn Files, file: &str) -> Result<Option<String>> {
     }
 }
 
-/// The effective deny set of the cgroup (`syscalls.deny`).
+/// The effective deny set of the cgroup (`syscalls.deny`), without its
+/// conditions.
 pub fn denied(files: &dyn Files) -> Result<SyscallSet> {
+    Ok(effective(files)?.set)
+}
+
+/// The effective policy of the cgroup (`syscalls.deny`): the calls denied
+/// by number and the conditions of the cgroup and its ancestors.
+pub fn effective(files: &dyn Files) -> Result<Items> {
     let text = read(files, "syscalls.deny")?;
-    SyscallSet::parse(&text).map_err(|e| {
+    Items::parse(&text).map_err(|e| {
         Error(format!(
             "{}: unexpected content: {e}",
             files.path("syscalls.deny")
+        ))
+    })
+}
+
+/// The cgroup's own rules, as its `syscalls.policy` gives them (the
+/// `deny` lines), or `None` when the kernel has no such file.
+pub fn own(files: &dyn Files) -> Result<Option<Items>> {
+    let Some(text) = read_optional(files, "syscalls.policy")? else {
+        return Ok(None);
+    };
+    let denies: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("deny"))
+        .collect();
+    Items::parse(&denies.join(" ")).map(Some).map_err(|e| {
+        Error(format!(
+            "{}: unexpected content: {e}",
+            files.path("syscalls.policy")
         ))
     })
 }
@@ -160,7 +217,7 @@ impl Write {
 
 /// What a plan's files held before it ran.
 struct Saved {
-    denied: Option<SyscallSet>,
+    denied: Option<Items>,
     /// `syscalls.action`: the default action and those of particular calls.
     actions: Option<Actions>,
     others: Vec<(String, String)>,
@@ -176,7 +233,7 @@ fn save(files: &dyn Files, writes: &[Write]) -> Result<Saved> {
         match w.file.as_str() {
             "syscalls.deny" | "syscalls.allow" => {
                 if saved.denied.is_none() {
-                    saved.denied = Some(denied(files)?);
+                    saved.denied = Some(effective(files)?);
                 }
             }
             "syscalls.action" => {
@@ -211,10 +268,21 @@ pub fn apply(files: &mut dyn Files, writes: &[Write]) -> Result<()> {
                 abbreviate(&w.content),
                 reason(&e)
             );
+            let conditions = w.content.contains('(');
             if w.file == "syscalls.allow" && e.raw_os_error() == Some(libc::EPERM) {
-                msg.push_str(
-                    " (an ancestor denies some of these calls, or the writer lacks the privilege)",
-                );
+                msg.push_str(match conditions {
+                    false => " (an ancestor denies some of these calls, or the writer lacks the privilege)",
+                    true => " (an ancestor denies some of these calls or holds these conditions, or the writer lacks the privilege)",
+                });
+            }
+            if conditions && e.raw_os_error() == Some(libc::EINVAL) {
+                msg.push_str(" (a kernel without argument conditions refuses them)");
+            }
+            if w.file != "syscalls.action" && e.raw_os_error() == Some(libc::ENOSPC) {
+                msg.push_str(&format!(
+                    " (a cgroup holds at most {} conditions of its own)",
+                    crate::cond::MAX_OWN
+                ));
             }
             if w.file == "syscalls.action" && e.raw_os_error() == Some(libc::ENOSPC) {
                 msg.push_str(&format!(
@@ -232,6 +300,43 @@ pub fn apply(files: &mut dyn Files, writes: &[Write]) -> Result<()> {
     Ok(())
 }
 
+/// Carries out the writes of several cgroups, one cgroup after the other,
+/// all or nothing: when the kernel refuses a write, that cgroup is left as
+/// it was (see [`apply`]) and so are the cgroups written before it, each
+/// restored from what it held before.
+pub fn apply_all(tree: &mut dyn Tree, plans: &[(PathBuf, Vec<Write>)]) -> Result<()> {
+    let mut done: Vec<(&Path, Saved)> = Vec::new();
+    for (dir, writes) in plans {
+        let mut files = tree.at(dir)?;
+        let saved = save(&*files, writes)?;
+        if let Err(e) = apply(&mut *files, writes) {
+            drop(files);
+            let mut msg = e.0;
+            let mut failed = Vec::new();
+            for (d, saved) in done.iter().rev() {
+                let undone = tree.at(d).and_then(|mut f| restore(&mut *f, saved));
+                if let Err(r) = undone {
+                    failed.push(r.0);
+                }
+            }
+            match (done.len(), failed.is_empty()) {
+                (0, _) => {}
+                (n, true) => msg.push_str(&format!(
+                    "; the {n} cgroup{} written before were restored too",
+                    if n == 1 { "" } else { "s" }
+                )),
+                (_, false) => msg.push_str(&format!(
+                    "; restoring the cgroups written before failed: {}",
+                    failed.join("; ")
+                )),
+            }
+            return Err(Error(msg));
+        }
+        done.push((dir, saved));
+    }
+    Ok(())
+}
+
 fn abbreviate(content: &str) -> String {
     match content.char_indices().nth(60) {
         Some((i, _)) => format!("{}...", &content[..i]),
@@ -239,31 +344,37 @@ fn abbreviate(content: &str) -> String {
     }
 }
 
-/// Writes back what `saved` holds: the deny set, the other files, then the
-/// actions (the default one and those of particular calls, set again or
-/// cleared with `default CALLS`). The deny set is restored as an
-/// effective set: deny what was denied, allow what was not. What the cgroup
-/// itself denies inside its parent's set cannot be read, so it may end up
-/// holding more own rules there than before, with no effect while the
-/// parent denies them.
+/// Writes back what `saved` holds: the deny set and its conditions, the
+/// other files, then the actions (the default one and those of particular
+/// calls, set again or cleared with `default CALLS`). The deny set is
+/// restored as an effective set: deny what was denied, allow what was not;
+/// then the conditions the same way (after the plain allows, which drop a
+/// call's own conditions). What the cgroup itself denies inside its
+/// parent's set cannot be read, so it may end up holding more own rules
+/// there than before, with no effect while the parent denies them.
 fn restore(files: &mut dyn Files, saved: &Saved) -> Result<()> {
     let mut errors = Vec::new();
     if let Some(old) = &saved.denied {
         let restore_set = |files: &mut dyn Files| -> Result<()> {
             let now = denied(files)?;
             let mut writes = Vec::new();
-            for chunk in crate::set::chunk(&old.minus(&now).exact_items()) {
+            for chunk in crate::set::chunk(&old.set.minus(&now).exact_items()) {
                 writes.push(Write::new("syscalls.deny", chunk));
             }
-            for chunk in crate::set::chunk(&now.minus(old).exact_items()) {
+            for chunk in crate::set::chunk(&now.minus(&old.set).exact_items()) {
                 writes.push(Write::new("syscalls.allow", chunk));
             }
-            for w in writes {
-                files
-                    .write(&w.file, &w.content)
-                    .map_err(|e| Error(format!("{}: {}", files.path(&w.file), reason(&e))))?;
+            write_all(files, &writes)?;
+            let now = effective(files)?.conds;
+            let (lost, new) = cond_diff(&old.conds, &now);
+            let mut writes = Vec::new();
+            for chunk in crate::set::chunk(&lost) {
+                writes.push(Write::new("syscalls.deny", chunk));
             }
-            Ok(())
+            for chunk in crate::set::chunk(&new) {
+                writes.push(Write::new("syscalls.allow", chunk));
+            }
+            write_all(files, &writes)
         };
         if let Err(e) = restore_set(files) {
             errors.push(e.0);
@@ -299,6 +410,30 @@ fn restore(files: &mut dyn Files, saved: &Saved) -> Result<()> {
         true => Ok(()),
         false => Err(Error(errors.join("; "))),
     }
+}
+
+/// The conditions of `old` that `now` lacks and those `now` has and `old`
+/// had not, as items.
+fn cond_diff(old: &[CondItem], now: &[CondItem]) -> (Vec<String>, Vec<String>) {
+    let lost = old
+        .iter()
+        .filter(|c| !now.contains(c))
+        .map(|c| c.to_string());
+    let new = now
+        .iter()
+        .filter(|c| !old.contains(c))
+        .map(|c| c.to_string());
+    (lost.collect(), new.collect())
+}
+
+/// Carries out `writes`, stopping at the first refused one.
+fn write_all(files: &mut dyn Files, writes: &[Write]) -> Result<()> {
+    for w in writes {
+        files
+            .write(&w.file, &w.content)
+            .map_err(|e| Error(format!("{}: {}", files.path(&w.file), reason(&e))))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ fn a_plan_that_succeeds_is_written_in_order() {
     let mut cg = FakeCgroup::new("mkdir", "");
     apply(&mut cg, &plan()).unwrap();
     assert_eq!(cg.log, plan());
-    assert_eq!(cg.file("syscalls.mode"), "log");
+    assert_eq!(cg.file("syscalls.mode"), "log\n");
     assert_eq!(cg.file("syscalls.action"), "errno EPERM\n");
     let expect = SyscallSet::parse("all")
         .unwrap()
@@ -68,14 +68,14 @@ fn rollback_under_a_denying_parent_restores_the_effective_set() {
     assert!(cg.log[2..].iter().all(|w| w.file != "syscalls.allow"
         || SyscallSet::parse(&w.content)
             .unwrap()
-            .intersect(&cg.parent)
+            .intersect(&cg.parent())
             .is_empty()));
 }
 
 #[test]
 fn a_file_that_cannot_be_saved_stops_the_plan_before_any_write() {
     let mut cg = FakeCgroup::new("", "");
-    std::fs::remove_file(cg.dir.path().join("syscalls.mode")).unwrap();
+    cg.remove_file("syscalls.mode");
     let e = apply(&mut cg, &plan()).unwrap_err().0;
     assert!(
         e.ends_with("syscalls.mode: No such file or directory"),

@@ -5,7 +5,9 @@
 mod actions;
 mod apply;
 mod cgroup;
+mod cond;
 mod error;
+mod exact;
 #[cfg(test)]
 mod fake;
 mod groups;

@@ -8,6 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::actions::MAX_PER_CALL;
+use crate::cond::{self, CondItem};
+use crate::exact;
 use crate::set::SyscallSet;
 use crate::table::{self, Abi};
 
@@ -137,6 +139,9 @@ pub struct Policy {
     pub deny_by_default: bool,
     /// The calls the cgroup is to deny.
     pub denied: SyscallSet,
+    /// The calls it allows (not in `denied`) but for the arguments these
+    /// conditions deny, with the action of the call.
+    pub conditions: Vec<CondItem>,
     /// `syscalls.mode`: false for `enforce`, true for `log`.
     pub log: bool,
     /// The action of the denied calls without one of their own.
@@ -306,10 +311,12 @@ pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
         notes.push("listenerPath: no supervisor is consulted".to_string());
     }
     let deny_by_default = default != Kind::Allow;
-    // Per call: the kind the applicable rules give it.
+    // Per call: the kind the applicable rules without arguments give it.
     let mut allowed = SyscallSet::empty();
     let mut denied: Vec<(Action, SyscallSet)> = Vec::new();
     let mut unknown: Vec<String> = Vec::new();
+    // Every applicable rule, for the calls with argument rules.
+    let mut applied: Vec<Applied> = Vec::new();
     for (i, rule) in p.syscalls.iter().flatten().enumerate() {
         let names: Vec<String> = rule.names.iter().chain(rule.name.iter()).cloned().collect();
         let what = rule_title(i, rule, &names);
@@ -332,14 +339,150 @@ pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
                 unknown.push(name.clone());
             }
         }
+        if k == Kind::Log && deny_by_default {
+            notes.push(format!(
+                "{what}: SCMP_ACT_LOG allows the calls; the cgroup does not log them"
+            ));
+        }
+        let args = rule.args.clone().unwrap_or_default();
+        if args.is_empty() {
+            add(&mut allowed, &mut denied, k, &calls);
+        }
+        applied.push(Applied {
+            order: i,
+            what,
+            kind: k,
+            rank: precedence(&rule.action),
+            calls,
+            args,
+        });
+    }
+    if !unknown.is_empty() {
+        notes.push(format!(
+            "not in the x86 tables of Linux 6.12, skipped: {}",
+            unknown.join(" ")
+        ));
+    }
+
+    // The calls with argument rules: translated exactly where the
+    // controller's conditions can say what the rules say, else as --args
+    // says.
+    let default_denial = match default {
+        Kind::Allow => None,
+        Kind::Log => Some(Action::Errno(ENOSYS)),
+        Kind::Deny(a) => Some(a),
+    };
+    let with_args = applied
+        .iter()
+        .filter(|a| !a.args.is_empty())
+        .fold(SyscallSet::empty(), |acc, a| acc.union(&a.calls))
+        .without_outside_rules();
+    let mut judged: Vec<((Abi, usize), exact::Judged)> = Vec::new();
+    let mut inexact: Vec<((Abi, usize), String)> = Vec::new();
+    let mut budget = cond::MAX_OWN;
+    for abi in Abi::ALL {
+        for nr in with_args.iter(abi) {
+            let rules: Vec<&Applied> = applied
+                .iter()
+                .filter(|a| a.calls.contains(abi, nr))
+                .collect();
+            match exact_call(abi, nr, &rules, default_denial, opts.args, &mut notes) {
+                Ok(j) => {
+                    let n = match &j.outcome {
+                        exact::Outcome::Conditional(c, _) => c.len(),
+                        _ => 0,
+                    };
+                    if n > budget {
+                        inexact.push((
+                            (abi, nr),
+                            format!(
+                                "a cgroup holds at most {} conditions of its own",
+                                cond::MAX_OWN
+                            ),
+                        ));
+                        continue;
+                    }
+                    budget -= n;
+                    judged.push(((abi, nr), j));
+                }
+                Err(reason) => inexact.push(((abi, nr), reason)),
+            }
+        }
+    }
+    // The exact ones: what the rules without arguments said of them is
+    // part of their translation.
+    let mut conditions: Vec<CondItem> = Vec::new();
+    let mut conditional: Vec<(Action, SyscallSet)> = Vec::new();
+    for ((abi, nr), j) in &judged {
+        allowed.remove(*abi, *nr);
+        for (_, s) in denied.iter_mut() {
+            s.remove(*abi, *nr);
+        }
+        let mut one = SyscallSet::empty();
+        one.insert(*abi, *nr);
+        let call = abi.name(*nr).unwrap_or("?");
+        match &j.outcome {
+            exact::Outcome::Allowed => allowed.insert(*abi, *nr),
+            exact::Outcome::Denied(a) => add(&mut allowed, &mut denied, Kind::Deny(*a), &one),
+            exact::Outcome::Conditional(c, a) => {
+                allowed.insert(*abi, *nr);
+                conditions.extend(c.iter().map(|cond| CondItem {
+                    abi: *abi,
+                    nr: *nr,
+                    cond: cond.clone(),
+                }));
+                add(
+                    &mut SyscallSet::empty(),
+                    &mut conditional,
+                    Kind::Deny(*a),
+                    &one,
+                );
+            }
+        }
+        if !j.lost_actions.is_empty() && default != Kind::Log {
+            let chosen = match &j.outcome {
+                exact::Outcome::Denied(a) | exact::Outcome::Conditional(_, a) => *a,
+                exact::Outcome::Allowed => continue,
+            };
+            let lost: Vec<String> = j.lost_actions.iter().map(Action::to_string).collect();
+            push_once(
+                &mut notes,
+                format!(
+                    "{call}: the profile gives {} for some arguments; a call has one action here: {chosen} \
+                     (kill if one kills, else the first rule's)",
+                    lost.join(", ")
+                ),
+            );
+        }
+    }
+    // The others: their argument rules narrowed or widened, as before.
+    let fallback = inexact
+        .iter()
+        .fold(SyscallSet::empty(), |mut acc, ((abi, nr), _)| {
+            acc.insert(*abi, *nr);
+            acc
+        });
+    for a in applied.iter().filter(|a| !a.args.is_empty()) {
+        let calls = a.calls.intersect(&fallback);
+        if calls.is_empty() {
+            continue;
+        }
+        let allow_rule = matches!(a.kind, Kind::Allow | Kind::Log);
         // Whether the rule changes the set (a deny rule under a denying
         // default only keeps calls denied, with its own action).
         let changes_set = allow_rule || !deny_by_default || default == Kind::Log;
-        let has_args = rule.args.as_ref().is_some_and(|a| !a.is_empty());
-        if has_args && changes_set {
+        if changes_set {
+            let mut why: Vec<&str> = Vec::new();
+            for ((abi, nr), reason) in &inexact {
+                if calls.contains(*abi, *nr) && !why.contains(&reason.as_str()) {
+                    why.push(reason);
+                }
+            }
             let keep = (opts.args == ArgsPolicy::Widen) == allow_rule;
             notes.push(format!(
-                "{what}: has argument conditions the controller cannot check; {}",
+                "{}: has argument conditions the controller cannot check exactly ({}); {}",
+                a.what,
+                why.join("; "),
                 match (allow_rule, keep) {
                     (true, true) => "allowed whatever the arguments (widened, --args widen)",
                     (true, false) => "left denied (narrowed; --args widen allows it)",
@@ -351,27 +494,9 @@ pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
                 continue;
             }
         }
-        match k {
-            Kind::Allow | Kind::Log => {
-                if k == Kind::Log && deny_by_default {
-                    notes.push(format!(
-                        "{what}: SCMP_ACT_LOG allows the calls; the cgroup does not log them"
-                    ));
-                }
-                allowed = allowed.union(&calls);
-            }
-            Kind::Deny(a) => match denied.iter_mut().find(|(b, _)| *b == a) {
-                Some((_, s)) => *s = s.union(&calls),
-                None => denied.push((a, calls)),
-            },
-        }
+        add(&mut allowed, &mut denied, a.kind, &calls);
     }
-    if !unknown.is_empty() {
-        notes.push(format!(
-            "not in the x86 tables of Linux 6.12, skipped: {}",
-            unknown.join(" ")
-        ));
-    }
+
     let all_denied = denied
         .iter()
         .fold(SyscallSet::empty(), |acc, (_, s)| acc.union(s));
@@ -382,10 +507,16 @@ pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
             describe(&conflict)
         ));
     }
+    // The actions of the calls denied by number and of those denied by
+    // their conditions.
+    let mut actions = denied.clone();
+    for (a, s) in &conditional {
+        add(&mut SyscallSet::empty(), &mut actions, Kind::Deny(*a), s);
+    }
     let (set, action, log) = match default {
         Kind::Allow => {
             // The action of most denied calls is the cgroup's.
-            let action = denied
+            let action = actions
                 .iter()
                 .max_by_key(|(a, s)| (s.len(), std::cmp::Reverse(*a)))
                 .map_or(Action::Errno(ENOSYS), |(a, _)| *a);
@@ -422,19 +553,221 @@ pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
             (0..abi.size()).for_each(|nr| set.insert(abi, nr));
         }
     }
+    cond::normalize(&mut conditions);
+    if !conditions.is_empty() {
+        notes.push(format!(
+            "argument rules translated to conditions, at the widths the kernel reads the arguments at \
+             (exactly, but where a note says otherwise): {}",
+            cond::describe(&conditions)
+        ));
+        notes.extend(escapes(&conditions, &set));
+    }
+    let with_conditions = conditional
+        .iter()
+        .fold(SyscallSet::empty(), |acc, (_, s)| acc.union(s));
     let per_call = match default {
         // Log mode logs every denied call whatever its action.
         Kind::Log => Vec::new(),
-        _ => per_call_actions(&denied, &set, action, &mut notes),
+        _ => per_call_actions(&actions, &set.union(&with_conditions), action, &mut notes),
     };
     Ok(Policy {
         deny_by_default,
         denied: set,
+        conditions,
         log,
         action,
         per_call,
         notes,
     })
+}
+
+/// An applicable rule: its place and title, what it does, seccomp's
+/// precedence of its action, the calls it names and its `args`.
+struct Applied {
+    order: usize,
+    what: String,
+    kind: Kind,
+    rank: u8,
+    calls: SyscallSet,
+    args: Vec<serde_json::Value>,
+}
+
+/// Adds `calls` to what a rule of kind `k` gives them: allowed, or denied
+/// with an action.
+fn add(
+    allowed: &mut SyscallSet,
+    denied: &mut Vec<(Action, SyscallSet)>,
+    k: Kind,
+    calls: &SyscallSet,
+) {
+    match k {
+        Kind::Allow | Kind::Log => *allowed = allowed.union(calls),
+        Kind::Deny(a) => match denied.iter_mut().find(|(b, _)| *b == a) {
+            Some((_, s)) => *s = s.union(calls),
+            None => denied.push((a, calls.clone())),
+        },
+    }
+}
+
+fn push_once(notes: &mut Vec<String>, note: String) {
+    if !notes.contains(&note) {
+        notes.push(note);
+    }
+}
+
+/// seccomp's precedence of an action, the higher winning when several
+/// rules match a call (the kernel's order, which libseccomp follows;
+/// `SCMP_ACT_KILL` is `SCMP_ACT_KILL_THREAD`).
+pub fn precedence(action: &str) -> u8 {
+    match action {
+        "SCMP_ACT_KILL_PROCESS" => 7,
+        "SCMP_ACT_KILL" | "SCMP_ACT_KILL_THREAD" => 6,
+        "SCMP_ACT_TRAP" => 5,
+        "SCMP_ACT_ERRNO" => 4,
+        "SCMP_ACT_NOTIFY" => 3,
+        "SCMP_ACT_TRACE" => 2,
+        "SCMP_ACT_LOG" => 1,
+        _ => 0,
+    }
+}
+
+/// The arguments that are pointers to a call's real arguments: the rules
+/// compare the pointer, never what it points to.
+fn pointer_argument(abi: Abi, name: &str, index: u8) -> Option<&'static str> {
+    match (abi, name, index) {
+        (Abi::Ia32, "socketcall", 1) => {
+            Some("socketcall's arg1 points to the socket call's arguments")
+        }
+        (_, "clone3", 0) => Some("clone3's arg0 points to its flags (struct clone_args)"),
+        _ => None,
+    }
+}
+
+/// The exact translation of the applicable `rules` that name call `nr` of
+/// `abi`, or why there is none. Rules that test other arguments besides
+/// the one most rules test are narrowed or widened to that one, as --args
+/// says (noted).
+fn exact_call(
+    abi: Abi,
+    nr: usize,
+    rules: &[&Applied],
+    default: Option<Action>,
+    args: ArgsPolicy,
+    notes: &mut Vec<String>,
+) -> Result<exact::Judged, String> {
+    let name = abi.name(nr).unwrap_or("?");
+    let mut parsed: Vec<(&Applied, Vec<exact::Cmp>)> = Vec::new();
+    for r in rules {
+        let mut cmps = Vec::new();
+        for v in &r.args {
+            let c = exact::Cmp::from_json(v).map_err(|e| format!("{}: {e}", r.what))?;
+            if let Some(why) = pointer_argument(abi, name, c.index) {
+                return Err(format!(
+                    "{why}, which neither seccomp nor the controller reads"
+                ));
+            }
+            cmps.push(c);
+        }
+        parsed.push((r, cmps));
+    }
+    // The argument most rules test (the lowest of those tested as often).
+    let mut count = [0usize; 6];
+    for (_, cmps) in &parsed {
+        let mut seen = [false; 6];
+        cmps.iter().for_each(|c| seen[usize::from(c.index)] = true);
+        (0..6).filter(|&i| seen[i]).for_each(|i| count[i] += 1);
+    }
+    let arg = (0..6u8)
+        .max_by_key(|&i| (count[usize::from(i)], std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    let mut out: Vec<exact::ArgRule> = Vec::new();
+    for (r, cmps) in parsed {
+        let deny = match r.kind {
+            Kind::Allow | Kind::Log => None,
+            Kind::Deny(a) => Some((a, r.rank)),
+        };
+        let (mine, others): (Vec<exact::Cmp>, Vec<exact::Cmp>) =
+            cmps.into_iter().partition(|c| c.index == arg);
+        if !others.is_empty() {
+            let mut tested: Vec<String> =
+                others.iter().map(|c| format!("arg{}", c.index)).collect();
+            tested.dedup();
+            let keep = (args == ArgsPolicy::Widen) == deny.is_none();
+            push_once(
+                notes,
+                format!(
+                    "{}: tests {} besides arg{arg} of {name}, and a call's conditions test one argument: {}",
+                    r.what,
+                    tested.join(" and "),
+                    match (deny.is_none(), keep) {
+                        (true, true) => "allowed on arg{arg} alone (widened, --args widen)".to_string(),
+                        (true, false) => "dropped, the call stays denied where only this rule allows it (narrowed; --args widen allows it on arg{arg} alone)".to_string(),
+                        (false, true) => "denied on arg{arg} alone, with the call's action (narrowed)".to_string(),
+                        (false, false) => "dropped, the call runs where only this rule denies it (widened, --args widen)".to_string(),
+                    }
+                    .replace("{arg}", &arg.to_string())
+                ),
+            );
+            if !keep {
+                continue;
+            }
+        }
+        out.push(exact::ArgRule {
+            order: r.order,
+            deny,
+            cmps: mine,
+        });
+    }
+    exact::translate_call(&out, default, arg, abi.arg_width(nr, usize::from(arg)))
+}
+
+/// The calls of the ia32 socketcall and of clone3 carry their arguments
+/// behind a pointer: where they stay allowed, the conditions on `socket`
+/// or `clone` do not reach the same kernel function through them.
+fn escapes(conditions: &[CondItem], denied: &SyscallSet) -> Vec<String> {
+    const SOCKET_CALLS: [&str; 17] = [
+        "socket",
+        "bind",
+        "connect",
+        "listen",
+        "accept",
+        "getsockname",
+        "getpeername",
+        "socketpair",
+        "sendto",
+        "recvfrom",
+        "shutdown",
+        "setsockopt",
+        "getsockopt",
+        "sendmsg",
+        "recvmsg",
+        "accept4",
+        "sendmmsg",
+    ];
+    let mut out = Vec::new();
+    let open = |abi: Abi, name: &str| abi.lookup(name).is_some_and(|nr| !denied.contains(abi, nr));
+    let on = |abi: Abi, f: &dyn Fn(&str) -> bool| {
+        conditions
+            .iter()
+            .any(|c| c.abi == abi && c.abi.name(c.nr).is_some_and(f))
+    };
+    if on(Abi::Ia32, &|n| SOCKET_CALLS.contains(&n)) && open(Abi::Ia32, "socketcall") {
+        out.push(
+            "ia32:socketcall stays allowed: the socket calls made through it pass their arguments \
+             behind its pointer, which neither seccomp nor the conditions read"
+                .to_string(),
+        );
+    }
+    for abi in Abi::ALL {
+        if on(abi, &|n| n == "clone") && open(abi, "clone3") {
+            out.push(format!(
+                "{}clone3 stays allowed: its flags are behind a pointer (struct clone_args), which \
+                 neither seccomp nor the conditions on clone read",
+                if abi == Abi::Ia32 { "ia32:" } else { "" }
+            ));
+        }
+    }
+    out
 }
 
 /// The actions for particular calls: those of the deny rules whose action

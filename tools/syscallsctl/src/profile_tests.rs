@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
 use super::*;
+use crate::cond;
 
 const DOCKER: &str = include_str!("../testdata/docker-style.json");
+const AF_ALG: &str = include_str!("../testdata/af-alg.json");
 
 fn opts() -> Options {
     Options {
@@ -39,24 +41,23 @@ fn docker_default_without_capabilities() {
     assert_eq!(allowed(&p, "mmap2"), (false, true));
     assert_eq!(allowed(&p, "arch_prctl"), (true, true));
     assert_eq!(allowed(&p, "ptrace"), (true, true)); // minKernel 4.8
-    for denied in [
-        "socket",
-        "personality",
-        "clone",
-        "clone3",
-        "mount",
-        "reboot",
-        "rmdir",
-    ] {
+    for denied in ["clone3", "mount", "reboot", "rmdir"] {
         assert_eq!(allowed(&p, denied), (false, false), "{denied}");
     }
     // Holes stay denied.
     assert!(p.denied.contains(Abi::X86_64, 400));
-    assert!(noted(
-        &p,
-        "rule 3 (SCMP_ACT_ALLOW socket): has argument conditions"
-    ));
-    assert!(noted(&p, "left denied (narrowed; --args widen allows it)"));
+    // The argument rules, exactly: allowed by number, denied by condition.
+    for name in ["socket", "personality", "clone"] {
+        assert_eq!(allowed(&p, name), (true, true), "{name}");
+    }
+    assert_eq!(
+        cond::describe(&p.conditions),
+        "socket(arg0=40) clone(arg0&0x7e020000!=0) personality(arg0!=0)"
+    );
+    assert!(noted(&p, "argument rules translated to conditions"));
+    assert!(!noted(&p, "cannot check"), "{:#?}", p.notes);
+    // socketcall, allowed, takes its arguments behind a pointer.
+    assert!(noted(&p, "ia32:socketcall stays allowed"));
     assert!(noted(
         &p,
         "applies only to a workload with CAP_SYS_ADMIN; skipped"
@@ -84,12 +85,112 @@ fn capabilities_and_widened_arguments() {
     for name in ["mount", "clone", "clone3", "socket", "personality"] {
         assert_eq!(allowed(&p, name), (true, true), "{name}");
     }
-    assert!(noted(
-        &p,
-        "allowed whatever the arguments (widened, --args widen)"
-    ));
+    // The CAP_SYS_ADMIN rule allows clone plainly; the other argument
+    // rules are exact, widened or not.
+    assert_eq!(
+        cond::describe(&p.conditions),
+        "socket(arg0=40) personality(arg0!=0)"
+    );
     assert!(!noted(&p, "errno 38"));
     assert_eq!(allowed(&p, "chroot"), (false, false));
+}
+
+#[test]
+fn the_af_alg_fixture_denies_two_families_with_the_default_errno() {
+    let p = translate(&load(AF_ALG), &opts()).unwrap();
+    assert!(p.deny_by_default);
+    assert_eq!(p.action, Action::Errno(EPERM));
+    assert_eq!(allowed(&p, "socket"), (true, true));
+    let shown: Vec<String> = p.conditions.iter().map(|c| c.to_string()).collect();
+    assert_eq!(shown, ["x86_64:41(arg0=38|40)", "ia32:359(arg0=38|40)"]);
+    assert!(p.per_call.is_empty(), "{:?}", p.per_call);
+    // What busybox needs is there.
+    for name in ["execve", "clone", "wait4", "openat", "getdents64", "write"] {
+        assert_eq!(allowed(&p, name), (true, true), "{name}");
+    }
+    assert!(noted(&p, "translated to conditions, at the widths the kernel reads the arguments at (exactly, but where a note says otherwise): socket(arg0=38|40)"));
+    // Widened or narrowed: the same, it is exact.
+    let mut o = opts();
+    o.args = ArgsPolicy::Widen;
+    assert_eq!(
+        translate(&load(AF_ALG), &o).unwrap().conditions,
+        p.conditions
+    );
+    // The policy text: the conditions after the allows.
+    let text = crate::apply::policy_text(&p, &SyscallSet::empty()).unwrap();
+    assert!(
+        text.contains(
+            "\ndeny x86_64:41(arg0=38|40),ia32:359(arg0=38|40)\nmode enforce\naction errno 1\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn rules_on_two_arguments_are_narrowed_or_widened_on_one() {
+    // Podman's NETLINK_AUDIT rules, in small: arg0 and arg2.
+    let json = r#"{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38,"architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86"],"syscalls":[
+        {"names":["socket"],"action":"SCMP_ACT_ERRNO","errnoRet":1,"args":[{"index":0,"value":40,"op":"SCMP_CMP_EQ"}]},
+        {"names":["socket"],"action":"SCMP_ACT_ERRNO","errnoRet":22,"args":[{"index":0,"value":16,"op":"SCMP_CMP_EQ"},{"index":2,"value":9,"op":"SCMP_CMP_EQ"}]},
+        {"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":16,"op":"SCMP_CMP_EQ"},{"index":2,"value":9,"op":"SCMP_CMP_NE"}]},
+        {"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":16,"op":"SCMP_CMP_NE"}]}]}"#;
+    let p = translate(&load(json), &opts()).unwrap();
+    assert_eq!(cond::describe(&p.conditions), "socket(arg0=16|40)");
+    assert_eq!(
+        p.per_call,
+        [(Action::Errno(EPERM), SyscallSet::parse("socket").unwrap())]
+    );
+    assert!(noted(&p, "rule 2 (SCMP_ACT_ERRNO socket): tests arg2 besides arg0 of socket, and a call's conditions test one argument: denied on arg0 alone, with the call's action (narrowed)"));
+    assert!(noted(&p, "rule 3 (SCMP_ACT_ALLOW socket): tests arg2 besides arg0 of socket, and a call's conditions test one argument: dropped, the call stays denied where only this rule allows it (narrowed; --args widen allows it on arg0 alone)"));
+    assert!(noted(&p, "socket: the profile gives errno 22 for some arguments; a call has one action here: errno 1"));
+    let mut o = opts();
+    o.args = ArgsPolicy::Widen;
+    let w = translate(&load(json), &o).unwrap();
+    assert_eq!(cond::describe(&w.conditions), "socket(arg0=40)");
+    assert!(noted(&w, "rule 2 (SCMP_ACT_ERRNO socket): tests arg2 besides arg0 of socket, and a call's conditions test one argument: dropped, the call runs where only this rule denies it (widened, --args widen)"));
+    assert!(noted(&w, "rule 3 (SCMP_ACT_ALLOW socket): tests arg2 besides arg0 of socket, and a call's conditions test one argument: allowed on arg0 alone (widened, --args widen)"));
+    assert!(!noted(&w, "errno 22"));
+}
+
+#[test]
+fn what_cannot_be_exact_keeps_the_args_choice() {
+    // Nine allowed values of one argument, and rules on clone3's pointer.
+    let rules: Vec<String> = (0..9)
+        .map(|v| format!(r#"{{"names":["personality"],"action":"SCMP_ACT_ALLOW","args":[{{"index":0,"value":{v},"op":"SCMP_CMP_EQ"}}]}}"#))
+        .collect();
+    let json = format!(
+        r#"{{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86"],"syscalls":[{},
+        {{"names":["clone3"],"action":"SCMP_ACT_ALLOW","args":[{{"index":0,"value":0,"op":"SCMP_CMP_NE"}}]}},
+        {{"names":["socketcall"],"action":"SCMP_ACT_ALLOW","args":[{{"index":1,"value":0,"op":"SCMP_CMP_NE"}}]}},
+        {{"names":["socketcall"],"action":"SCMP_ACT_ALLOW","args":[{{"index":0,"value":1,"op":"SCMP_CMP_NE"}}]}}]}}"#,
+        rules.join(",")
+    );
+    let p = translate(&load(&json), &opts()).unwrap();
+    assert_eq!(allowed(&p, "personality"), (false, false));
+    assert_eq!(allowed(&p, "clone3"), (false, false));
+    assert_eq!(allowed(&p, "socketcall"), (false, false));
+    assert!(p.conditions.is_empty(), "{:?}", p.conditions);
+    assert!(noted(&p, "rule 1 (SCMP_ACT_ALLOW personality): has argument conditions the controller cannot check exactly (arg0 takes more than 8 allowed and more than 8 denied values); left denied (narrowed; --args widen allows it)"));
+    assert!(noted(&p, "(SCMP_ACT_ALLOW clone3): has argument conditions the controller cannot check exactly (clone3's arg0 points to its flags (struct clone_args), which neither seccomp nor the controller reads)"));
+    assert!(noted(&p, "(socketcall's arg1 points to the socket call's arguments, which neither seccomp nor the controller reads)"));
+    let mut o = opts();
+    o.args = ArgsPolicy::Widen;
+    let w = translate(&load(&json), &o).unwrap();
+    assert_eq!(allowed(&w, "personality"), (true, true));
+    assert_eq!(allowed(&w, "clone3"), (true, true));
+    assert!(noted(
+        &w,
+        "allowed whatever the arguments (widened, --args widen)"
+    ));
+    // Values past the width of the argument the kernel reads: socket's
+    // family is an int.
+    let json = r#"{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[
+        {"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":4294967334,"op":"SCMP_CMP_NE"}]}]}"#;
+    let p = translate(&load(json), &opts()).unwrap();
+    assert!(noted(
+        &p,
+        "(compares 0x100000026, past the 32 bits the kernel reads arg0 at)"
+    ));
 }
 
 #[test]
@@ -112,9 +213,10 @@ fn an_allowing_default_gives_a_deny_list() {
     let p = translate(&load(json), &opts()).unwrap();
     assert!(!p.deny_by_default);
     assert_eq!(p.action, Action::Kill);
-    assert_eq!(describe(&p.denied), "kill mkdir ptrace mount kexec_load");
-    // The calls of the other actions get theirs (the kill rule, narrowed,
-    // denies kill with EPERM).
+    assert_eq!(describe(&p.denied), "mkdir ptrace mount kexec_load");
+    // The calls of the other actions get theirs (the kill rule, exact,
+    // denies kill(PID, SIGKILL) with EPERM).
+    assert_eq!(cond::describe(&p.conditions), "kill(arg1=9)");
     assert_eq!(
         p.per_call,
         [
@@ -123,11 +225,21 @@ fn an_allowing_default_gives_a_deny_list() {
         ]
     );
     assert!(!noted(&p, "errno 13"), "{:#?}", p.notes);
-    assert!(noted(&p, "denied whatever the arguments (narrowed)"));
     let mut o = opts();
     o.args = ArgsPolicy::Widen;
-    let p = translate(&load(json), &o).unwrap();
+    let w = translate(&load(json), &o).unwrap();
+    assert_eq!(w.conditions, p.conditions);
+    // Not exact (a tenth value): denied whatever the arguments, or not.
+    let many = json.replace(
+        r#"{"index":1,"value":9,"op":"SCMP_CMP_EQ"}"#,
+        r#"{"index":1,"value":9,"op":"SCMP_CMP_LE"},{"index":1,"value":0,"op":"SCMP_CMP_NE"}"#,
+    );
+    let p = translate(&load(&many), &opts()).unwrap();
+    assert_eq!(describe(&p.denied), "kill mkdir ptrace mount kexec_load");
+    assert!(noted(&p, "denied whatever the arguments (narrowed)"));
+    let p = translate(&load(&many), &o).unwrap();
     assert_eq!(allowed(&p, "kill"), (true, true));
+    assert!(p.conditions.is_empty());
     assert!(noted(&p, "dropped: the call stays allowed"));
 }
 
@@ -292,8 +404,7 @@ fn docker_real_default_profile() {
     assert_eq!(allowed(&p, "modify_ldt"), (true, true));
     // What it forbids a workload without capabilities: the CAP_SYS_ADMIN,
     // CAP_SYS_BOOT, CAP_SYS_MODULE, ... rules are skipped, and some calls
-    // are in no rule at all. clone has an argument condition (narrowed),
-    // clone3 an errno rule.
+    // are in no rule at all; clone3 has an errno rule.
     for name in [
         "mount",
         "umount2",
@@ -310,9 +421,7 @@ fn docker_real_default_profile() {
         "acct",
         "settimeofday",
         "keyctl",
-        "clone",
         "clone3",
-        "personality",
     ] {
         assert_eq!(allowed(&p, name), (false, false), "{name}");
     }
@@ -328,12 +437,24 @@ fn docker_real_default_profile() {
         &p,
         "applies only to a workload without CAP_SYS_ADMIN; applied"
     ));
-    assert!(noted(
-        &p,
-        "(SCMP_ACT_ALLOW personality): has argument conditions"
-    ));
-    assert!(noted(&p, "(SCMP_ACT_ALLOW clone): has argument conditions"));
-    assert!(noted(&p, "left denied (narrowed; --args widen allows it)"));
+    // clone (without namespace flags: its s390 rule is not for amd64) and
+    // personality (five personas) exactly, on both ABIs.
+    for name in ["clone", "personality"] {
+        assert_eq!(allowed(&p, name), (true, true), "{name}");
+    }
+    let shown: Vec<String> = p.conditions.iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        shown,
+        [
+            "x86_64:56(arg0&0x7e020000!=0)",
+            "x86_64:135(arg0!=0|8|131072|131080|4294967295)",
+            "ia32:120(arg0&0x7e020000!=0)",
+            "ia32:136(arg0!=0|8|131072|131080|4294967295)"
+        ]
+    );
+    assert!(!noted(&p, "cannot check"), "{:#?}", p.notes);
+    // clone3 is denied: no note of its flags escaping clone's condition.
+    assert!(!noted(&p, "clone3 stays allowed"), "{:#?}", p.notes);
     // clone3's ENOSYS is its own action, the default stays EPERM.
     assert_eq!(
         p.per_call,
@@ -359,57 +480,157 @@ fn docker_real_default_profile() {
         (false, false)
     );
 
-    // --args widen (what a busybox shell needs: its fork is a clone):
-    // clone and personality allowed, clone3 and unshare still not.
+    // --args widen changes nothing: every argument rule is exact.
     let mut o = opts();
     o.args = ArgsPolicy::Widen;
     let w = translate(&profile, &o).unwrap();
-    for (name, want) in [
-        ("clone", true),
-        ("personality", true),
-        ("clone3", false),
-        ("unshare", false),
-        ("mount", false),
-    ] {
-        assert_eq!(allowed(&w, name), (want, want), "{name}");
-    }
-    assert!(noted(
-        &w,
-        "allowed whatever the arguments (widened, --args widen)"
-    ));
+    assert_eq!(w, p);
     // With CAP_SYS_ADMIN: the mount, namespace and clone3 rules apply, the
-    // clone3 errno rule not.
+    // clone3 errno rule and clone's argument rule not: clone is allowed
+    // plainly.
     o.caps = vec!["CAP_SYS_ADMIN".into()];
     let a = translate(&profile, &o).unwrap();
     for name in ["mount", "umount2", "unshare", "setns", "clone", "clone3"] {
         assert_eq!(allowed(&a, name), (true, true), "{name}");
     }
+    assert_eq!(
+        cond::describe(&a.conditions),
+        "personality(arg0!=0|8|131072|131080|4294967295)"
+    );
     assert!(!noted(&a, "errno 38"));
     assert!(a.per_call.is_empty(), "{:?}", a.per_call);
     assert_eq!(allowed(&a, "reboot"), (false, false));
 
-    // Widened, clone3 keeps its ENOSYS (glibc's pthread_create falls back
-    // to clone), every other denied call gets EPERM.
-    assert_eq!(w.action, Action::Errno(EPERM));
-    assert_eq!(
-        w.per_call,
-        [(Action::Errno(ENOSYS), SyscallSet::parse("clone3").unwrap())]
-    );
-    // The writes to a cgroup, and the set they leave.
+    // The writes to a cgroup without syscalls.policy, and what they leave.
     let mut cg = FakeCgroup::new("", "");
     let mut notes = Vec::new();
-    let writes = plan_policy(&cg, &w, &mut notes).unwrap();
+    let writes = plan_policy(&cg, &p, &mut notes).unwrap();
     assert_eq!(writes[0], Write::new("syscalls.action", "errno 38 clone3"));
     assert_eq!(writes[1], Write::new("syscalls.action", "errno 1"));
     assert_eq!(writes[2], Write::new("syscalls.mode", "enforce"));
     assert_eq!(writes[3], Write::new("syscalls.deny", "all"));
-    assert!(writes[4..].iter().all(|w| w.file == "syscalls.allow"));
+    let (last, allows) = writes[4..].split_last().unwrap();
+    assert!(allows.iter().all(|w| w.file == "syscalls.allow"));
+    assert_eq!(*last, Write::new("syscalls.deny", shown.join(",")));
     assert!(notes.is_empty(), "{notes:?}");
     apply(&mut cg, &writes).unwrap();
-    assert_eq!(cg.effective(), w.denied.without_outside_rules());
+    assert_eq!(cg.effective(), p.denied.without_outside_rules());
+    assert_eq!(cg.own_conditions(), p.conditions);
     // What the kernel's syscalls.action reads then.
     assert_eq!(
         cg.file("syscalls.action"),
         "errno EPERM\nerrno ENOSYS 435 ia32:435\n"
     );
+    // And with syscalls.policy: one write, read back with the conditions.
+    let mut cg = FakeCgroup::with_policy_file("", "");
+    let writes = plan_policy(&cg, &p, &mut Vec::new()).unwrap();
+    apply(&mut cg, &writes).unwrap();
+    assert!(cg
+        .file("syscalls.deny")
+        .ends_with(&format!(" {}\n", shown.join(" "))));
+}
+
+/// Podman's real default profile (containers-common's
+/// pkg/seccomp/seccomp.json, as Debian's golang-github-containers-common-dev
+/// ships it), named by `SYSCALLS_PODMAN_PROFILE` (scripts/profiles.sh
+/// podman fetches it). Ignored, with the reason, without it.
+#[test]
+#[cfg_attr(
+    not(podman_profile),
+    ignore = "SYSCALLS_PODMAN_PROFILE is not set: run scripts/profiles.sh podman and set it to the path it prints"
+)]
+fn podman_real_default_profile() {
+    use crate::apply::{plan_policy, policy_text};
+    use crate::cgroup::apply;
+    use crate::fake::FakeCgroup;
+
+    let path = std::env::var("SYSCALLS_PODMAN_PROFILE")
+        .expect("SYSCALLS_PODMAN_PROFILE was set when the tests were built, not now");
+    let profile =
+        crate::load_profile(std::path::Path::new(&path)).unwrap_or_else(|e| panic!("{}", e.0));
+    // ENOSYS by default, EPERM for the calls its errno rules name.
+    assert_eq!(profile.default_action, "SCMP_ACT_ERRNO");
+    assert_eq!(profile.default_errno_ret, Some(ENOSYS));
+    let p = translate(&profile, &opts()).unwrap();
+    assert!(p.deny_by_default);
+    assert_eq!(p.action, Action::Errno(ENOSYS));
+    assert!(!noted(&p, "does not cover"), "{:#?}", p.notes);
+    // A busybox shell's calls, and clone without conditions: Podman allows
+    // it plainly.
+    for name in [
+        "read",
+        "execve",
+        "clone",
+        "clone3",
+        "wait4",
+        "socket",
+        "personality",
+    ] {
+        assert_eq!(allowed(&p, name), (true, true), "{name}");
+    }
+    // Its errno rules deny with EPERM; mount and unshare it leaves to the
+    // capabilities.
+    for name in ["swapon", "kexec_load", "chroot", "init_module", "acct"] {
+        assert_eq!(allowed(&p, name), (false, false), "{name}");
+        let nr = Abi::X86_64.lookup(name).unwrap();
+        assert!(
+            p.per_call
+                .iter()
+                .any(|(a, s)| *a == Action::Errno(EPERM) && s.contains(Abi::X86_64, nr)),
+            "{name}"
+        );
+    }
+    assert_eq!(allowed(&p, "mount"), (true, true));
+    // socket: AF_VSOCK (40) with EPERM exactly; its NETLINK_AUDIT rules
+    // test arg0 and arg2: narrowed, AF_NETLINK (16) is denied on arg0
+    // alone, with socket's one action, EPERM (the profile says EINVAL).
+    assert_eq!(
+        cond::describe(&p.conditions),
+        "socket(arg0=16|40) personality(arg0!=0|8|131072|131080|4294967295)"
+    );
+    let socket = SyscallSet::parse("socket").unwrap();
+    assert!(p
+        .per_call
+        .iter()
+        .any(|(a, s)| *a == Action::Errno(EPERM) && s.intersect(&socket) == socket));
+    assert!(noted(
+        &p,
+        "(SCMP_ACT_ERRNO socket): tests arg2 besides arg0 of socket, and a call's conditions test one argument: denied on arg0 alone, with the call's action (narrowed)"
+    ));
+    assert!(noted(
+        &p,
+        "socket: the profile gives errno 22 for some arguments; a call has one action here: errno 1"
+    ));
+    assert!(noted(&p, "ia32:socketcall stays allowed"));
+    // Widened: AF_NETLINK allowed, AF_VSOCK still denied.
+    let mut o = opts();
+    o.args = ArgsPolicy::Widen;
+    let w = translate(&profile, &o).unwrap();
+    assert_eq!(
+        cond::describe(&w.conditions),
+        "socket(arg0=40) personality(arg0!=0|8|131072|131080|4294967295)"
+    );
+    assert!(!noted(&w, "errno 22"));
+    // With CAP_AUDIT_WRITE the NETLINK_AUDIT rules are not applied: exact.
+    o.args = ArgsPolicy::Narrow;
+    o.caps = vec!["CAP_AUDIT_WRITE".into()];
+    let c = translate(&profile, &o).unwrap();
+    assert_eq!(
+        cond::describe(&c.conditions),
+        "socket(arg0=40) personality(arg0!=0|8|131072|131080|4294967295)"
+    );
+    assert!(!noted(&c, "besides arg0"), "{:#?}", c.notes);
+    // Its policy text fits one write, and the fake takes it.
+    let text = policy_text(&p, &SyscallSet::empty()).unwrap();
+    assert!(
+        text.contains("\ndeny x86_64:41(arg0=16|40),x86_64:135("),
+        "{text}"
+    );
+    let mut cg = FakeCgroup::with_policy_file("", "");
+    let writes = plan_policy(&cg, &p, &mut Vec::new()).unwrap();
+    apply(&mut cg, &writes).unwrap();
+    assert_eq!(cg.own_conditions(), p.conditions);
+    assert!(cg
+        .file("syscalls.action")
+        .starts_with("errno ENOSYS\nerrno EPERM "));
 }

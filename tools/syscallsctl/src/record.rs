@@ -188,7 +188,7 @@ mod tests {
         let mut cg = FakeCgroup::new("", "");
         start(&mut cg).unwrap();
         assert_eq!(cg.file("syscalls.learn"), "1");
-        std::fs::write(cg.dir.path().join("syscalls.used"), "0-1,83 ia32:102\n").unwrap();
+        std::fs::write(cg.dir.join("syscalls.used"), "0-1,83 ia32:102\n").unwrap();
         let used = stop(&mut cg).unwrap();
         assert_eq!(cg.file("syscalls.learn"), "0");
         assert_eq!(allow_list(&used), "x86_64:read x86_64:write x86_64:mkdir\nia32:read ia32:write ia32:mkdir ia32:socketcall\n");
@@ -197,7 +197,7 @@ mod tests {
     #[test]
     fn a_kernel_without_learning_is_named() {
         let mut cg = FakeCgroup::new("", "");
-        std::fs::remove_file(cg.dir.path().join("syscalls.learn")).unwrap();
+        cg.remove_file("syscalls.learn");
         let e = start(&mut cg).unwrap_err().0;
         assert!(
             e.ends_with("syscalls.learn: No such file or directory"),

@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::cond::{Cond, CondItem};
 use crate::table::{self, Abi};
 
 /// The most a single write may hold: the kernel takes one page per write.
@@ -173,18 +174,85 @@ impl SyscallSet {
         items
     }
 
-    /// Parses a list in the write grammar (and so every read of
-    /// `syscalls.deny` and `syscalls.used`).
+    /// Parses a list in the write grammar without conditions (what
+    /// `syscalls.used` and the call lists of `syscalls.action` hold).
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut set = Self::empty();
-        for item in text
-            .split(|c: char| c == ',' || c.is_ascii_whitespace() || c == '\x0b')
-            .filter(|s| !s.is_empty())
-        {
+        for item in split_items(text) {
+            if item.contains('(') {
+                return Err(format!("`{item}`: no argument condition is taken here"));
+            }
             parse_item(item, &mut set)?;
         }
         Ok(set)
     }
+}
+
+/// The items of a list: separated by commas or white space.
+fn split_items(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c == ',' || c.is_ascii_whitespace() || c == '\x0b')
+        .filter(|s| !s.is_empty())
+}
+
+/// What a list in the write grammar names: calls by number, and argument
+/// conditions on calls (`socket(arg0=38|40)`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Items {
+    pub set: SyscallSet,
+    /// One a call of one ABI, in the kernel's order, without duplicates.
+    pub conds: Vec<CondItem>,
+}
+
+impl Items {
+    /// Parses a list in the write grammar, conditions included (and so
+    /// every read of `syscalls.deny`).
+    pub fn parse(text: &str) -> Result<Items, String> {
+        let mut set = SyscallSet::empty();
+        let mut conds = Vec::new();
+        for item in split_items(text) {
+            match item.split_once('(') {
+                Some((target, rest)) => conds.extend(parse_cond_item(item, target, rest)?),
+                None => parse_item(item, &mut set)?,
+            }
+        }
+        crate::cond::normalize(&mut conds);
+        Ok(Items { set, conds })
+    }
+}
+
+/// A call with a condition, `target(rest`: the calls of `target` (a name or
+/// a number, as without the condition; never a range or `all`), each with
+/// the condition.
+fn parse_cond_item(item: &str, target: &str, rest: &str) -> Result<Vec<CondItem>, String> {
+    let inner = rest
+        .strip_suffix(')')
+        .ok_or_else(|| format!("`{item}`: a condition ends with `)`"))?;
+    let cond = Cond::parse(inner).map_err(|e| format!("`{item}`: {e}"))?;
+    let body = target.rsplit(':').next().unwrap_or(target);
+    if body == "all" || body.contains('-') || body.is_empty() {
+        return Err(format!(
+            "`{item}`: a condition goes on a name or a number, not on a range or all"
+        ));
+    }
+    let mut calls = SyscallSet::empty();
+    parse_item(target, &mut calls)?;
+    let mut out = Vec::new();
+    for abi in Abi::ALL {
+        for nr in calls.iter(abi) {
+            if table::outside_rules(abi, nr) {
+                return Err(format!(
+                    "`{item}`: {} is always allowed and takes no condition",
+                    abi.name(nr).unwrap_or("the call")
+                ));
+            }
+            out.push(CondItem {
+                abi,
+                nr,
+                cond: cond.clone(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 impl fmt::Debug for SyscallSet {
@@ -364,6 +432,34 @@ mod tests {
             set("mkdir,x86_64:read,ia32:socketcall").named_items(),
             ["x86_64:read", "mkdir", "ia32:socketcall"]
         );
+    }
+
+    #[test]
+    fn conditions_in_writes_and_reads() {
+        let i = Items::parse("mkdir socket(arg0=40|38)").unwrap();
+        assert_eq!(i.set, set("mkdir"));
+        let shown: Vec<String> = i.conds.iter().map(|c| c.to_string()).collect();
+        assert_eq!(shown, ["x86_64:41(arg0=38|40)", "ia32:359(arg0=38|40)"]);
+        // The kernel's read gives the same back.
+        let read = "83 ia32:39 x86_64:41(arg0=38|40) ia32:359(arg0=38|40)\n";
+        assert_eq!(Items::parse(read).unwrap(), i);
+        // A bare number reaches its ia32 namesake, a prefix one ABI only.
+        assert_eq!(Items::parse("41(arg0=38|40)").unwrap().conds, i.conds);
+        assert_eq!(Items::parse("ia32:socket(arg0=1)").unwrap().conds.len(), 1);
+        // Only a read with conditions at its start and nothing else.
+        let only = Items::parse("x86_64:56(arg0&0x7e020000!=0)").unwrap();
+        assert!(only.set.is_empty() && only.conds.len() == 1);
+        let e = |t: &str| Items::parse(t).unwrap_err();
+        assert!(e("0-3(arg0=1)").contains("not on a range or all"));
+        assert!(e("all(arg0=1)").contains("not on a range or all"));
+        assert!(e("exit(arg0=1)").contains("always allowed"));
+        assert!(e("socket(arg0=1").contains("ends with `)`"));
+        assert!(e("socket(arg9=1)").contains("arg0 to arg5"));
+        assert!(e("bogus(arg0=1)").contains("no such system call"));
+        // Where no condition belongs, it is refused.
+        assert!(SyscallSet::parse("socket(arg0=1)")
+            .unwrap_err()
+            .contains("no argument condition is taken here"));
     }
 
     #[test]

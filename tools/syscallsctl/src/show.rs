@@ -4,7 +4,8 @@
 //! denial counters.
 
 use crate::actions::Actions;
-use crate::cgroup::{denied, read_optional, Files};
+use crate::cgroup::{denied, effective, own, read_optional, Files};
+use crate::cond::by_name;
 use crate::error::Result;
 use crate::profile::describe;
 use crate::set::SyscallSet;
@@ -87,6 +88,22 @@ pub fn show(files: &dyn Files) -> Result<String> {
     for abi in Abi::ALL {
         out.push_str(&format!("  {}\n", abi_line(&set, abi)));
     }
+    // The conditions, and which are an ancestor's (the cgroup cannot lift
+    // those) where syscalls.policy says what is its own.
+    let conds = effective(files)?.conds;
+    if !conds.is_empty() {
+        out.push_str("denied by argument (the call runs unless a condition holds)\n");
+        let own = own(files)?.map(|o| o.conds);
+        for (name, items) in by_name(&conds) {
+            let theirs = own
+                .as_ref()
+                .is_some_and(|o| items.iter().any(|c| !o.contains(c)));
+            out.push_str(&format!(
+                "  {name}{}\n",
+                if theirs { "  (an ancestor's)" } else { "" }
+            ));
+        }
+    }
     match read_optional(files, "syscalls.stat")? {
         Some(stat) if stat.trim().is_empty() => out.push_str("stat    no call denied yet\n"),
         Some(stat) => {
@@ -108,11 +125,7 @@ mod tests {
     #[test]
     fn show_names_the_denied_calls_per_abi() {
         let cg = FakeCgroup::new("mkdir,ia32:socketcall", "");
-        std::fs::write(
-            cg.dir.path().join("syscalls.stat"),
-            "mkdir 3\nia32:socketcall 1\n",
-        )
-        .unwrap();
+        std::fs::write(cg.dir.join("syscalls.stat"), "mkdir 3\nia32:socketcall 1\n").unwrap();
         let out = show(&cg).unwrap();
         assert!(
             out.contains("\nmode    enforce\naction  errno ENOSYS\nevents  denied 0\n"),
@@ -158,7 +171,7 @@ mod tests {
             "{out}"
         );
         // What a parser does not know is shown as read.
-        std::fs::write(cg.dir.path().join("syscalls.action"), "kill\nodd line\n").unwrap();
+        std::fs::write(cg.dir.join("syscalls.action"), "kill\nodd line\n").unwrap();
         let out = show(&cg).unwrap();
         assert!(
             out.contains("\naction  kill\n  odd line\nevents  "),
@@ -167,8 +180,29 @@ mod tests {
     }
 
     #[test]
+    fn show_names_the_conditions_and_whose_they_are() {
+        let mut cg = FakeCgroup::with_policy_file("mkdir", "");
+        cg.write(
+            "syscalls.deny",
+            "socket(arg0=38|40) ia32:personality(arg0=8)",
+        )
+        .unwrap();
+        let root = cg.root();
+        cg.deny_at(&root, "clone(arg0&0x7e020000!=0)");
+        let out = show(&cg).unwrap();
+        assert!(
+            out.contains(
+                "  ia32    1 denied: mkdir\ndenied by argument (the call runs unless a condition holds)\n  \
+                 socket(arg0=38|40)\n  clone(arg0&0x7e020000!=0)  (an ancestor's)\n  \
+                 ia32:personality(arg0=8)\nstat "
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn show_of_an_allow_list_and_an_older_kernel() {
-        let cg = FakeCgroup::new("all", "");
+        let mut cg = FakeCgroup::new("all", "");
         let allowed = SyscallSet::parse("read,write").unwrap();
         let set = SyscallSet::all().minus(&allowed);
         assert_eq!(
@@ -176,7 +210,7 @@ mod tests {
             "x86_64  all denied but 2 calls: read write"
         );
         for f in ["syscalls.mode", "syscalls.action", "syscalls.stat"] {
-            std::fs::remove_file(cg.dir.path().join(f)).unwrap();
+            cg.remove_file(f);
         }
         let out = show(&cg).unwrap();
         assert!(

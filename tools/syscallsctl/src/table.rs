@@ -9,6 +9,12 @@ mod generated {
     include!("tables_generated.rs");
 }
 
+/// The widths of the calls' arguments, as the controller generates them
+/// (`asm/gen_widths.sh`; `gen-tables.sh` refreshes the checked-in copy).
+mod widths {
+    include!("widths_generated.rs");
+}
+
 /// A system call ABI with numbers of its own. x32 calls are checked as the
 /// x86_64 call of the same name, so x32 has no numbers here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -58,6 +64,20 @@ impl Abi {
             return None;
         }
         self.names().iter().position(|&n| n == name)
+    }
+
+    /// The width in bits (64, 32, 16 or 8) at which the kernel reads
+    /// argument `arg` (0 to 5) of call `nr`, its parameter's declared
+    /// type: what an argument condition compares. 64 past the table.
+    pub fn arg_width(self, nr: usize, arg: usize) -> u32 {
+        let table: &[u16] = match self {
+            Abi::X86_64 => &widths::X86_64_WIDTHS,
+            Abi::Ia32 => &widths::IA32_WIDTHS,
+        };
+        match table.get(nr) {
+            Some(&codes) if arg < 6 => 64 >> ((codes >> (2 * arg)) & 3),
+            _ => 64,
+        }
     }
 }
 
@@ -137,6 +157,21 @@ mod tests {
         assert!(outside_rules(Abi::X86_64, 219));
         assert!(!outside_rules(Abi::X86_64, 83));
         assert!(is_known("socketcall") && !is_known("arm_fadvise64_64"));
+    }
+
+    #[test]
+    fn argument_widths_follow_the_prototypes() {
+        let w = |abi: Abi, name: &str, arg| abi.arg_width(abi.lookup(name).unwrap(), arg);
+        // int family, unsigned int personality, unsigned long clone flags.
+        assert_eq!(w(Abi::X86_64, "socket", 0), 32);
+        assert_eq!(w(Abi::X86_64, "personality", 0), 32);
+        assert_eq!(w(Abi::X86_64, "clone", 0), 64);
+        assert_eq!(w(Abi::X86_64, "mkdir", 1), 16);
+        assert_eq!(w(Abi::X86_64, "mkdir", 0), 64);
+        // Every ia32 argument is at most 32 bits.
+        assert_eq!(w(Abi::Ia32, "clone", 0), 32);
+        assert_eq!(w(Abi::Ia32, "socket", 0), 32);
+        assert_eq!(Abi::X86_64.arg_width(9999, 0), 64);
     }
 
     #[test]
