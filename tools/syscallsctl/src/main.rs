@@ -4,6 +4,7 @@
 
 mod actions;
 mod apply;
+mod block;
 mod cgroup;
 mod cond;
 mod error;
@@ -22,7 +23,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use cgroup::Cgroup;
+use cgroup::{Cgroup, Hierarchy};
 use error::{reason, Error, Result};
 use profile::{ArgsPolicy, Options};
 use set::SyscallSet;
@@ -79,6 +80,32 @@ enum Verb {
     },
     /// Allow system calls again (fails for calls an ancestor denies).
     Allow {
+        cgroup: PathBuf,
+        #[arg(required = true)]
+        items: Vec<String>,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Block a rule in several running containers at once: ITEMS (calls,
+    /// or calls with an argument condition, `socket(arg0=38)`) denied
+    /// below PARENT, in one of two layouts, all or nothing.
+    Block {
+        /// The parent cgroup of the containers.
+        parent: PathBuf,
+        #[arg(required = true)]
+        items: Vec<String>,
+        /// baseline: in PARENT's own policy, which blocks every cgroup
+        /// below and which no child can lift; fanout: in each child's, so
+        /// that each can be lifted alone.
+        #[arg(long, value_enum)]
+        layout: block::Layout,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Lift what block (or deny) wrote, in one cgroup: ITEMS written to its
+    /// syscalls.allow. A rule an ancestor holds (a baseline) is refused,
+    /// naming where to lift it.
+    Lift {
         cgroup: PathBuf,
         #[arg(required = true)]
         items: Vec<String>,
@@ -146,6 +173,12 @@ fn load_profile(path: &Path) -> Result<profile::Profile> {
         .map_err(|e| Error(format!("{}: not a seccomp profile: {e}", path.display())))
 }
 
+/// `path` without `.`, `..` or links, so that its ancestors are the
+/// cgroup's.
+fn absolute(path: &Path) -> Result<PathBuf> {
+    std::fs::canonicalize(path).map_err(|e| Error(format!("{}: {}", path.display(), reason(&e))))
+}
+
 fn run_writes(cg: &mut Cgroup, writes: &[cgroup::Write], dry_run: bool) -> Result<()> {
     if dry_run {
         print!("{}", apply::show_writes(cg, writes));
@@ -210,6 +243,26 @@ fn run(verb: Verb) -> Result<ExitCode> {
             items,
             dry_run,
         } => items_verb("syscalls.allow", &cgroup, &items, dry_run)?,
+        Verb::Block {
+            parent,
+            items,
+            layout,
+            dry_run,
+        } => {
+            let parent = absolute(&parent)?;
+            print!(
+                "{}",
+                block::block(&mut Hierarchy, &parent, &items, layout, dry_run)?
+            );
+        }
+        Verb::Lift {
+            cgroup,
+            items,
+            dry_run,
+        } => {
+            let cgroup = absolute(&cgroup)?;
+            print!("{}", block::lift(&mut Hierarchy, &cgroup, &items, dry_run)?);
+        }
         Verb::Action {
             cgroup,
             action,
