@@ -23,7 +23,7 @@ use kernel::ffi::c_long;
 use kernel::task::Task;
 
 use crate::abi::{self, Abi};
-use crate::cond::{self, ARGS};
+use crate::cond;
 use crate::group::{self, Group};
 use crate::names;
 use crate::policy::Decision;
@@ -96,23 +96,6 @@ impl Current {
         })
     }
 
-    /// The arguments of the call whose registers are `regs`, in the
-    /// registers of its ABI, as `syscall_get_arguments()` reads them.
-    ///
-    /// # Safety
-    ///
-    /// `regs` are the registers of current's system call.
-    unsafe fn args(regs: *const bindings::pt_regs, ia32: bool) -> [u64; ARGS] {
-        // SAFETY: By the safety requirements; only current changes them.
-        let r = unsafe { &*regs };
-        let args = if ia32 {
-            [r.bx, r.cx, r.dx, r.si, r.di, r.bp]
-        } else {
-            [r.di, r.si, r.dx, r.r10, r.r8, r.r9]
-        };
-        args.map(|a| a as u64)
-    }
-
     /// What becomes of call `nr`, whose registers are `regs`, in the cgroup
     /// current is in now. `again` says that a stale work bit was dropped
     /// already: a second one means that the cgroup stopped filtering once
@@ -171,11 +154,12 @@ impl Current {
         };
         // Conditions judge a call by its arguments; a restart was judged so
         // when it was made, and its arguments are gone.
-        let (decision, denied) = match look.tests {
+        let (decision, denied) = match look.conditions() {
             Some(tests) if !restart => {
-                // SAFETY: By the safety requirements.
-                let args = unsafe { Self::args(regs, ia32) };
-                cond::judge(tests, abi, idx, &args, look.decision)
+                // SAFETY: By the safety requirements `regs` are current's;
+                // `slot` is below `ARG_SLOTS`, within them.
+                let read = |slot: usize| unsafe { *regs.cast::<u64>().add(slot) };
+                cond::judge(tests, abi.first_bit() + idx, read, look.decision)
             }
             _ => (look.decision, None),
         };
@@ -249,6 +233,82 @@ impl Current {
             .map(|(abi, idx)| (abi, idx, made as u32))
     }
 }
+
+/// The check of system call `nr` of `task`, which is current, with
+/// registers `regs`, when `syscalls_cgroup_enter()` found in the `tested`
+/// bitmap of its cgroup's state `sc`, in the read side of its seqlock that
+/// began at sequence `seq`, that argument conditions alone decide on the
+/// call, of bit `bit`. The call runs at once when none of them denies it
+/// and no writer began meanwhile; anything else goes on to
+/// [`__syscalls_cgroup_slow`]. So does every call while a cgroup waits for
+/// an exec, as a task may then be judged by an ancestor. It ends the RCU
+/// read-side critical section that the caller began.
+///
+/// # Safety
+///
+/// `task` is current, in a system call whose registers are `regs` and
+/// whose number has bit `bit`; `sc` is the state of its cgroup, and the
+/// caller holds `rcu_read_lock()`, which this releases.
+#[no_mangle]
+pub unsafe extern "C" fn __syscalls_cgroup_args(
+    regs: *mut bindings::pt_regs,
+    nr: c_long,
+    task: *mut bindings::task_struct,
+    sc: *const bindings::syscalls_cgroup,
+    bit: u32,
+    seq: u32,
+) -> c_long {
+    let allowed = !group::any_waits_for_exec() && {
+        // SAFETY: By the safety requirements `sc` is alive under the
+        // caller's RCU; its css is its first field, and every css of the
+        // subsystem is in a `Group`.
+        let group = unsafe { Group::from_css((&raw const (*sc).css).cast_mut()) };
+        // SAFETY: By the safety requirements `regs` are current's; `slot`
+        // is below `ARG_SLOTS`, within them (see `abi::Abi::arg_slot`).
+        let read = |slot: usize| unsafe { *regs.cast::<u64>().add(slot) };
+        group.arguments_allow(seq, bit as usize, read)
+    };
+    // SAFETY: The caller holds the read lock, and nothing here uses `sc`
+    // after this.
+    unsafe { bindings::rcu_read_unlock() };
+    if allowed {
+        return nr;
+    }
+    // SAFETY: By the safety requirements.
+    unsafe { __syscalls_cgroup_slow(regs, nr, task) }
+}
+
+// The registers of `pt_regs`, as `abi::Abi::arg_slot` counts them: words.
+const _: () = {
+    use core::mem::{offset_of, size_of};
+    type R = bindings::pt_regs;
+    const fn slot(off: usize) -> usize {
+        off / size_of::<u64>()
+    }
+    assert!(size_of::<R>() == abi::ARG_SLOTS * size_of::<u64>());
+    let native = [
+        offset_of!(R, di),
+        offset_of!(R, si),
+        offset_of!(R, dx),
+        offset_of!(R, r10),
+        offset_of!(R, r8),
+        offset_of!(R, r9),
+    ];
+    let ia32 = [
+        offset_of!(R, bx),
+        offset_of!(R, cx),
+        offset_of!(R, dx),
+        offset_of!(R, si),
+        offset_of!(R, di),
+        offset_of!(R, bp),
+    ];
+    let mut i = 0;
+    while i < cond::ARGS {
+        assert!(slot(native[i]) == Abi::X86_64.arg_slot(i));
+        assert!(slot(ia32[i]) == Abi::Ia32.arg_slot(i));
+        i += 1;
+    }
+};
 
 /// Whether `task` is armed (see [`syscalls_cgroup_execve`]).
 pub(crate) fn is_armed(task: &Task) -> bool {

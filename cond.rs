@@ -114,7 +114,10 @@ impl Condition {
     }
 
     /// Whether it denies a call whose argument is `raw`, which the kernel
-    /// reads at `width` bits; with the argument as compared.
+    /// reads at `width` bits; with the argument as compared. The
+    /// definition that the tests of the system call path ([`Test`], which
+    /// cut the mask and values once) follow, and that KUnit checks.
+    #[cfg_attr(not(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST), allow(dead_code))]
     pub(crate) fn denies(&self, raw: u64, width: u32) -> (bool, u64) {
         let cut = if width >= 64 {
             u64::MAX
@@ -246,15 +249,68 @@ impl PartialEq for Conditions {
 impl Eq for Conditions {}
 
 /// A condition of some level on the path, as the system call path tests
-/// it: with the call's bit and what the level decides when it denies.
+/// it: with the call's bit, the register that holds the argument, and the
+/// mask and values cut to the argument's width, worked out when the test is
+/// made, and what the level decides when it denies.
 #[derive(Clone, Copy)]
 pub(crate) struct Test {
     /// The bit of the call.
     pub(crate) bit: u16,
+    /// The word of `struct pt_regs` that holds the argument.
+    slot: u8,
+    /// Whether the test denies when the argument is one of the values.
+    deny_in: bool,
+    /// How many values it has.
+    len: u8,
+    /// The bits of the argument's width.
+    width: u64,
+    /// The mask, cut to the width.
+    mask: u64,
+    /// The values, cut to the width.
+    values: [u64; MAX_VALUES],
     /// The level's decision on the call when the condition denies it.
     pub(crate) decision: Decision,
-    /// The condition.
+    /// The condition as it was written, for reads.
     pub(crate) cond: Condition,
+}
+
+impl Test {
+    /// The test of `cond` on the call of bit `bit`, which its level decides
+    /// `decision` when it denies it; `None` for a bit of no call.
+    fn new(bit: usize, decision: Decision, cond: &Condition) -> Option<Test> {
+        let (abi, nr) = Abi::of_bit(bit)?;
+        let bits = abi.arg_width(nr, cond.arg());
+        let width = if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
+        let mut values = [0; MAX_VALUES];
+        for (cut, v) in values.iter_mut().zip(cond.values()) {
+            *cut = v & width;
+        }
+        Some(Test {
+            bit: bit as u16,
+            slot: abi.arg_slot(cond.arg()) as u8,
+            deny_in: cond.sense() == Sense::In,
+            len: cond.len,
+            width,
+            mask: cond.mask() & width,
+            values,
+            decision,
+            cond: *cond,
+        })
+    }
+
+    /// Whether the test denies its call when the register of its argument
+    /// holds `word`, as [`Condition::denies`] decides.
+    #[inline]
+    fn denies(&self, word: u64) -> bool {
+        let seen = word & self.mask;
+        // A plain loop: the values are few, and this is the system call path.
+        for value in self.values.iter().take(usize::from(self.len)) {
+            if *value == seen {
+                return self.deny_in;
+            }
+        }
+        !self.deny_in
+    }
 }
 
 /// The conditions that judge the tasks of a cgroup: those of every level
@@ -269,6 +325,9 @@ pub(crate) struct Tests {
     /// The calls that `all` tests: the system call path sends them to the
     /// slow path.
     pub(crate) calls: SyscallSet,
+    /// Where the tests of each call start in `all`, by bit, and where the
+    /// last call's end: so that the system call path finds them at once.
+    first: KVec<u16>,
 }
 
 impl Tests {
@@ -287,6 +346,7 @@ impl Tests {
             all: KVec::new(),
             trusted: KVec::new(),
             calls: SyscallSet::EMPTY,
+            first: KVec::new(),
         };
         if let Some(parent) = parent {
             tests.all.extend_from_slice(&parent.all, GFP_KERNEL_ACCOUNT)?;
@@ -294,23 +354,39 @@ impl Tests {
             tests.calls = parent.calls;
         }
         for (bit, cond) in all.iter() {
-            let decision = all_decision(bit);
-            insert_test(&mut tests.all, bit, decision, cond)?;
+            insert_test(&mut tests.all, bit, all_decision(bit), cond)?;
             tests.calls.insert_bit(bit);
         }
         for (bit, cond) in trusted.iter() {
             insert_test(&mut tests.trusted, bit, trusted_decision(bit), cond)?;
         }
+        let mut at = 0;
+        for bit in 0..=crate::set::BITS {
+            while tests.all.get(at).is_some_and(|t| usize::from(t.bit) < bit) {
+                at += 1;
+            }
+            tests.first.push(at as u16, GFP_KERNEL_ACCOUNT)?;
+        }
         Ok(tests)
+    }
+
+    /// Whether no test of every author denies the call of bit `bit`, whose
+    /// registers `read` gives, word by word of `struct pt_regs`.
+    #[inline]
+    pub(crate) fn allows(&self, bit: usize, read: impl Fn(usize) -> u64) -> bool {
+        let (Some(&from), Some(&to)) = (self.first.get(bit), self.first.get(bit + 1)) else {
+            return false;
+        };
+        self.all
+            .get(usize::from(from)..usize::from(to))
+            .is_some_and(|tests| tests.iter().all(|t| !t.denies(read(usize::from(t.slot)))))
     }
 }
 
 /// Inserts a test into `tests`, kept by bit.
 fn insert_test(tests: &mut KVec<Test>, bit: usize, decision: Decision, cond: &Condition) -> Result {
-    let test = Test {
-        bit: bit as u16,
-        decision,
-        cond: *cond,
+    let Some(test) = Test::new(bit, decision, cond) else {
+        return Ok(());
     };
     let at = tests.partition_point(|t| usize::from(t.bit) <= bit);
     tests.push(test, GFP_KERNEL_ACCOUNT)?;
@@ -330,33 +406,39 @@ pub(crate) struct Denied {
     pub(crate) value: u64,
 }
 
-/// The decision on call `nr` of `abi` with arguments `args`, which its
-/// number rules decide `by_number`, under the conditions `tests`: the
-/// strictest of `by_number` and the decisions of the conditions that deny
-/// it, with the argument of the first condition that made it stricter.
+/// The tests of `tests`, which are by bit, on the call of bit `bit`.
+#[inline]
+fn tests_of(tests: &[Test], bit: usize) -> impl Iterator<Item = &Test> {
+    let from = tests.partition_point(|t| usize::from(t.bit) < bit);
+    tests[from..]
+        .iter()
+        .take_while(move |t| usize::from(t.bit) == bit)
+}
+
+/// The decision on the call of bit `bit`, whose registers `read` gives,
+/// which its number rules decide `by_number`, under the conditions
+/// `tests`: the strictest of `by_number` and the decisions of the
+/// conditions that deny it, with the argument of the first condition that
+/// made it stricter.
 pub(crate) fn judge(
     tests: &[Test],
-    abi: Abi,
-    nr: usize,
-    args: &[u64; ARGS],
+    bit: usize,
+    read: impl Fn(usize) -> u64,
     by_number: Decision,
 ) -> (Decision, Option<Denied>) {
-    let bit = abi.first_bit() + nr;
-    let from = tests.partition_point(|t| usize::from(t.bit) < bit);
     let mut decision = by_number;
     let mut denied = None;
-    for test in tests[from..].iter().take_while(|t| usize::from(t.bit) == bit) {
-        let arg = test.cond.arg();
-        let (denies, value) = test.cond.denies(args[arg], abi.arg_width(nr, arg));
-        if !denies {
+    for test in tests_of(tests, bit) {
+        let word = read(usize::from(test.slot));
+        if !test.denies(word) {
             continue;
         }
         let next = policy::combine(decision, test.decision);
         if next != decision {
             decision = next;
             denied = Some(Denied {
-                arg: arg as u8,
-                value,
+                arg: test.cond.arg,
+                value: word & test.width,
             });
         }
     }

@@ -9,7 +9,7 @@ use core::fmt::Write;
 use kernel::prelude::*;
 
 use crate::abi::Abi;
-use crate::cond::{judge, Condition, Sense, Tests, ARGS, MAX_CONDITIONS};
+use crate::cond::{judge, Condition, Sense, Tests, MAX_CONDITIONS};
 use crate::grammar::{parse_rules, write_conditions, TextBuf};
 use crate::kunit::{kunit_suite, Test};
 use crate::policy::{Author, Decision, Rule, Rules};
@@ -35,11 +35,16 @@ fn errno_of(text: &str) -> i32 {
     }
 }
 
-/// The arguments of a call whose first one is `arg0`.
-fn args(arg0: u64) -> [u64; ARGS] {
-    let mut args = [0; ARGS];
-    args[0] = arg0;
-    args
+/// The registers of an x86_64 call whose first argument is `arg0`, as
+/// `judge` reads them.
+fn args(arg0: u64) -> impl Fn(usize) -> u64 {
+    move |slot| {
+        if slot == Abi::X86_64.arg_slot(0) {
+            arg0
+        } else {
+            0
+        }
+    }
 }
 
 fn a_condition_reads_as_it_was_meant(t: &mut Test) {
@@ -211,32 +216,32 @@ fn conditions_compose_down_the_hierarchy(t: &mut Test) {
         (40, Decision::Errno(ENOSYS_)),
         (2, Decision::Allow),
     ] {
-        let (got, denied) = judge(&below.all, x86, socket, &args(family), Decision::Allow);
+        let (got, denied) = judge(&below.all, x86.first_bit() + socket, args(family), Decision::Allow);
         t.check(
             got == want && (denied.is_some() == (want != Decision::Allow)),
             format_args!("socket({family}) below: expected {want:?}, got {got:?}"),
         );
     }
-    let (got, _) = judge(&top.all, x86, socket, &args(40), Decision::Allow);
+    let (got, _) = judge(&top.all, x86.first_bit() + socket, args(40), Decision::Allow);
     t.check(
         got == Decision::Allow,
         format_args!("the child's condition must not reach its parent: got {got:?}"),
     );
     // A delegatee's conditions do not judge the tasks it has no power over.
-    let (got, _) = judge(&below.trusted, x86, socket, &args(40), Decision::Allow);
-    let (admin, _) = judge(&below.trusted, x86, socket, &args(38), Decision::Allow);
+    let (got, _) = judge(&below.trusted, x86.first_bit() + socket, args(40), Decision::Allow);
+    let (admin, _) = judge(&below.trusted, x86.first_bit() + socket, args(38), Decision::Allow);
     t.check(
         got == Decision::Allow && admin == Decision::Errno(EPERM_),
         format_args!("trusted: the delegatee's socket(40) got {got:?}, the admin's {admin:?}"),
     );
     // A call denied by number stays denied whatever its arguments.
-    let (got, _) = judge(&below.all, x86, socket, &args(2), Decision::Kill);
+    let (got, _) = judge(&below.all, x86.first_bit() + socket, args(2), Decision::Kill);
     t.check(
         got == Decision::Kill,
         format_args!("a deny by number stands: got {got:?}"),
     );
     let personality = nr(Abi::X86_64, "personality");
-    let (got, denied) = judge(&below.all, x86, personality, &args(8), Decision::Allow);
+    let (got, denied) = judge(&below.all, x86.first_bit() + personality, args(8), Decision::Allow);
     t.check(
         got == Decision::Errno(ENOSYS_) && denied.is_some_and(|d| d.arg == 0 && d.value == 8),
         format_args!("personality(8) must be denied, with its argument: got {got:?}"),

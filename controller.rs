@@ -277,7 +277,10 @@ pub(crate) fn write_setting(
             let arm = grammar::parse_arm(input)?;
             // A delegatee may defer its own rules, never the
             // administrators' of the same cgroup.
-            if arm == Arm::Exec && author != Author::Admin && !rules.trusted.denied.is_empty() {
+            if arm == Arm::Exec
+                && author != Author::Admin
+                && (!rules.trusted.denied.is_empty() || !rules.trusted.conditions.is_empty())
+            {
                 return Err(EPERM);
             }
             group.set_arm(arm);

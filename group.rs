@@ -29,7 +29,8 @@ use crate::policy::{self, Arm, Decision, Rules};
 use crate::report::RateLimit;
 use crate::set::{SyscallSet, BITS, WORDS};
 use crate::sync::{
-    seqlock_read, seqlock_write, smp_mb, synchronize_rcu, RcuGuard, StaticMutex, StaticMutexGuard,
+    seqlock_read, seqlock_unchanged, seqlock_write, smp_mb, synchronize_rcu, RcuGuard, StaticMutex,
+    StaticMutexGuard,
 };
 
 // The C bitmap and the Rust sets have the same layout: the same tables,
@@ -226,6 +227,11 @@ impl PublishedTests {
         (!old.is_null()).then(|| unsafe { Arc::from_raw(old) })
     }
 
+    /// Whether there are tests, as a hint: the pointer is not followed.
+    fn is_set(&self) -> bool {
+        !self.0.load(Ordering::Relaxed).is_null()
+    }
+
     /// Whether `tests` are the published ones.
     fn is(&self, tests: Option<&Arc<Tests>>) -> bool {
         let now = self.0.load(Ordering::Relaxed).cast_const();
@@ -253,9 +259,19 @@ pub(crate) struct Look<'a> {
     pub(crate) learning: bool,
     /// The decision on the call for the task, by number.
     pub(crate) decision: Decision,
-    /// The conditions that judge the task's calls, by bit: of every author,
-    /// or of the administrators alone; `None` when there are none.
-    pub(crate) tests: Option<&'a [Test]>,
+    /// The conditions on the path, `None` when there are none.
+    pub(crate) tests: Option<&'a Tests>,
+    /// Whether the administrators' rules alone judge the task: a delegatee
+    /// on the path has no power over it.
+    pub(crate) trusted: bool,
+}
+
+impl<'a> Look<'a> {
+    /// The conditions that judge the task's calls, by bit.
+    pub(crate) fn conditions(&self) -> Option<&'a [Test]> {
+        self.tests
+            .map(|t| if self.trusted { &t.trusted[..] } else { &t.all[..] })
+    }
 }
 /// The controller's state of one cgroup.
 ///
@@ -460,6 +476,61 @@ impl Group {
         (0..WORDS).filter_map(|i| self.denied_word(i))
     }
 
+    /// Word `i` of the `tested` bitmap; `None` past its end.
+    fn tested_word(&self, i: usize) -> Option<&AtomicU64> {
+        if i >= WORDS {
+            return None;
+        }
+        // SAFETY: As in `denied_word`: `tested` is a bitmap of the same
+        // size, stored to only as `denied` is.
+        Some(unsafe {
+            AtomicU64::from_ptr((&raw mut (*self.state.get()).tested).cast::<u64>().add(i))
+        })
+    }
+
+    /// The words of the `tested` bitmap.
+    fn tested_words(&self) -> impl Iterator<Item = &AtomicU64> {
+        (0..WORDS).filter_map(|i| self.tested_word(i))
+    }
+
+    /// Whether no condition denies the call of bit `bit`, for the
+    /// registers that `read` gives, in a read side of the seqlock that began
+    /// at sequence `seq` and found the call in `tested`: `false` too when a
+    /// writer began meanwhile, as what was read may then be a mix.
+    #[inline]
+    pub(crate) fn arguments_allow(&self, seq: u32, bit: usize, read: impl Fn(usize) -> u64) -> bool {
+        let allowed = self
+            .tests
+            .get()
+            .is_some_and(|t| t.allows(bit, read));
+        // SAFETY: As in `is_filtering`.
+        allowed && unsafe { seqlock_unchanged(self.seqlock(), seq) }
+    }
+
+    /// The calls that argument conditions alone decide on, for the system
+    /// call path to let through when they allow them: the calls `tests`
+    /// test and `effective` does not deny, in a cgroup whose conditions
+    /// judge every task alike (no delegatee wrote any on the path, as the
+    /// one who could not judge a task would have to be found) and that
+    /// does not learn (a learning cgroup records its calls on the slow
+    /// path).
+    fn tested_calls(
+        tests: Option<&Tests>,
+        effective: &SyscallSet,
+        delegated: bool,
+        learning: bool,
+    ) -> SyscallSet {
+        match tests {
+            Some(tests) if !delegated && !learning => {
+                let mut calls = tests.calls;
+                calls.subtract(effective);
+                calls
+            }
+            _ => SyscallSet::EMPTY,
+        }
+    }
+
+
     /// Whether the group is on the unified hierarchy, cgroup v2.
     pub(crate) fn on_v2(&self) -> bool {
         // SAFETY: The core sets the css's cgroup before any callback can
@@ -498,8 +569,8 @@ impl Group {
                 let mut decision = self.decision(bit);
                 let tests = self.tests.get();
                 let mut trusted = false;
-                if (decision != Decision::Allow || tests.is_some())
-                    && self.delegated.load(Ordering::Relaxed)
+                if self.delegated.load(Ordering::Relaxed)
+                    && (decision != Decision::Allow || tests.is_some())
                     // SAFETY: By the safety requirements.
                     && !self.rulers_have_power(task)
                 {
@@ -510,7 +581,8 @@ impl Group {
                     filtering: self.filtering_flag().load(Ordering::Relaxed),
                     learning: self.learning.load(Ordering::Relaxed),
                     decision,
-                    tests: tests.map(|t| if trusted { &t.trusted[..] } else { &t.all[..] }),
+                    tests,
+                    trusted,
                 }
             })
         }
@@ -846,7 +918,7 @@ impl Group {
         // first (it may sleep), and again should the parent start
         // filtering in between.
         loop {
-            if !parent.effective_set().is_empty() || parent.tests.get().is_some() {
+            if !parent.effective_set().is_empty() || parent.tests.is_set() {
                 self.prepare_calls()?;
             }
             if self.try_inherit(parent) {
@@ -889,9 +961,13 @@ impl Group {
                     }
                 }
                 let checked = policy::checked(&effective, &conditioned);
+                let tested = Self::tested_calls(tests.as_deref(), &effective, delegated, false);
                 // SAFETY: The group is not online.
                 drop(self.tests.swap(tests));
                 for (a, w) in self.denied_words().zip(checked.words) {
+                    a.store(w, Ordering::Relaxed);
+                }
+                for (a, w) in self.tested_words().zip(tested.words) {
                     a.store(w, Ordering::Relaxed);
                 }
                 for (a, w) in self.effective.iter().zip(effective.words) {
@@ -1143,6 +1219,7 @@ impl Writer {
         }
         // The bitmap sends to the slow path the calls to decide there, and,
         // while the group learns, those it has not recorded yet.
+        let tested = Group::tested_calls(tests.as_deref(), effective, delegated, learning);
         let mut checked = policy::checked(effective, &conditioned);
         if learning {
             checked.union_with(&group.used().complement());
@@ -1164,6 +1241,9 @@ impl Writer {
                     }
                 }
                 for (a, w) in group.denied_words().zip(checked.words) {
+                    a.store(w, Ordering::Relaxed);
+                }
+                for (a, w) in group.tested_words().zip(tested.words) {
                     a.store(w, Ordering::Relaxed);
                 }
                 for (a, w) in group.effective.iter().zip(effective.words) {

@@ -501,6 +501,17 @@ pub(crate) fn replace(
     input: &[u8],
 ) -> Result {
     grammar::parse_policy(input, |_| Ok(()))?;
+    // Then permissions, which no line's place changes: an allow that the
+    // parent forbids fails before a line that runs out of room.
+    grammar::parse_policy(input, |line| match *line {
+        PolicyLine::Allow(ref request)
+            if parent.is_some_and(|p| p.intersects(&request.calls))
+                || request.conditions().iter().any(|(bit, cond)| held(bit, cond)) =>
+        {
+            Err(EPERM)
+        }
+        _ => Ok(()),
+    })?;
     let next = rules;
     next.reset(author);
     grammar::parse_policy(input, |line| match *line {

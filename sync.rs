@@ -156,6 +156,31 @@ pub(crate) unsafe fn seqlock_read<R>(seqlock: *mut bindings::seqlock_t, read: im
     }
 }
 
+/// Whether no writer of `seqlock` began since a read side began at
+/// sequence `start` (`read_seqbegin()`), so that what was read meanwhile is
+/// consistent: `!read_seqretry()`.
+///
+/// # Safety
+///
+/// `seqlock` is an initialised `seqlock_t` that stays alive during the call.
+pub(crate) unsafe fn seqlock_unchanged(seqlock: *mut bindings::seqlock_t, start: u32) -> bool {
+    #[cfg(not(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC)))]
+    {
+        use core::sync::atomic::{fence, AtomicU32};
+
+        fence(Ordering::Acquire);
+        // SAFETY: As in `seqlock_read`.
+        let sequence =
+            unsafe { AtomicU32::from_ptr(&raw mut (*seqlock).seqcount.seqcount.sequence) };
+        sequence.load(Ordering::Relaxed) == start
+    }
+    #[cfg(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC))]
+    // SAFETY: By the safety requirements.
+    unsafe {
+        bindings::read_seqretry(seqlock, start) == 0
+    }
+}
+
 /// Runs `write` as the only writer of `seqlock`, while readers retry:
 /// `write_seqlock()` and `write_sequnlock()`.
 ///

@@ -18,6 +18,10 @@ mod widths {
     include!(env!("SYSCALLS_CGROUP_WIDTHS"));
 }
 
+/// The words of x86_64's `struct pt_regs` (`arch/x86/include/asm/ptrace.h`),
+/// where the entry code saves a system call's registers.
+pub(crate) const ARG_SLOTS: usize = 21;
+
 /// `__X32_SYSCALL_BIT`: x32 system calls carry it in their number.
 const X32_SYSCALL_BIT: u32 = 0x4000_0000;
 
@@ -64,6 +68,19 @@ impl Abi {
         match table.get(nr) {
             Some(&codes) if arg < 6 => 64 >> ((codes >> (2 * arg)) & 3),
             _ => 64,
+        }
+    }
+
+    /// The word of `struct pt_regs` that holds argument `arg` (0 to 5) of a
+    /// call of this ABI: `di`, `si`, `dx`, `r10`, `r8`, `r9` natively (x32
+    /// alike), `bx`, `cx`, `dx`, `si`, `di`, `bp` on ia32, as
+    /// `syscall_get_arguments()` reads them. `check` asserts the layout.
+    pub(crate) const fn arg_slot(self, arg: usize) -> usize {
+        const NATIVE: [usize; 6] = [14, 13, 12, 7, 9, 8];
+        const IA32: [usize; 6] = [5, 11, 12, 13, 14, 4];
+        match self {
+            Abi::X86_64 => NATIVE[arg % 6],
+            Abi::Ia32 => IA32[arg % 6],
         }
     }
 
