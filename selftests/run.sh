@@ -11,7 +11,7 @@
 # test_log runs last on v1: its audit test turns audit on, and every task
 # forked after that carries an audit context.
 cd "$(dirname "$0")" || exit 1
-V2_PROGS="test_cgroup2 test_delegation test_enforce test_tasks test_abi test_abi32 test_security test_races test_actions test_policy test_arm test_conditions test_conditions32 test_events test_learn test_syscallsctl.sh test_log"
+V2_PROGS="test_cgroup2 test_delegation test_enforce test_tasks test_abi test_abi32 test_security test_races test_actions test_policy test_arm test_conditions test_conditions32 test_events test_learn test_syscallsctl.sh test_profiles.sh test_log"
 V1_PROGS="test_interface test_grammar test_hierarchy test_enforce test_tasks test_abi test_abi32 test_races test_security test_actions test_policy test_arm test_conditions test_conditions32 test_events test_learn seccomp_bpf test_log"
 status=0
 
