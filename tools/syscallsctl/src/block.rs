@@ -185,9 +185,9 @@ impl Held {
     }
 }
 
-/// The rules of `effective` that a lift of `want` would take away: its
-/// calls denied by number (a plain allow of a call lifts them, and the
-/// call's conditions the cgroup holds), and its exact conditions.
+/// The rules of `effective` that a lift of `want` is to take away: its
+/// calls denied by number and every condition on them (a plain allow of a
+/// call lifts the cgroup's own), and its exact conditions.
 fn held(effective: &Items, want: &Items) -> Vec<Held> {
     let mut out = Vec::new();
     let calls = want.set.without_outside_rules();
@@ -198,8 +198,8 @@ fn held(effective: &Items, want: &Items) -> Vec<Held> {
             }
         }
     }
-    for c in &want.conds {
-        if effective.conds.contains(c) {
+    for c in &effective.conds {
+        if want.conds.contains(c) || calls.contains(c.abi, c.nr) {
             out.push(Held::Cond(c.clone()));
         }
     }
@@ -277,6 +277,11 @@ mod tests {
             .unwrap_err()
             .0;
         assert!(e.contains("mount is held by the baseline at"), "{e}");
+        // A plain lift of the call would leave the parent's condition on.
+        let e = lift(&mut fake, &kids[1], &items(&["socket"]), false)
+            .unwrap_err()
+            .0;
+        assert!(e.contains(": socket is held by the baseline at"), "{e}");
         assert_eq!(fake.log.len(), before);
         // The kernel would refuse it too.
         let e = fake
