@@ -7,8 +7,9 @@
 //! section 5 of `Documentation/admin-guide/cgroup-v2-syscalls.rst`.
 //!
 //! The modules are the controller's own files, by path: [`grammar`],
-//! [`policy`], [`set`], [`names`] and [`abi`], with the tables that
-//! `asm/gen_tables.sh` generates from the kernel tree (see `build.rs`).
+//! [`policy`], [`cond`], [`set`], [`names`] and [`abi`], with the tables
+//! that `asm/gen_tables.sh` and `asm/gen_widths.sh` generate from the
+//! kernel tree (see `build.rs`).
 //! The properties and the model are in `tests/`; they are unit tests of
 //! this crate because the modules' items are crate-private, as in the
 //! kernel.
@@ -22,6 +23,9 @@
 #[path = "../../../asm/abi.rs"]
 #[rustfmt::skip]
 mod abi;
+#[path = "../../../cond.rs"]
+#[rustfmt::skip]
+mod cond;
 #[path = "../../../grammar.rs"]
 #[rustfmt::skip]
 mod grammar;

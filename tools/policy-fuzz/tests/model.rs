@@ -9,14 +9,27 @@
 //! rules side by side, and its effective set and the fate of a call are
 //! found by walking its path from the root, with no precomputation.
 //!
+//! Argument conditions follow section 11.8: a condition is a set of
+//! values compared with the argument cut to its width by plain integer
+//! casts, a cgroup's own conditions a set of pairs of a call and a
+//! condition, and a level that a condition denies a call in is a level that
+//! denies it, as by number.
+//!
 //! The only thing it shares with the modules is data: the names of the
 //! kernel's system call tables and errno headers, as `asm/gen_tables.sh`
-//! generated them. Namesakes are found here by comparing names.
+//! generated them, and the widths of the arguments, as `asm/gen_widths.sh`
+//! did. Namesakes are found here by comparing names.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use crate::abi::tables;
+
+/// The widths of the arguments, as `asm/gen_widths.sh` generated them for
+/// `asm/abi.rs` (`build.rs`): data, decoded here on their own.
+mod widths {
+    include!(env!("SYSCALLS_CGROUP_WIDTHS"));
+}
 
 /// The ABIs with numbers of their own, in read order: x86_64, then ia32.
 pub(crate) const X86_64: usize = 0;
@@ -46,7 +59,7 @@ pub(crate) enum Errno {
     Range,
     /// An allow of a call that the parent's effective set denies.
     Perm,
-    /// A ninth action for particular calls.
+    /// A ninth action for particular calls, a 33rd condition.
     NoSpc,
 }
 
@@ -193,9 +206,31 @@ pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
 
-/// Parses a write to `syscalls.allow` or `syscalls.deny` (sections 3, 6
-/// and 7): the calls it names, or the error of its first bad item.
+/// Parses a call list of `syscalls.action` (sections 3, 6, 7 and 11.1):
+/// the calls it names, or the error of its first bad item; an item with a
+/// condition is a bad item there (section 11.8).
 pub(crate) fn parse(input: &[u8]) -> Result<Calls, Errno> {
+    parse_list(input, false).map(|write| write.calls)
+}
+
+/// Parses a write to `syscalls.allow` or `syscalls.deny` (sections 3, 6,
+/// 7 and 11.8): the calls it names plainly and those it names with a
+/// condition, or the error of its first bad item.
+pub(crate) fn parse_rules(input: &[u8]) -> Result<Write, Errno> {
+    parse_list(input, true)
+}
+
+/// A parsed write to a rule file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Write {
+    /// The calls named without a condition, less those no rule names.
+    pub(crate) calls: Calls,
+    /// The pairs of a call and a condition it names: each once.
+    pub(crate) conds: BTreeSet<Pair>,
+}
+
+/// Parses a list of items, with conditions where `conditions` says.
+fn parse_list(input: &[u8], conditions: bool) -> Result<Write, Errno> {
     #[derive(PartialEq)]
     enum Last {
         Nothing,
@@ -203,6 +238,7 @@ pub(crate) fn parse(input: &[u8]) -> Result<Calls, Errno> {
         Comma,
     }
     let mut set = Calls::empty();
+    let mut conds = BTreeSet::new();
     let mut last = Last::Nothing;
     let mut i = 0;
     while i < input.len() {
@@ -221,7 +257,12 @@ pub(crate) fn parse(input: &[u8]) -> Result<Calls, Errno> {
             while i < input.len() && input[i] != b',' && !is_space(input[i]) {
                 i += 1;
             }
-            parse_item(&input[start..i], &mut set)?;
+            let item = &input[start..i];
+            match item.iter().position(|&b| b == b'(') {
+                None => parse_item(item, &mut set)?,
+                Some(_) if !conditions => return Err(Errno::Inval),
+                Some(open) => parse_conditional(item, open, &mut conds)?,
+            }
             last = Last::Item;
         }
     }
@@ -230,7 +271,171 @@ pub(crate) fn parse(input: &[u8]) -> Result<Calls, Errno> {
         return Err(Errno::Inval);
     }
     set.remove_all(never_named());
-    Ok(set)
+    Ok(Write { calls: set, conds })
+}
+
+/// The most values a condition compares with (section 11.8).
+pub(crate) const MAX_VALUES: usize = 8;
+
+/// The most conditions a cgroup holds of its own, each on one call of one
+/// ABI (section 11.8).
+pub(crate) const MAX_CONDITIONS: usize = 32;
+
+/// A condition on one argument (section 11.8).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Cond {
+    /// The argument, 0 to 5.
+    pub(crate) arg: usize,
+    /// The mask, all ones by default.
+    pub(crate) mask: u64,
+    /// `!=`: it denies when the argument is none of the values.
+    pub(crate) ne: bool,
+    /// The values: a set, as order and repetition do not matter.
+    pub(crate) values: BTreeSet<u64>,
+}
+
+/// A call and a condition on it.
+pub(crate) type Pair = ((usize, usize), Cond);
+
+/// `x` cut to `width` bits, as the parameter's declared type reads it.
+pub(crate) fn cut(x: u64, width: u32) -> u64 {
+    match width {
+        8 => u64::from(x as u8),
+        16 => u64::from(x as u16),
+        32 => u64::from(x as u32),
+        64 => x,
+        _ => panic!("no argument is {width} bits wide"),
+    }
+}
+
+impl Cond {
+    /// Whether it denies a call whose argument is `raw`, read at `width`
+    /// bits: the argument, the mask and the values are cut to the width.
+    pub(crate) fn denies(&self, raw: u64, width: u32) -> bool {
+        let seen = cut(raw, width) & cut(self.mask, width);
+        let found = self.values.iter().any(|&v| cut(v, width) == seen);
+        found != self.ne
+    }
+
+    /// The condition as a read prints it, without its call:
+    /// `(arg0&0xff!=1|2)`, values ascending in decimal, a mask other than
+    /// all ones in hexadecimal.
+    pub(crate) fn format(&self) -> String {
+        let mask = match self.mask {
+            u64::MAX => String::new(),
+            m => format!("&{m:#x}"),
+        };
+        let values: Vec<String> = self.values.iter().map(u64::to_string).collect();
+        let op = if self.ne { "!=" } else { "=" };
+        format!("(arg{}{mask}{op}{})", self.arg, values.join("|"))
+    }
+}
+
+/// A pair as a read prints it: behind the call's ABI prefix and number.
+pub(crate) fn format_pair(((abi, nr), cond): &Pair) -> String {
+    format!("{}:{nr}{}", PREFIXES[*abi], cond.format())
+}
+
+/// The width in bits at which the kernel reads argument `arg` of call `nr`
+/// of `abi`: two bits an argument of the generated table, argument 0
+/// lowest, 0 for 64 bits, 1 for 32, 2 for 16, 3 for 8.
+pub(crate) fn width(abi: usize, nr: usize, arg: usize) -> u32 {
+    let table: &[u16] = [&widths::X86_64_WIDTHS[..], &widths::IA32_WIDTHS[..]][abi];
+    match table.get(nr) {
+        Some(&codes) => [64, 32, 16, 8][usize::from((codes >> (2 * arg)) & 3)],
+        None => 64,
+    }
+}
+
+/// Adds the pairs of an item with a condition (section 11.8): its call, a
+/// name or a number with or without a prefix, never a range, `all` or a
+/// call no rule names, and the condition in parentheses.
+///
+/// The documentation gives each fault its errno but not which of two
+/// faults of one item decides; the model takes the controller's order:
+/// the call, then the condition's form (`EINVAL`), the mask and the
+/// values as they come, each `EINVAL` when malformed and `ERANGE` when too
+/// large, a ninth value (`EINVAL`), then the argument's index (`EINVAL`),
+/// a zero mask (`EINVAL`) and a value outside the mask (`ERANGE`).
+fn parse_conditional(item: &[u8], open: usize, conds: &mut BTreeSet<Pair>) -> Result<(), Errno> {
+    let (target, text) = item.split_at(open);
+    let body = match target.iter().position(|&b| b == b':') {
+        Some(colon) => &target[colon + 1..],
+        None => target,
+    };
+    // A range is bad, whatever its numbers.
+    if body == b"all" || body.contains(&b'-') {
+        return Err(Errno::Inval);
+    }
+    let mut calls = Calls::empty();
+    parse_item(target, &mut calls)?;
+    if calls.meets(never_named()) {
+        return Err(Errno::Inval);
+    }
+    let cond = parse_condition(text)?;
+    for call in calls.calls() {
+        conds.insert((call, cond.clone()));
+    }
+    Ok(())
+}
+
+/// Parses `(argN[&MASK]=V|V...)` or with `!=`.
+fn parse_condition(text: &[u8]) -> Result<Cond, Errno> {
+    // A byte that is not UTF-8 spoils only the number it is in.
+    let text = String::from_utf8_lossy(text);
+    let inner = text
+        .strip_prefix("(arg")
+        .and_then(|t| t.strip_suffix(')'))
+        .ok_or(Errno::Inval)?;
+    let mut chars = inner.chars();
+    let index = chars
+        .next()
+        .and_then(|c| c.to_digit(10))
+        .ok_or(Errno::Inval)?;
+    let rest = chars.as_str();
+    let (lhs, values) = rest.split_once('=').ok_or(Errno::Inval)?;
+    let (lhs, ne) = match lhs.strip_suffix('!') {
+        Some(lhs) => (lhs, true),
+        None => (lhs, false),
+    };
+    let mask = match lhs {
+        "" => u64::MAX,
+        _ => value(lhs.strip_prefix('&').ok_or(Errno::Inval)?)?,
+    };
+    let mut set = BTreeSet::new();
+    for (i, v) in values.split('|').enumerate() {
+        let v = value(v)?;
+        if i == MAX_VALUES {
+            return Err(Errno::Inval);
+        }
+        set.insert(v);
+    }
+    if index > 5 || mask == 0 {
+        return Err(Errno::Inval);
+    }
+    if set.iter().any(|v| v & !mask != 0) {
+        return Err(Errno::Range);
+    }
+    Ok(Cond {
+        arg: index as usize,
+        mask,
+        ne,
+        values: set,
+    })
+}
+
+/// A mask or a value: decimal, or hexadecimal after `0x`; `EINVAL` when
+/// malformed, however long (as for call numbers), `ERANGE` for a number
+/// past 2^64 - 1.
+fn value(text: &str) -> Result<u64, Errno> {
+    let (digits, radix) = match text.strip_prefix("0x") {
+        Some(hex) => (hex, 16),
+        None => (text, 10),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return Err(Errno::Inval);
+    }
+    u64::from_str_radix(digits, radix).map_err(|_| Errno::Range)
 }
 
 /// Adds the calls of one item to `set`.
@@ -477,6 +682,8 @@ pub(crate) struct Own {
     pub(crate) action: Act,
     /// The actions of particular calls.
     pub(crate) per_call: BTreeMap<(usize, usize), Act>,
+    /// Its conditions (section 11.8).
+    pub(crate) conds: BTreeSet<Pair>,
 }
 
 impl Own {
@@ -486,7 +693,19 @@ impl Own {
             log: false,
             action: ENOSYS,
             per_call: BTreeMap::new(),
+            conds: BTreeSet::new(),
         }
+    }
+
+    /// Whether these rules deny call `nr` of `abi` made with `args`: by
+    /// number, or by one of their conditions on it.
+    fn denies(&self, abi: usize, nr: usize, args: Option<&[u64; 6]>) -> bool {
+        self.denied.contains(abi, nr)
+            || args.is_some_and(|args| {
+                self.conds.iter().any(|((a, n), cond)| {
+                    (*a, *n) == (abi, nr) && cond.denies(args[cond.arg], width(abi, nr, cond.arg))
+                })
+            })
     }
 
     /// The distinct actions of particular calls.
@@ -592,10 +811,24 @@ impl Tree {
         self.path(g).into_iter().any(|c| self.groups[c].delegated())
     }
 
+    /// Every condition of `g`'s path, its own and its ancestors', each
+    /// pair once: what a read of `syscalls.deny` prints after the set.
+    pub(crate) fn effective_conds(&self, g: usize) -> BTreeSet<Pair> {
+        let mut conds = BTreeSet::new();
+        for c in self.path(g) {
+            conds.extend(self.groups[c].all.conds.iter().cloned());
+        }
+        conds
+    }
+
     /// A write to `g`'s `syscalls.allow` (`allow`) or `syscalls.deny`. An
-    /// allow is checked against the parent's effective set and counts in
-    /// both sets; a deny counts in the administrators' only when one of
-    /// them writes it.
+    /// allow is checked against the parent's effective set, and its
+    /// conditions against the ancestors' (whoever wrote them); it counts
+    /// in both sets, and drops the cgroup's own conditions of the calls it
+    /// names plainly as well as those it names. A deny counts in the
+    /// administrators' only when one of them writes it, and fails with
+    /// `ENOSPC` when everyone's rules would hold more than
+    /// [`MAX_CONDITIONS`] conditions.
     pub(crate) fn write_rules(
         &mut self,
         g: usize,
@@ -603,21 +836,33 @@ impl Tree {
         delegatee: bool,
         input: &[u8],
     ) -> Result<(), Errno> {
-        let calls = parse(input)?;
+        let Write { calls, conds } = parse_rules(input)?;
         if allow {
             if let Some(p) = self.groups[g].parent {
                 if self.effective(p).meets(&calls) {
                     return Err(Errno::Perm);
                 }
+                let above = self.effective_conds(p);
+                if conds.iter().any(|pair| above.contains(pair)) {
+                    return Err(Errno::Perm);
+                }
             }
             let c = &mut self.groups[g];
-            c.all.denied.remove_all(&calls);
-            c.trusted.denied.remove_all(&calls);
+            for own in [&mut c.all, &mut c.trusted] {
+                own.denied.remove_all(&calls);
+                own.conds
+                    .retain(|pair| !calls.contains(pair.0 .0, pair.0 .1) && !conds.contains(pair));
+            }
         } else {
             let c = &mut self.groups[g];
+            if c.all.conds.union(&conds).count() > MAX_CONDITIONS {
+                return Err(Errno::NoSpc);
+            }
             c.all.denied.add_all(&calls);
+            c.all.conds.extend(conds.iter().cloned());
             if !delegatee {
                 c.trusted.denied.add_all(&calls);
+                c.trusted.conds.extend(conds);
             }
         }
         Ok(())
@@ -661,26 +906,52 @@ impl Tree {
         Ok(())
     }
 
-    /// What happens to call `nr` of `abi` in `g` (section 11.1): a kill
-    /// anywhere on the path, else the errno of the highest cgroup that
-    /// enforces its deny, else a log, else it runs.
+    /// What happens to call `nr` of `abi` in `g` (section 11.1) by the
+    /// denies by number alone: a kill anywhere on the path, else the errno
+    /// of the highest cgroup that enforces its deny, else a log, else it
+    /// runs.
     pub(crate) fn fate(&self, g: usize, abi: usize, nr: usize) -> Fate {
-        self.fate_by(g, abi, nr, |c| &c.all)
+        self.fate_by(g, abi, nr, None, |c| &c.all)
     }
 
     /// What happens to the call for a task judged by the administrators'
     /// rules alone (cgroup-v2-syscalls.rst, section 5), with their modes
     /// and actions.
     pub(crate) fn trusted_fate(&self, g: usize, abi: usize, nr: usize) -> Fate {
-        self.fate_by(g, abi, nr, |c| &c.trusted)
+        self.fate_by(g, abi, nr, None, |c| &c.trusted)
     }
 
-    fn fate_by(&self, g: usize, abi: usize, nr: usize, rules: fn(&Cgroup) -> &Own) -> Fate {
+    /// What happens to the call made with arguments `args` (sections 11.1
+    /// and 11.8): a level whose condition denies it is a level that denies
+    /// it, with its mode and its action for the call; for a trusted task
+    /// (`trusted`), by the administrators' rules alone.
+    pub(crate) fn fate_with(
+        &self,
+        g: usize,
+        abi: usize,
+        nr: usize,
+        args: &[u64; 6],
+        trusted: bool,
+    ) -> Fate {
+        match trusted {
+            false => self.fate_by(g, abi, nr, Some(args), |c| &c.all),
+            true => self.fate_by(g, abi, nr, Some(args), |c| &c.trusted),
+        }
+    }
+
+    fn fate_by(
+        &self,
+        g: usize,
+        abi: usize,
+        nr: usize,
+        args: Option<&[u64; 6]>,
+        rules: fn(&Cgroup) -> &Own,
+    ) -> Fate {
         let deniers: Vec<&Own> = self
             .path(g)
             .into_iter()
             .map(|c| rules(&self.groups[c]))
-            .filter(|own| own.denied.contains(abi, nr))
+            .filter(|own| own.denies(abi, nr, args))
             .collect();
         let act = |own: &Own| *own.per_call.get(&(abi, nr)).unwrap_or(&own.action);
         let enforcing: Vec<Act> = deniers

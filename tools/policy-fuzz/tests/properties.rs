@@ -9,7 +9,10 @@
 //! expected and what happened.
 
 use std::collections::hash_map::RandomState;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::BuildHasher;
+use std::rc::Rc;
+use std::sync::OnceLock;
 
 use kernel::error::Error;
 use kernel::prelude::*;
@@ -17,9 +20,10 @@ use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
 
-use crate::abi::{tables, Abi};
+use crate::abi::{tables, Abi, ARG_SLOTS};
+use crate::cond::{self, Condition, Conditions, Sense, Tests};
 use crate::grammar::{self, ActionWrite};
-use crate::model::{self, Act, Calls, Errno, Fate, Tree, IA32, X86_64};
+use crate::model::{self, Act, Calls, Cond, Errno, Fate, Pair, Tree, IA32, X86_64};
 use crate::names;
 use crate::policy::{self, Action, Author, Decision, Mode, OwnRules, Rule, Rules};
 use crate::set::SyscallSet;
@@ -130,6 +134,33 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The words of `struct pt_regs` of a call of `abi` made with `args`, as
+/// the entry code saves them: each argument in its ABI's register, the
+/// other words a filler no condition of the pool meets by chance.
+fn regs(abi: Abi, args: &[u64; cond::ARGS]) -> [u64; ARG_SLOTS] {
+    let mut regs = [0x5a5a_5a5a_5a5a_5a5a; ARG_SLOTS];
+    for (arg, &value) in args.iter().enumerate() {
+        regs[abi.arg_slot(arg)] = value;
+    }
+    regs
+}
+
+/// `controller::held_above()`: whether the tests of the parent (`None`
+/// for the root) hold condition `cond` on the call of bit `bit`.
+fn held_above(
+    tests: &[Option<Rc<Tests>>],
+    parent: Option<usize>,
+) -> impl Fn(usize, &Condition) -> bool + '_ {
+    let above = parent.and_then(|p| tests[p].as_deref());
+    move |bit, cond| {
+        above.is_some_and(|t| {
+            t.all
+                .iter()
+                .any(|test| usize::from(test.bit) == bit && test.cond == *cond)
+        })
+    }
+}
+
 // The hierarchy as the controller composes the modules (controller.rs):
 // parse, write the rules against the parent's effective set, then
 // recompute the subtree, parents first; decisions and trusted decisions
@@ -189,15 +220,72 @@ impl Real {
         }
     }
 
-    /// `controller::write()`.
+    /// `controller::write()`: parsed, then written to a copy of the rules
+    /// against the parent's effective set and the conditions above.
     fn write_rules(&mut self, g: usize, rule: Rule, author: Author, input: &[u8]) -> Result {
-        let request = grammar::parse(input)?;
+        let request = grammar::parse_rules(input)?;
         let mut rules = self.rules[g];
         let parent = self.parent[g].map(|p| self.effective[p]);
-        rules.write(parent.as_ref(), rule, author, &request)?;
+        let tests = self.tests();
+        rules.write_request(
+            parent.as_ref(),
+            held_above(&tests, self.parent[g]),
+            rule,
+            author,
+            &request,
+        )?;
         self.rules[g] = rules;
         self.propagate();
         Ok(())
+    }
+
+    /// `controller::build_tests()` for every cgroup, parents first: the
+    /// parent's tests, shared, for a cgroup without conditions of its own.
+    fn tests(&self) -> Vec<Option<Rc<Tests>>> {
+        let mut all: Vec<Option<Rc<Tests>>> = Vec::with_capacity(self.len());
+        for g in 0..self.len() {
+            let parent = self.parent[g].and_then(|p| all[p].clone());
+            let rules = &self.rules[g];
+            if rules.all.conditions.is_empty() && rules.trusted.conditions.is_empty() {
+                all.push(parent);
+                continue;
+            }
+            let tests = Tests::new(
+                parent.as_deref(),
+                &rules.all.conditions,
+                &rules.trusted.conditions,
+                |bit| rules.all.denial(bit),
+                |bit| rules.trusted.denial(bit),
+            )
+            .expect("the stand-in's allocations never fail");
+            all.push(Some(Rc::new(tests)));
+        }
+        all
+    }
+
+    /// The decision on call `nr` of `abi` made in `g` with `args`, as
+    /// `check.rs` makes it: by number, then by the conditions of the path,
+    /// for a trusted task (`trusted`) by the administrators' alone.
+    fn decide(
+        &self,
+        tests: &[Option<Rc<Tests>>],
+        g: usize,
+        (abi, nr): (Abi, usize),
+        args: &[u64; cond::ARGS],
+        trusted: bool,
+    ) -> (Decision, Option<cond::Denied>) {
+        let bit = abi.first_bit() + nr;
+        let by_number = match trusted {
+            false => self.decision(g, bit),
+            true => self.trusted_decision(g, bit),
+        };
+        let regs = regs(abi, args);
+        let read = |slot: usize| regs[slot];
+        match (&tests[g], trusted) {
+            (Some(t), false) => cond::judge(&t.all, bit, read, by_number),
+            (Some(t), true) => cond::judge(&t.trusted, bit, read, by_number),
+            (None, _) => (by_number, None),
+        }
     }
 
     /// `controller::write_setting()` for `syscalls.mode`.
@@ -383,6 +471,14 @@ fn same_own(own: &OwnRules, want: &model::Own, which: &str) -> Result<(), TestCa
             which
         );
     }
+    let conds = pairs_of(own.conditions.iter())?;
+    prop_assert!(
+        conds == want.conds,
+        "conditions ({}): expected {}, got {}",
+        which,
+        show(&want.conds),
+        show(&conds)
+    );
     Ok(())
 }
 
@@ -629,6 +725,13 @@ fn op() -> BoxedStrategy<Op> {
                 input,
             }
         ),
+        3 => (any::<Index>(), prop::bool::weighted(0.3), prop::bool::weighted(0.2), cond_items_write())
+            .prop_map(|(group, allow, delegatee, input)| Op::Rules {
+                group,
+                allow,
+                delegatee,
+                input,
+            }),
         1 => (any::<Index>(), prop::bool::weighted(0.3), mode_write()).prop_map(
             |(group, delegatee, input)| Op::Mode {
                 group,
@@ -796,27 +899,18 @@ fn hierarchy_matches_model() {
                 let g = run_both(&mut real, &mut tree, op)?;
                 same_rules(&real, &tree, g)?;
             }
+            let tests = real.tests();
             for g in 0..real.len() {
                 same_state(&real, &tree, g)?;
-                for rule in [Rule::Deny, Rule::Allow] {
-                    let read = match rule {
-                        Rule::Deny => real.effective[g],
-                        Rule::Allow => real.effective[g].complement(),
-                    };
-                    let want = match rule {
-                        Rule::Deny => tree.effective(g),
-                        Rule::Allow => tree.effective(g).complement(),
-                    };
-                    let read = grammar::format_set(&read)
-                        .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-                    prop_assert_eq!(
-                        text(&read),
-                        format!("{}\n", model::format(&want)),
-                        "{:?} read of {}",
-                        rule,
-                        g
-                    );
-                }
+                same_deny_read(&real, &tests, &tree, g)?;
+                let read = grammar::format_set(&real.effective[g].complement())
+                    .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                prop_assert_eq!(
+                    text(&read),
+                    format!("{}\n", model::format(&tree.effective(g).complement())),
+                    "allow read of {}",
+                    g
+                );
                 for bit in decision_bits(&random) {
                     let (abi, nr) = call_of(bit);
                     prop_assert_eq!(
@@ -1081,6 +1175,13 @@ enum BadWrite {
         by_delegatee: bool,
     },
     Mode(String),
+    /// A rule write with one bad item with a condition among good items,
+    /// plain and with conditions.
+    Condition {
+        allow: bool,
+        input: String,
+        errno: Errno,
+    },
     Action {
         input: String,
         errno: Errno,
@@ -1101,6 +1202,17 @@ fn bad_write() -> BoxedStrategy<BadWrite> {
         6 => (any::<bool>(), bad_list()).prop_map(|(allow, (input, errno))| BadWrite::Rules { allow, input, errno }),
         3 => (good_item(), prop::collection::vec(good_item(), 0..3), any::<bool>())
             .prop_map(|(denied, others, by_delegatee)| BadWrite::Forbidden { denied, others, by_delegatee }),
+        2 => (
+            any::<bool>(),
+            prop::collection::vec(prop_oneof![good_item(), good_cond_item().prop_map(|(t, _)| t)], 0..4),
+            bad_cond_item(),
+            any::<Index>(),
+        )
+            .prop_map(|(allow, mut goods, (bad, errno), at)| {
+                let at = at.index(goods.len() + 1);
+                goods.insert(at, bad);
+                BadWrite::Condition { allow, input: format!("{}\n", goods.join(" ")), errno }
+            }),
         1 => select(vec!["", "strict", "log log", "Log", "enforce,", "2", "0", "\n"])
             .prop_map(|s| BadWrite::Mode(s.to_string())),
         1 => select(vec![
@@ -1171,6 +1283,14 @@ fn prepare(
             (list.join(","), File::Rules(Rule::Allow), Errno::Perm)
         }
         BadWrite::Mode(input) => (input.clone(), File::Mode, Errno::Inval),
+        BadWrite::Condition {
+            allow,
+            input,
+            errno,
+        } => {
+            let rule = if *allow { Rule::Allow } else { Rule::Deny };
+            (input.clone(), File::Rules(rule), *errno)
+        }
         BadWrite::Action { input, errno } => (input.clone(), File::Action, *errno),
         BadWrite::Full {
             by_delegatee,
@@ -1440,6 +1560,7 @@ fn pool_rule_write() -> BoxedStrategy<String> {
     prop_oneof![
         9 => prop::collection::vec(item, 1..4).prop_map(|items| format!("{}\n", items.join(","))),
         1 => rule_write(),
+        3 => cond_items_write(),
     ]
     .boxed()
 }
@@ -1563,6 +1684,20 @@ fn trusted_within_all() {
                     extra,
                     op
                 );
+                let extra: Vec<(usize, Cond)> = rules
+                    .trusted
+                    .conditions
+                    .iter()
+                    .filter(|&(bit, c)| !rules.all.conditions.contains(bit, c))
+                    .map(|(bit, c)| (bit, cond_of(c)))
+                    .collect();
+                prop_assert!(
+                    extra.is_empty(),
+                    "cgroup {} trusts conditions {:?} that are not everyone's, after {:?}",
+                    g,
+                    extra,
+                    op
+                );
                 for &bit in &bits {
                     let (all, trusted) = (real.decision(g, bit), real.trusted_decision(g, bit));
                     prop_assert!(
@@ -1614,12 +1749,20 @@ fn policy_read_writes_back() {
             }
             let g = pick.index(real.len());
             let own = real.rules[g].all;
-            let read = grammar::format_policy(&own.denied, own.mode, own.action, &own.overrides)
-                .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let read = grammar::format_policy(
+                &own.denied,
+                &own.conditions,
+                own.mode,
+                own.action,
+                &own.overrides,
+            )
+            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
             let parent = real.parent[g].map(|p| real.effective[p]);
+            let tests = real.tests();
             for start in [real.rules[g], Rules::EMPTY] {
                 let mut copy = start;
-                let got = policy::replace(&mut copy, parent.as_ref(), Author::Admin, &read);
+                let held = held_above(&tests, real.parent[g]);
+                let got = policy::replace(&mut copy, parent.as_ref(), held, Author::Admin, &read);
                 prop_assert_eq!(got, Ok(()), "cgroup {} policy {}", g, text(&read));
                 prop_assert!(
                     copy.all == own && copy.trusted == own,
@@ -1775,4 +1918,1467 @@ fn tables_match_names() {
         to_model(&names::outside_rules()).ok(),
         Some(model::never_named().clone())
     );
+}
+
+// Argument conditions (syscalls.rst, section 11.8).
+
+/// The model's condition of `cond`.
+fn cond_of(cond: &Condition) -> Cond {
+    Cond {
+        arg: cond.arg(),
+        mask: cond.mask(),
+        ne: cond.sense() == Sense::NotIn,
+        values: cond.values().iter().copied().collect(),
+    }
+}
+
+/// The model's pairs of `conds`; fails if a pair comes twice, a bit is
+/// past the tables or a condition's values are not ascending and distinct.
+fn pairs_of<'a>(
+    conds: impl Iterator<Item = (usize, &'a Condition)>,
+) -> Result<BTreeSet<Pair>, TestCaseError> {
+    let mut pairs = BTreeSet::new();
+    for (bit, c) in conds {
+        prop_assert!(
+            Abi::of_bit(bit).is_some(),
+            "a condition is on bit {} past the tables",
+            bit
+        );
+        prop_assert!(
+            c.values().windows(2).all(|w| w[0] < w[1]),
+            "expected ascending distinct values, got {:?}",
+            c.values()
+        );
+        let pair = (call_of(bit), cond_of(c));
+        let shown = model::format_pair(&pair);
+        prop_assert!(pairs.insert(pair), "the pair {} is held twice", shown);
+    }
+    Ok(pairs)
+}
+
+/// Pairs as reads print them, for failure messages.
+fn show(pairs: &BTreeSet<Pair>) -> String {
+    let items: Vec<String> = pairs.iter().map(model::format_pair).collect();
+    items.join(" ")
+}
+
+/// A number as a write may spell it: decimal, hexadecimal in either case,
+/// with leading zeros.
+fn spell(v: u64, how: u8) -> String {
+    match how % 5 {
+        0 | 1 => v.to_string(),
+        2 => format!("{v:#x}"),
+        3 => format!("0x{v:X}"),
+        _ => format!("0{v}"),
+    }
+}
+
+/// Values that meet: address families, flags, the images of small values
+/// past 8, 16 and 32 bits, the extremes.
+fn pool_value() -> BoxedStrategy<u64> {
+    prop_oneof![
+        8 => select(vec![
+            0u64,
+            1,
+            8,
+            38,
+            40,
+            0xff,
+            0x126,
+            0x1_0026,
+            0x1_0000_0026,
+            0x7e02_0000,
+            0x2_0000,
+            0x8000_0000,
+            0xffff,
+            0xffff_ffff,
+            0x1_0000_0000,
+            u64::MAX,
+        ]),
+        1 => 0u64..64,
+        1 => any::<u64>(),
+    ]
+    .boxed()
+}
+
+/// Masks: all ones most often, the widths' masks, namespace flags, masks
+/// past 32 bits, any.
+fn pool_mask() -> BoxedStrategy<u64> {
+    prop_oneof![
+        6 => Just(u64::MAX),
+        4 => select(vec![
+            0xffu64,
+            0xffff,
+            0xffff_ffff,
+            0x7e02_0000,
+            0x1_0000_00ff,
+            0xffff_ffff_0000_0000,
+            1,
+            0x26,
+        ]),
+        1 => (1u64..).boxed(),
+    ]
+    .boxed()
+}
+
+/// A good condition and how a write spells it: the model's condition and
+/// the text in parentheses, values in any order, repeated, in any spelling.
+#[derive(Clone, Debug)]
+struct CondText {
+    cond: Cond,
+    text: String,
+}
+
+fn good_cond() -> BoxedStrategy<CondText> {
+    (
+        0usize..cond::ARGS,
+        pool_mask(),
+        any::<bool>(),
+        prop::collection::vec((pool_value(), any::<u8>()), 1..=cond::MAX_VALUES),
+        (any::<bool>(), any::<u8>()),
+    )
+        .prop_map(|(arg, mask, ne, values, (bare_mask, how))| {
+            let values: Vec<(u64, u8)> = values.into_iter().map(|(v, h)| (v & mask, h)).collect();
+            let mask_text = match (mask, bare_mask) {
+                (u64::MAX, true) => String::new(),
+                (m, _) => format!("&{}", spell(m, how)),
+            };
+            let tokens: Vec<String> = values.iter().map(|&(v, h)| spell(v, h)).collect();
+            let op = if ne { "!=" } else { "=" };
+            CondText {
+                cond: Cond {
+                    arg,
+                    mask,
+                    ne,
+                    values: values.iter().map(|&(v, _)| v).collect(),
+                },
+                text: format!("(arg{arg}{mask_text}{op}{})", tokens.join("|")),
+            }
+        })
+        .boxed()
+}
+
+/// Calls that take conditions, spelled as writes name them.
+fn good_target() -> BoxedStrategy<&'static str> {
+    select(vec![
+        "socket",
+        "ia32:socket",
+        "x86_64:socket",
+        "41",
+        "x86_64:41",
+        "ia32:359",
+        "personality",
+        "ia32:personality",
+        "clone",
+        "mkdir",
+        "83",
+        "ia32:39",
+        "read",
+        "0",
+        "ia32:3",
+        "mmap",
+        "ia32:mmap2",
+        "umask",
+        "kill",
+    ])
+    .boxed()
+}
+
+/// A good item with a condition, the text and the model's condition.
+fn good_cond_item() -> BoxedStrategy<(String, Cond)> {
+    (good_target(), good_cond())
+        .prop_map(|(t, c)| (format!("{t}{}", c.text), c.cond))
+        .boxed()
+}
+
+/// A mask or value as a write may spell it, good or bad.
+fn any_number() -> BoxedStrategy<String> {
+    prop_oneof![
+        6 => (pool_value(), any::<u8>()).prop_map(|(v, h)| spell(v, h)),
+        2 => select(vec![
+            "",
+            "0x",
+            "0X1",
+            "1a",
+            "0xg",
+            "99999999999999999999x",
+            "18446744073709551615",
+            "18446744073709551616",
+            "0xffffffffffffffff",
+            "0x10000000000000000",
+            "0x0000000000000000000000ff",
+            "-1",
+            "+1",
+            "0b1",
+            "1_0",
+            "\u{967}",
+            "0",
+        ])
+        .prop_map(String::from),
+    ]
+    .boxed()
+}
+
+/// A condition in parentheses, good or bad in any part.
+fn any_cond() -> BoxedStrategy<String> {
+    let index = prop_oneof![
+        8 => (0usize..6).prop_map(|d| d.to_string()),
+        1 => select(vec!["6", "9", "x", "", "05", "10", "00"]).prop_map(String::from),
+    ];
+    let mask = prop_oneof![
+        4 => Just(String::new()),
+        3 => any_number().prop_map(|m| format!("&{m}")),
+        1 => Just("&".to_string()),
+    ];
+    let op = prop_oneof![
+        4 => Just("="),
+        3 => Just("!="),
+        1 => select(vec!["==", "!", "=!", "<", "", "!!="]),
+    ];
+    let values = prop::collection::vec(any_number(), 0..11);
+    let head =
+        prop_oneof![8 => Just("(arg"), 1 => select(vec!["(Arg", "(ar", "(", "arg", "((arg"])];
+    let tail = prop_oneof![8 => Just(")"), 1 => select(vec!["", "))", ")x", "|)"])];
+    (head, index, mask, op, values, tail)
+        .prop_map(|(head, index, mask, op, values, tail)| {
+            format!("{head}{index}{mask}{op}{}{tail}", values.join("|"))
+        })
+        .boxed()
+}
+
+/// An item with a condition, good or bad in its call or its condition.
+fn any_cond_item() -> BoxedStrategy<String> {
+    let target = prop_oneof![
+        6 => good_target().prop_map(String::from),
+        2 => select(vec![
+            "all", "ia32:all", "0-3", "ia32:0-1", "exit", "exit_group", "restart_syscall",
+            "ia32:sigreturn", "rt_sigreturn", "60", "bogus", "463", "x86_64:463", "ia32:463",
+            "x32:41", "", "99999999999999999999999", "socketcall", "x86_64:socketcall",
+        ])
+        .prop_map(String::from),
+        1 => select(table_names()).prop_map(String::from),
+    ];
+    prop_oneof![
+        3 => good_cond_item().prop_map(|(t, _)| t),
+        4 => (target, any_cond()).prop_map(|(t, c)| format!("{t}{c}")),
+    ]
+    .boxed()
+}
+
+/// A write to a rule file that mixes items with conditions, good or bad,
+/// and plain items.
+fn cond_rule_write() -> BoxedStrategy<String> {
+    let item = prop_oneof![
+        4 => any_cond_item(),
+        2 => item(),
+    ];
+    (
+        prop::collection::vec((item, separator()), 1..6),
+        prop_oneof![4 => Just("\n"), 1 => Just("")],
+    )
+        .prop_map(|(items, tail)| join("", &items, tail))
+        .boxed()
+}
+
+/// A parsed write's conditions as the model's pairs.
+fn request_pairs(request: &grammar::Request) -> Result<BTreeSet<Pair>, TestCaseError> {
+    pairs_of(request.conditions().iter())
+}
+
+/// Writes to a rule file with conditions, good or bad, parse to the
+/// model's calls and pairs of a call and a condition (values a set, every
+/// ABI the call's name or number reaches), or fail with the errno of the
+/// first bad item; a write naming more pairs than a cgroup may hold is
+/// flagged to fail with `ENOSPC`.
+#[test]
+fn condition_parse_matches_model() {
+    check(
+        "condition_parse_matches_model",
+        cond_rule_write(),
+        |input| {
+            let got = grammar::parse_rules(input.as_bytes());
+            let want = model::parse_rules(input.as_bytes());
+            match (got, want) {
+                (Ok(request), Ok(want)) => {
+                    prop_assert_eq!(
+                        &to_model(&request.calls)?,
+                        &want.calls,
+                        "plain calls of {:?}",
+                        input
+                    );
+                    let too_many = want.conds.len() > cond::MAX_CONDITIONS;
+                    prop_assert_eq!(
+                        request.too_many,
+                        too_many,
+                        "{:?} names {} pairs: expected too_many {}, got {}",
+                        input,
+                        want.conds.len(),
+                        too_many,
+                        request.too_many
+                    );
+                    if !too_many {
+                        let got = request_pairs(&request)?;
+                        prop_assert!(
+                            got == want.conds,
+                            "{:?}: expected the pairs {}, got {}",
+                            input,
+                            show(&want.conds),
+                            show(&got)
+                        );
+                    }
+                }
+                (Ok(request), Err(e)) => {
+                    prop_assert!(false, "{:?}: expected {:?}, got {:?}", input, e, request)
+                }
+                (Err(e), Ok(want)) => prop_assert!(
+                    false,
+                    "{:?}: expected calls {} and pairs {}, got {:?}",
+                    input,
+                    model::format(&want.calls),
+                    show(&want.conds),
+                    e
+                ),
+                (Err(got), Err(want)) => {
+                    prop_assert_eq!(
+                        errno(got),
+                        want,
+                        "{:?}: expected {:?}, got {:?}",
+                        input,
+                        want,
+                        got
+                    )
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+/// A call list of `syscalls.action` takes no conditions: an item with one
+/// is a bad item there (`EINVAL`), and the first bad item decides, as the
+/// model says; the calls and the settings stay as they were.
+#[test]
+fn action_lists_refuse_conditions() {
+    let strategy = (
+        select(vec!["kill", "errno EPERM", "default"]),
+        prop::collection::vec(good_item(), 0..3),
+        good_cond_item(),
+        prop::collection::vec(
+            prop_oneof![3 => good_item(), 1 => bad_item().prop_map(|(b, _)| b)],
+            0..3,
+        ),
+    );
+    check(
+        "action_lists_refuse_conditions",
+        strategy,
+        |(action, before, (conditional, _), after)| {
+            let mut items = before;
+            items.push(conditional);
+            items.extend(after);
+            let input = format!("{action} {}\n", items.join(","));
+            let want = model::parse_action(input.as_bytes());
+            prop_assert_eq!(want.clone(), Err(Errno::Inval), "the model on {:?}", input);
+            let got = grammar::parse_action_write(input.as_bytes()).map_err(errno);
+            prop_assert_eq!(got, Err(Errno::Inval), "{:?}: expected EINVAL", input);
+            let mut real = Real::new();
+            let before = real.clone();
+            let r = real.write_action(0, Author::Admin, input.as_bytes());
+            prop_assert!(
+                r.is_err() && real == before,
+                "{:?} changed the rules",
+                input
+            );
+            Ok(())
+        },
+    );
+}
+
+/// A parent's and a child's conditional writes, by either author: a small
+/// hierarchy whose conditions are the subject.
+#[derive(Clone, Debug)]
+struct CondWrite {
+    /// The cgroup written: 0, the root, or 1, its child.
+    group: usize,
+    allow: bool,
+    delegatee: bool,
+    items: Vec<String>,
+}
+
+/// Conditional writes to the root or its child, allows one time in ten
+/// times `allow_weight`; plain calls in allows, and in denies too when
+/// `plain_denies`.
+fn cond_write(allow_weight: u32, plain_denies: bool) -> BoxedStrategy<CondWrite> {
+    let item = prop_oneof![
+        8 => good_cond_item().prop_map(|(t, _)| (t.clone(), t)),
+        1 => (good_target(), good_cond_item()).prop_map(|(p, (t, _))| (p.to_string(), t)),
+    ];
+    (
+        0usize..2,
+        prop::bool::weighted(f64::from(allow_weight) / 10.0),
+        any::<bool>(),
+        prop::collection::vec(item, 1..4),
+    )
+        .prop_map(move |(group, allow, delegatee, items)| CondWrite {
+            group,
+            allow,
+            delegatee,
+            // An item, or in a deny without plain calls the conditional one.
+            items: items
+                .into_iter()
+                .map(|(i, c)| if allow || plain_denies { i } else { c })
+                .collect(),
+        })
+        .boxed()
+}
+
+/// The root and a child, and conditional writes to them, each run on the
+/// modules and the model; the results must agree.
+fn run_cond_writes(writes: &[CondWrite]) -> Result<(Real, Tree), TestCaseError> {
+    let (mut real, mut tree) = (Real::new(), Tree::new());
+    real.mkdir(0);
+    tree.mkdir(0);
+    for w in writes {
+        let input = format!("{}\n", w.items.join(" "));
+        let rule = if w.allow { Rule::Allow } else { Rule::Deny };
+        let got = real.write_rules(w.group, rule, author(w.delegatee), input.as_bytes());
+        let want = tree.write_rules(w.group, w.allow, w.delegatee, input.as_bytes());
+        prop_assert_eq!(
+            got.map_err(errno),
+            want,
+            "{:?} of {:?} in {}: expected {:?}",
+            rule,
+            input,
+            w.group,
+            want
+        );
+    }
+    Ok((real, tree))
+}
+
+/// Arguments that meet the pool's conditions.
+fn args() -> impl Strategy<Value = [u64; cond::ARGS]> {
+    prop::array::uniform6(pool_value())
+}
+
+/// The calls of the pool's conditions, in both ABIs.
+fn cond_calls() -> Vec<(Abi, usize)> {
+    let mut calls = Vec::new();
+    for name in [
+        "socket",
+        "personality",
+        "clone",
+        "mkdir",
+        "read",
+        "mmap",
+        "mmap2",
+        "umask",
+        "kill",
+    ] {
+        for abi in Abi::ALL {
+            if let Some(nr) = names::lookup(abi, name) {
+                calls.push((abi, nr));
+            }
+        }
+    }
+    calls
+}
+
+fn model_call((abi, nr): (Abi, usize)) -> (usize, usize) {
+    call_of(abi.first_bit() + nr)
+}
+
+/// The tests of a child hold its parent's (a child never removes an
+/// ancestor's condition), and judged by them, with no deny by number, a
+/// call is denied exactly when a condition of the parent or of the child
+/// denies it, with the decision of the strictest level that denies, the
+/// highest errno first; the trusted tests hold only the administrators'
+/// conditions, never a delegatee's, and judge the same way by them alone.
+#[test]
+fn tests_compose_parent_and_child() {
+    let strategy = (
+        prop::collection::vec(cond_write(2, false), 1..10),
+        prop::collection::vec(
+            (
+                0usize..2,
+                select(vec!["kill", "errno EPERM", "errno 13", "default"]),
+            ),
+            0..3,
+        ),
+        prop::collection::vec(args(), 1..6),
+    );
+    check(
+        "tests_compose_parent_and_child",
+        strategy,
+        |(writes, settings, argses)| {
+            let (mut real, mut tree) = run_cond_writes(&writes)?;
+            for (g, action) in settings {
+                let input = format!("{action} all\n");
+                let got = real.write_action(g, Author::Admin, input.as_bytes());
+                let want = tree.write_action(g, false, input.as_bytes());
+                prop_assert_eq!(got.map_err(errno), want, "{:?} in {}", input, g);
+            }
+            let tests = real.tests();
+            let (parent, child) = (tests[0].as_deref(), tests[1].as_deref());
+            if let (Some(p), Some(c)) = (parent, child) {
+                for (which, above, below) in
+                    [("all", &p.all, &c.all), ("trusted", &p.trusted, &c.trusted)]
+                {
+                    for t in above.iter() {
+                        let kept = below.iter().any(|u| {
+                            u.bit == t.bit && u.cond == t.cond && u.decision == t.decision
+                        });
+                        prop_assert!(
+                            kept,
+                            "the child's {} tests lack the parent's {:?} on bit {}",
+                            which,
+                            cond_of(&t.cond),
+                            t.bit
+                        );
+                    }
+                }
+            }
+            if let Some(c) = child {
+                let path_all: BTreeSet<Pair> = tree.effective_conds(1);
+                let mut path_trusted = tree.groups[0].trusted.conds.clone();
+                path_trusted.extend(tree.groups[1].trusted.conds.iter().cloned());
+                let all = pairs_of(dedup(&c.all).into_iter())?;
+                let trusted = pairs_of(dedup(&c.trusted).into_iter())?;
+                prop_assert!(
+                    all == path_all,
+                    "expected the child's tests {}, got {}",
+                    show(&path_all),
+                    show(&all)
+                );
+                prop_assert!(
+                    trusted == path_trusted,
+                    "expected the child's trusted tests {} (the administrators'), got {}",
+                    show(&path_trusted),
+                    show(&trusted)
+                );
+                for t in c.all.iter() {
+                    prop_assert!(
+                        c.calls.contains_bit(usize::from(t.bit)),
+                        "the tests' calls lack bit {}",
+                        t.bit
+                    );
+                }
+            }
+            for args in &argses {
+                for call in cond_calls() {
+                    for trusted in [false, true] {
+                        let (got, _) = real.decide(&tests, 1, call, args, trusted);
+                        let (abi, nr) = model_call(call);
+                        let want = tree.fate_with(1, abi, nr, args, trusted);
+                        prop_assert_eq!(
+                            fate_of(got),
+                            want,
+                            "{:?} with {:x?} in the child (trusted {}): expected {:?}, got {:?}",
+                            call,
+                            args,
+                            trusted,
+                            want,
+                            got
+                        );
+                        // The system call path's shortcut for every
+                        // author's tests agrees.
+                        if let (Some(c), false) = (child, trusted) {
+                            let regs = regs(call.0, args);
+                            let allows = c.allows(call.0.first_bit() + call.1, |s| regs[s]);
+                            prop_assert_eq!(
+                                allows,
+                                want == Fate::Allow,
+                                "Tests::allows on {:?} with {:x?}: expected {}, got {}",
+                                call,
+                                args,
+                                want == Fate::Allow,
+                                allows
+                            );
+                        }
+                    }
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+/// The pairs of `tests`, each once (two levels may hold the same).
+fn dedup(tests: &[cond::Test]) -> Vec<(usize, &Condition)> {
+    let mut seen: Vec<(usize, &Condition)> = Vec::new();
+    for t in tests {
+        let pair = (usize::from(t.bit), &t.cond);
+        if !seen.iter().any(|&(b, c)| b == pair.0 && c == pair.1) {
+            seen.push(pair);
+        }
+    }
+    seen
+}
+
+/// What a read of `syscalls.deny` prints, written back as a deny, parses
+/// to the effective set and every condition of the path, each pair once
+/// (flagged too many to hold when the path has more than 32).
+#[test]
+fn condition_read_writes_back() {
+    let strategy = (
+        prop::collection::vec(cond_write(2, true), 1..8),
+        prop::collection::vec(good_item(), 0..3),
+    );
+    check("condition_read_writes_back", strategy, |(writes, plain)| {
+        let (mut real, tree) = run_cond_writes(&writes)?;
+        if !plain.is_empty() {
+            setup(
+                &mut real,
+                1,
+                File::Rules(Rule::Deny),
+                Author::Admin,
+                &plain.join(","),
+            )?;
+        }
+        let tests = real.tests();
+        let Some(t) = tests[1].as_deref() else {
+            return Ok(());
+        };
+        let read = grammar::format_denied(&real.effective[1], t.all.iter())
+            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let back = grammar::parse_rules(&read)
+            .map_err(|e| TestCaseError::fail(format!("{:?} reads back as {e:?}", text(&read))))?;
+        prop_assert!(
+            back.calls == real.effective[1],
+            "{:?}: expected the calls {:?}, got {:?}",
+            text(&read),
+            real.effective[1],
+            back.calls
+        );
+        let want = tree.effective_conds(1);
+        // The levels of a path hold up to 32 conditions each: more than
+        // one cgroup can hold, and so more than a write may name.
+        let too_many = want.len() > cond::MAX_CONDITIONS;
+        prop_assert_eq!(
+            back.too_many,
+            too_many,
+            "{:?} names {} pairs: expected too_many {}, got {}",
+            text(&read),
+            want.len(),
+            too_many,
+            back.too_many
+        );
+        if too_many {
+            return Ok(());
+        }
+        let got = request_pairs(&back)?;
+        prop_assert!(
+            got == want,
+            "{:?}: expected the pairs {}, got {}",
+            text(&read),
+            show(&want),
+            show(&got)
+        );
+        let modelled = model::parse_rules(&read);
+        prop_assert_eq!(
+            modelled.map(|w| w.conds),
+            Ok(want),
+            "the model parses {:?} otherwise",
+            text(&read)
+        );
+        Ok(())
+    });
+}
+
+/// Compares a read of `g`'s `syscalls.deny` with the model's: the
+/// effective set in its documented format, then each condition of the
+/// path once, in any order, as `model::format_pair` prints it, the items
+/// one space apart.
+fn same_deny_read(
+    real: &Real,
+    tests: &[Option<Rc<Tests>>],
+    tree: &Tree,
+    g: usize,
+) -> Result<(), TestCaseError> {
+    let read = match tests[g].as_deref() {
+        Some(t) => grammar::format_denied(&real.effective[g], t.all.iter()),
+        None => grammar::format_denied(&real.effective[g], [].iter()),
+    }
+    .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+    let read = text(&read);
+    let line = read.strip_suffix('\n').unwrap_or(&read);
+    let words: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
+    let first_cond = words
+        .iter()
+        .position(|w| w.contains('('))
+        .unwrap_or(words.len());
+    let set_part = words[..first_cond].join(" ");
+    prop_assert_eq!(
+        &set_part,
+        &model::format(&tree.effective(g)),
+        "the set part of {:?}, the deny read of {}",
+        read,
+        g
+    );
+    let items: Vec<&str> = words[first_cond..].to_vec();
+    let mut want: Vec<String> = tree
+        .effective_conds(g)
+        .iter()
+        .map(model::format_pair)
+        .collect();
+    let mut got: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    got.sort();
+    prop_assert_eq!(
+        &got,
+        &want,
+        "the conditions of {:?}, the deny read of {}: expected each once as documented",
+        read,
+        g
+    );
+    let spaced = match (set_part.is_empty(), items.is_empty()) {
+        (false, false) => format!("{set_part} {}\n", items.join(" ")),
+        _ => format!("{set_part}{}\n", items.join(" ")),
+    };
+    prop_assert_eq!(&read, &spaced, "expected one space between items");
+    Ok(())
+}
+
+/// A read of `syscalls.deny` prints the effective set as before, then
+/// each condition of the path once, as documented: behind its ABI's prefix
+/// and its number, values ascending in decimal, a mask other than all ones
+/// in hexadecimal.
+#[test]
+fn condition_read_format_matches_model() {
+    let strategy = (
+        prop::collection::vec(cond_write(2, true), 1..8),
+        prop::collection::vec(good_item(), 0..3),
+    );
+    check(
+        "condition_read_format_matches_model",
+        strategy,
+        |(writes, plain)| {
+            let (mut real, mut tree) = run_cond_writes(&writes)?;
+            if !plain.is_empty() {
+                let input = plain.join(",");
+                setup(&mut real, 1, File::Rules(Rule::Deny), Author::Admin, &input)?;
+                prop_assert_eq!(tree.write_rules(1, false, false, input.as_bytes()), Ok(()));
+            }
+            same_deny_read(&real, &real.tests(), &tree, 1)
+        },
+    );
+}
+
+/// The same condition spelled with its values in any order, repeated, in
+/// decimal or hexadecimal, is one condition: `Condition::new` and a parse
+/// give equal conditions, with the values ascending and distinct, and
+/// reads print them alike.
+#[test]
+fn condition_values_order_free() {
+    let strategy = (
+        0usize..cond::ARGS,
+        pool_mask(),
+        any::<bool>(),
+        prop::collection::btree_set(pool_value(), 1..=cond::MAX_VALUES),
+        any::<u64>(),
+        prop::collection::vec(any::<u8>(), cond::MAX_VALUES),
+    );
+    check(
+        "condition_values_order_free",
+        strategy,
+        |(arg, mask, ne, values, shuffle, spellings)| {
+            let values: Vec<u64> = values
+                .into_iter()
+                .map(|v| v & mask)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            // Another order, with repetitions up to eight values.
+            let mut other = values.clone();
+            let n = other.len();
+            other.rotate_left((shuffle as usize) % n);
+            if (shuffle >> 8) & 1 == 1 {
+                other.reverse();
+            }
+            while other.len() < cond::MAX_VALUES && (shuffle >> (16 + other.len())) & 1 == 1 {
+                other.push(values[(shuffle >> 40) as usize % n]);
+            }
+            let sense = if ne { Sense::NotIn } else { Sense::In };
+            let a = Condition::new(arg, mask, sense, &values);
+            let b = Condition::new(arg, mask, sense, &other);
+            let (Ok(a), Ok(b)) = (a, b) else {
+                return Err(TestCaseError::fail(format!(
+                    "expected conditions of {values:?} and {other:?}, got {a:?}, {b:?}",
+                    a = a.map(|c| cond_of(&c)),
+                    b = b.map(|c| cond_of(&c))
+                )));
+            };
+            prop_assert!(
+                a == b,
+                "{:?} and {:?}: expected equal conditions, got {:?} and {:?}",
+                values,
+                other,
+                cond_of(&a),
+                cond_of(&b)
+            );
+            prop_assert_eq!(
+                a.values(),
+                &values[..],
+                "expected the values ascending and distinct"
+            );
+            let mask_text = format!("&{}", spell(mask, spellings[0]));
+            let op = if ne { "!=" } else { "=" };
+            let spelled: Vec<String> = other
+                .iter()
+                .zip(&spellings)
+                .map(|(&v, &h)| spell(v, h))
+                .collect();
+            let input = format!("socket(arg{arg}{mask_text}{op}{})", spelled.join("|"));
+            let request = grammar::parse_rules(input.as_bytes())
+                .map_err(|e| TestCaseError::fail(format!("{input:?}: {e:?}")))?;
+            let mut reads = Vec::new();
+            for (bit, c) in request.conditions().iter() {
+                prop_assert!(
+                    *c == a,
+                    "{:?} on bit {}: expected {:?}, got {:?}",
+                    input,
+                    bit,
+                    cond_of(&a),
+                    cond_of(c)
+                );
+                let mut read = String::new();
+                grammar::write_conditions(&mut read, [(bit, &a)].into_iter())
+                    .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                let mut again = String::new();
+                grammar::write_conditions(&mut again, [(bit, c)].into_iter())
+                    .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                prop_assert_eq!(&read, &again, "reads of {:?}", input);
+                reads.push(read);
+            }
+            prop_assert_eq!(reads.len(), 2, "{:?} names x86_64 and ia32 socket", input);
+            Ok(())
+        },
+    );
+}
+
+/// A condition made of an argument, a mask, a sense and values exists
+/// exactly when the model says (a non-zero mask, one to eight values, each
+/// within the mask, else `EINVAL` or `ERANGE`); it denies an argument read
+/// at 8, 16, 32 or 64 bits exactly when `(arg & mask & cut)` is (`=`) or
+/// is not (`!=`) one of the values cut to the width, and reports the
+/// argument cut to the width: `Condition::denies`, and the system call
+/// path's `cond::judge` and `Tests::allows` on a call that reads the
+/// argument at that width, its other registers holding other values.
+#[test]
+fn condition_denies_matches_model() {
+    let raw = prop_oneof![
+        4 => pool_value(),
+        // A pool value with noise past a width.
+        3 => (pool_value(), select(vec![8u32, 16, 32]), any::<u64>())
+            .prop_map(|(v, w, noise)| v ^ (noise << w)),
+        1 => any::<u64>(),
+    ];
+    let strategy = (
+        0usize..cond::ARGS,
+        prop_oneof![10 => pool_mask(), 1 => Just(0u64)],
+        any::<bool>(),
+        prop::collection::vec(pool_value(), 0..=cond::MAX_VALUES + 1),
+        prop::bool::weighted(0.9),
+        raw,
+        select(vec![8u32, 16, 32, 64]),
+    );
+    check(
+        "condition_denies_matches_model",
+        strategy,
+        |(arg, mask, ne, values, within, raw, width)| {
+            let values: Vec<u64> = match within {
+                true => values.iter().map(|v| v & mask).collect(),
+                false => values,
+            };
+            let sense = if ne { Sense::NotIn } else { Sense::In };
+            let got = Condition::new(arg, mask, sense, &values);
+            let want = if mask == 0 || values.is_empty() || values.len() > cond::MAX_VALUES {
+                Err(Errno::Inval)
+            } else if values.iter().any(|v| v & !mask != 0) {
+                Err(Errno::Range)
+            } else {
+                Ok(Cond {
+                    arg,
+                    mask,
+                    ne,
+                    values: values.iter().copied().collect(),
+                })
+            };
+            let c = match (got, want) {
+                (Ok(c), Ok(want)) => {
+                    prop_assert_eq!(&cond_of(&c), &want, "the condition made");
+                    (c, want)
+                }
+                (Err(got), Err(want)) => {
+                    prop_assert_eq!(
+                        errno(got),
+                        want,
+                        "arg {} mask {:#x} values {:x?}",
+                        arg,
+                        mask,
+                        values
+                    );
+                    return Ok(());
+                }
+                (got, want) => {
+                    return Err(TestCaseError::fail(format!(
+                        "arg {arg} mask {mask:#x} values {values:x?}: expected {want:?}, got {:?}",
+                        got.map(|c| cond_of(&c))
+                    )))
+                }
+            };
+            let (c, model) = c;
+            let (denies, seen) = c.denies(raw, width);
+            let expected = model.denies(raw, width);
+            prop_assert_eq!(
+                denies,
+                expected,
+                "{} on {:#x} at {} bits: expected denies {}, got {}",
+                model.format(),
+                raw,
+                width,
+                expected,
+                denies
+            );
+            prop_assert_eq!(
+                seen,
+                model::cut(raw, width),
+                "the argument reported for {:#x} at {} bits",
+                raw,
+                width
+            );
+            // The system call path, on a call that reads the argument at
+            // that width (none reads one at 8 bits).
+            let Some((abi, nr)) = call_of_width(arg, width) else {
+                return Ok(());
+            };
+            let bit = abi.first_bit() + nr;
+            let mut own = Conditions::EMPTY;
+            let mut calls = SyscallSet::EMPTY;
+            calls.insert_bit(bit);
+            own.insert(&calls, &c)
+                .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let deny = Decision::Errno(1);
+            let tests = Tests::new(None, &own, &own, |_| deny, |_| deny)
+                .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let mut args = [0x5a5a_5a5a_5a5a_5a5a; cond::ARGS];
+            args[arg] = raw;
+            let regs = regs(abi, &args);
+            let got = cond::judge(&tests.all, bit, |s| regs[s], Decision::Allow);
+            let want = match expected {
+                true => (
+                    deny,
+                    Some(cond::Denied {
+                        arg: arg as u8,
+                        value: model::cut(raw, width),
+                    }),
+                ),
+                false => (Decision::Allow, None),
+            };
+            prop_assert_eq!(
+                got,
+                want,
+                "{} on {:?} {} with {:#x}: expected {:?}, got {:?}",
+                model.format(),
+                abi,
+                nr,
+                raw,
+                want,
+                got
+            );
+            let allows = tests.allows(bit, |s| regs[s]);
+            prop_assert_eq!(
+                allows,
+                !expected,
+                "Tests::allows, {} on {:?} {} with {:#x}: expected {}, got {}",
+                model.format(),
+                abi,
+                nr,
+                raw,
+                !expected,
+                allows
+            );
+            Ok(())
+        },
+    );
+}
+
+/// A rule write of a few items, most with good conditions, some plain,
+/// some with any condition.
+fn cond_items_write() -> BoxedStrategy<String> {
+    prop::collection::vec(
+        prop_oneof![
+            6 => good_cond_item().prop_map(|(t, _)| t),
+            2 => good_target().prop_map(String::from),
+            1 => bad_cond_item().prop_map(|(t, _)| t),
+        ],
+        1..4,
+    )
+    .prop_map(|items| format!("{}\n", items.join(" ")))
+    .boxed()
+}
+
+/// An item with a condition that has one fault, and the errno it must
+/// give (section 11.8): a bad argument, mask, value or count, a range,
+/// `all` or a call no rule names.
+fn bad_cond_item() -> BoxedStrategy<(String, Errno)> {
+    let inval = vec![
+        "socket(arg6=1)",
+        "socket(arg0&0=0)",
+        "socket(arg0=)",
+        "socket(arg0=1|2|3|4|5|6|7|8|9)",
+        "socket(arg0=1||2)",
+        "socket(arg0==1)",
+        "socket(arg0<1)",
+        "socket(arg0=0x)",
+        "socket(arg0=1a)",
+        "socket(arg0&=1)",
+        "socket(arg0=1",
+        "socket(arg0=1))",
+        "socket(ARG0=1)",
+        "socket()",
+        "0-3(arg0=1)",
+        "all(arg0=1)",
+        "ia32:all(arg0=1)",
+        "exit(arg0=1)",
+        "ia32:sigreturn(arg0=0)",
+        "bogus(arg0=1)",
+        "(arg0=1)",
+    ];
+    let range = vec![
+        "socket(arg0=18446744073709551616)",
+        "socket(arg0=0x10000000000000000)",
+        "socket(arg0&0xff=256)",
+        "socket(arg0&0x7e020000!=1)",
+        "socket(arg1&18446744073709551616=0)",
+    ];
+    let past = vec![
+        format!("{}(arg0=1)", tables::X86_64_NR),
+        format!("ia32:{}(arg0=1)", tables::IA32_NR),
+    ];
+    prop_oneof![
+        4 => select(inval).prop_map(|s| (s.to_string(), Errno::Inval)),
+        2 => select(range).prop_map(|s| (s.to_string(), Errno::Range)),
+        1 => select(past).prop_map(|s| (s, Errno::Range)),
+    ]
+    .boxed()
+}
+
+/// A call of either ABI that reads argument `arg` at `width` bits, if
+/// one does.
+fn call_of_width(arg: usize, width: u32) -> Option<(Abi, usize)> {
+    static CALLS: OnceLock<BTreeMap<(usize, u32), (Abi, usize)>> = OnceLock::new();
+    CALLS
+        .get_or_init(|| {
+            let mut calls = BTreeMap::new();
+            for abi in Abi::ALL {
+                let m = if abi == Abi::X86_64 { X86_64 } else { IA32 };
+                for nr in 0..abi.size() {
+                    for a in 0..cond::ARGS {
+                        calls
+                            .entry((a, model::width(m, nr, a)))
+                            .or_insert((abi, nr));
+                    }
+                }
+            }
+            calls
+        })
+        .get(&(arg, width))
+        .copied()
+}
+
+/// A hierarchy whose writes mix conditions with denies by number, modes
+/// and actions, by either author.
+fn cond_op() -> BoxedStrategy<Op> {
+    prop_oneof![
+        1 => any::<Index>().prop_map(Op::Mkdir),
+        6 => (any::<Index>(), prop::bool::weighted(0.3), any::<bool>(), cond_items_write())
+            .prop_map(|(group, allow, delegatee, input)| Op::Rules {
+                group,
+                allow,
+                delegatee,
+                input,
+            }),
+        1 => (any::<Index>(), any::<bool>(), select(vec!["log\n", "enforce\n"]))
+            .prop_map(|(group, delegatee, input)| Op::Mode {
+                group,
+                delegatee,
+                input: input.to_string(),
+            }),
+        2 => (
+            any::<Index>(),
+            any::<bool>(),
+            select(vec!["kill", "errno EPERM", "errno 13", "errno 4000", "default"]),
+            select(vec!["", " socket", " mkdir,ia32:socket", " all"]),
+        )
+            .prop_map(|(group, delegatee, action, calls)| Op::Action {
+                group,
+                delegatee,
+                input: format!("{action}{calls}\n"),
+            }),
+    ]
+    .boxed()
+}
+
+/// A random small hierarchy and writes with conditions to it.
+fn cond_scenario() -> impl Strategy<Value = (Vec<Index>, Vec<Op>)> {
+    (
+        prop::collection::vec(any::<Index>(), 0..4),
+        prop::collection::vec(cond_op(), 1..16),
+    )
+}
+
+/// After random writes of conditions, denies by number, modes and actions
+/// by either author, a call made with random arguments meets the model's
+/// fate, for every task and for a trusted one: a level that a condition
+/// denies the call in is a level that denies it, with its mode and action,
+/// and the strictest level wins, the highest errno first.
+#[test]
+fn condition_decisions_match_model() {
+    let strategy = (cond_scenario(), prop::collection::vec(args(), 1..4));
+    check(
+        "condition_decisions_match_model",
+        strategy,
+        |((mkdirs, ops), argses)| {
+            let (mut real, mut tree) = (Real::new(), Tree::new());
+            for p in mkdirs {
+                run_both(&mut real, &mut tree, &Op::Mkdir(p))?;
+            }
+            for op in &ops {
+                run_both(&mut real, &mut tree, op)?;
+            }
+            let tests = real.tests();
+            for g in 0..real.len() {
+                for args in &argses {
+                    for call in cond_calls() {
+                        for trusted in [false, true] {
+                            let (got, _) = real.decide(&tests, g, call, args, trusted);
+                            let (abi, nr) = model_call(call);
+                            let want = tree.fate_with(g, abi, nr, args, trusted);
+                            prop_assert_eq!(
+                                fate_of(got),
+                                want,
+                                "{:?} with {:x?} in {} (trusted {}): expected {:?}, got {:?}",
+                                call,
+                                args,
+                                g,
+                                trusted,
+                                want,
+                                got
+                            );
+                        }
+                    }
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+/// A cgroup's published tests: every author's, then the administrators'.
+type Published = Vec<(u16, Decision, Cond)>;
+
+/// Everything the rules of a hierarchy hold and publish, to compare
+/// before and after a write that must change nothing.
+fn snapshot(real: &Real) -> (Real, Vec<Option<Published>>) {
+    let tests = real
+        .tests()
+        .iter()
+        .map(|t| {
+            t.as_ref().map(|t| {
+                t.all
+                    .iter()
+                    .chain(t.trusted.iter())
+                    .map(|x| (x.bit, x.decision, cond_of(&x.cond)))
+                    .collect()
+            })
+        })
+        .collect();
+    (real.clone(), tests)
+}
+
+/// An allow of a condition that an ancestor holds (whoever wrote it there,
+/// however the allow spells it, among other good items) fails with `EPERM`
+/// and changes nothing: no rules, effective sets or tests anywhere.
+#[test]
+fn allow_of_held_condition_refused() {
+    let strategy = (
+        prop::collection::vec(good_cond_item(), 1..4),
+        any::<Index>(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        prop::collection::vec(good_cond_item(), 0..3),
+        any::<u64>(),
+    );
+    check(
+        "allow_of_held_condition_refused",
+        strategy,
+        |(held, pick, grandparent, by_delegatee, allow_by_delegatee, others, how)| {
+            // The root, its child 1 and grandchild 2; the holder is 0 or 1,
+            // the writer 2.
+            let mut real = Real::new();
+            real.mkdir(0);
+            real.mkdir(1);
+            let holder = if grandparent { 0 } else { 1 };
+            let items: Vec<&str> = held.iter().map(|(t, _)| t.as_str()).collect();
+            setup(
+                &mut real,
+                holder,
+                File::Rules(Rule::Deny),
+                author(by_delegatee),
+                &items.join(" "),
+            )?;
+            // The held condition, respelled: the values in another order.
+            let (target, cond) = &held[pick.index(held.len())];
+            let target = &target[..target.find('(').unwrap_or(target.len())];
+            let mut values: Vec<u64> = cond.values.iter().copied().collect();
+            let n = values.len();
+            values.rotate_left(how as usize % n);
+            let values: Vec<String> = values.iter().map(|&v| spell(v, (how >> 8) as u8)).collect();
+            let mask = match cond.mask {
+                u64::MAX if how & 1 == 0 => String::new(),
+                m => format!("&{}", spell(m, (how >> 16) as u8)),
+            };
+            let op = if cond.ne { "!=" } else { "=" };
+            let respelled = format!("{target}(arg{}{mask}{op}{})", cond.arg, values.join("|"));
+            let mut list: Vec<String> = others.into_iter().map(|(t, _)| t).collect();
+            let at = (how >> 24) as usize % (list.len() + 1);
+            list.insert(at, respelled);
+            let input = format!("{}\n", list.join(" "));
+            let before = snapshot(&real);
+            let got =
+                real.write_rules(2, Rule::Allow, author(allow_by_delegatee), input.as_bytes());
+            prop_assert_eq!(
+                got.map_err(errno),
+                Err(Errno::Perm),
+                "allow {:?} under {:?} held by {}: expected EPERM",
+                input,
+                items,
+                holder
+            );
+            prop_assert!(
+                snapshot(&real) == before,
+                "the refused allow {:?} changed the rules",
+                input
+            );
+            Ok(())
+        },
+    );
+}
+
+/// A plain allow of a call drops the cgroup's own deny and conditions of
+/// it and succeeds although an ancestor holds conditions on the call:
+/// those keep applying, so the call is judged as in the parent.
+#[test]
+fn plain_allow_keeps_ancestor_conditions() {
+    let strategy = (
+        prop::collection::vec(good_cond_item(), 1..4),
+        prop::collection::vec(good_cond_item(), 0..4),
+        any::<bool>(),
+        prop::collection::vec(args(), 1..4),
+    );
+    check(
+        "plain_allow_keeps_ancestor_conditions",
+        strategy,
+        |(above, own, delegatee, argses)| {
+            let mut real = Real::new();
+            real.mkdir(0);
+            let items: Vec<&str> = above.iter().map(|(t, _)| t.as_str()).collect();
+            setup(
+                &mut real,
+                0,
+                File::Rules(Rule::Deny),
+                Author::Admin,
+                &items.join(" "),
+            )?;
+            let mut mine: Vec<&str> = own.iter().map(|(t, _)| t.as_str()).collect();
+            mine.extend(items.iter().map(|t| &t[..t.find('(').unwrap_or(t.len())]));
+            let by = author(delegatee);
+            setup(&mut real, 1, File::Rules(Rule::Deny), by, &mine.join(" "))?;
+            // Allow every call the parent's conditions are on, plainly.
+            let targets: Vec<&str> = items
+                .iter()
+                .map(|t| &t[..t.find('(').unwrap_or(t.len())])
+                .collect();
+            let input = targets.join(",");
+            setup(&mut real, 1, File::Rules(Rule::Allow), by, &input)?;
+            let mut calls = SyscallSet::EMPTY;
+            for t in &targets {
+                let request = grammar::parse_rules(t.as_bytes())
+                    .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                calls.union_with(&request.calls);
+            }
+            let rules = &real.rules[1];
+            for own in [&rules.all, &rules.trusted] {
+                prop_assert!(
+                    !own.denied.intersects(&calls),
+                    "allow {:?} left its calls denied",
+                    input
+                );
+                let left: Vec<usize> = own
+                    .conditions
+                    .iter()
+                    .map(|(b, _)| b)
+                    .filter(|&b| calls.contains_bit(b))
+                    .collect();
+                prop_assert!(
+                    left.is_empty(),
+                    "allow {:?} left own conditions on bits {:?}",
+                    input,
+                    left
+                );
+            }
+            let tests = real.tests();
+            for args in &argses {
+                for bit in calls.bits() {
+                    let call = Abi::of_bit(bit).expect("a call of the tables");
+                    for trusted in [false, true] {
+                        let (child, _) = real.decide(&tests, 1, call, args, trusted);
+                        let (parent, _) = real.decide(&tests, 0, call, args, trusted);
+                        prop_assert_eq!(
+                            child,
+                            parent,
+                            "{:?} with {:x?} (trusted {}) after allow {:?}: expected the parent's {:?}, got {:?}",
+                            call,
+                            args,
+                            trusted,
+                            input,
+                            parent,
+                            child
+                        );
+                    }
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+/// A write by either author fails with `ENOSPC`, and changes nothing,
+/// exactly when it would leave the cgroup holding more than 32 conditions
+/// of its own, each on one call of one ABI (a name of both ABIs counts
+/// two); conditions already held take no more room, and an allow, which
+/// never adds any, never fails so.
+#[test]
+fn condition_limit_matches_model() {
+    let write = prop_oneof![
+        6 => (prop::bool::weighted(0.1), any::<bool>(), prop::collection::vec(good_cond_item(), 1..6)),
+        1 => (Just(true), any::<bool>(), prop::collection::vec(good_cond_item(), 17..30)),
+        1 => (Just(false), any::<bool>(), prop::collection::vec(good_cond_item(), 17..30)),
+    ];
+    let strategy = (any::<bool>(), prop::collection::vec(write, 1..16));
+    check(
+        "condition_limit_matches_model",
+        strategy,
+        |(child, writes)| {
+            let (mut real, mut tree) = (Real::new(), Tree::new());
+            real.mkdir(0);
+            tree.mkdir(0);
+            let g = usize::from(child);
+            for (allow, delegatee, items) in &writes {
+                let input = {
+                    let items: Vec<&str> = items.iter().map(|(t, _)| t.as_str()).collect();
+                    format!("{}\n", items.join(" "))
+                };
+                let before = snapshot(&real);
+                let rule = if *allow { Rule::Allow } else { Rule::Deny };
+                let got = real
+                    .write_rules(g, rule, author(*delegatee), input.as_bytes())
+                    .map_err(errno);
+                let want = tree.write_rules(g, *allow, *delegatee, input.as_bytes());
+                let held = tree.groups[g].all.conds.len();
+                prop_assert_eq!(
+                    got,
+                    want,
+                    "{:?} of {:?} with {} conditions held: expected {:?}, got {:?}",
+                    rule,
+                    input,
+                    held,
+                    want,
+                    got
+                );
+                if got.is_err() {
+                    prop_assert!(
+                        snapshot(&real) == before,
+                        "the refused {:?} changed the rules",
+                        input
+                    );
+                }
+                let count = real.rules[g].all.conditions.iter().count();
+                prop_assert_eq!(
+                    count,
+                    held,
+                    "conditions held: expected {}, got {}",
+                    held,
+                    count
+                );
+                prop_assert!(count <= cond::MAX_CONDITIONS, "{} conditions held", count);
+            }
+            Ok(())
+        },
+    );
+}
+
+/// The widths of the generated table are those of the calls' declared
+/// prototypes, checked on calls of every width, and no ia32 argument is
+/// read wider than 32 bits; `Abi::arg_width` reads the table as the model
+/// decodes it, for every argument of every call.
+#[test]
+fn arg_widths_match_prototypes() {
+    // (name, [widths of x86_64's arguments 0 to 5]) from
+    // include/linux/syscalls.h and the x86 SYSCALL_DEFINEs of 6.12.
+    let known: [(&str, [u32; 6]); 10] = [
+        // int family, int type, int protocol
+        ("socket", [32, 32, 32, 64, 64, 64]),
+        // const char __user *pathname, umode_t mode
+        ("mkdir", [64, 16, 64, 64, 64, 64]),
+        // unsigned int fd, char __user *buf, size_t count
+        ("read", [32, 64, 64, 64, 64, 64]),
+        // unsigned int personality
+        ("personality", [32, 64, 64, 64, 64, 64]),
+        // unsigned long, unsigned long, int __user *, int __user *, unsigned long
+        ("clone", [64, 64, 64, 64, 64, 64]),
+        // pid_t pid, int sig
+        ("kill", [32, 32, 64, 64, 64, 64]),
+        // int mask
+        ("umask", [32, 64, 64, 64, 64, 64]),
+        // unsigned int fd, umode_t mode
+        ("fchmod", [32, 16, 64, 64, 64, 64]),
+        // unsigned long addr, len, prot, flags, fd, off (sys_x86_64.c)
+        ("mmap", [64, 64, 64, 64, 64, 64]),
+        // int code, unsigned long addr (process_64.c)
+        ("arch_prctl", [32, 64, 64, 64, 64, 64]),
+    ];
+    for (name, widths) in known {
+        let nr = names::lookup(Abi::X86_64, name).expect("an x86_64 call");
+        for (arg, &w) in widths.iter().enumerate() {
+            assert_eq!(
+                Abi::X86_64.arg_width(nr, arg),
+                w,
+                "x86_64 {name} argument {arg}: expected {w} bits"
+            );
+        }
+    }
+    for abi in Abi::ALL {
+        let m = [X86_64, IA32][abi as usize];
+        for nr in 0..abi.size() {
+            for arg in 0..cond::ARGS {
+                let w = abi.arg_width(nr, arg);
+                assert_eq!(w, model::width(m, nr, arg), "{abi:?} {nr} argument {arg}");
+                assert!(
+                    [8, 16, 32, 64].contains(&w),
+                    "{abi:?} {nr} argument {arg}: {w} bits"
+                );
+                if abi == Abi::Ia32 {
+                    assert!(
+                        w <= 32,
+                        "ia32 {nr} argument {arg}: expected at most 32 bits, got {w}"
+                    );
+                }
+            }
+        }
+    }
+    // ia32's socket reads its int family at 32 bits too.
+    let socket = names::lookup(Abi::Ia32, "socket").expect("an ia32 call");
+    assert_eq!(Abi::Ia32.arg_width(socket, 0), 32);
 }

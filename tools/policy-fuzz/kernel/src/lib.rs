@@ -3,8 +3,8 @@
 //! A stand-in for the few items of the kernel's `kernel` crate that the
 //! controller's safe-Rust policy modules use, so that those modules build
 //! unchanged as a userspace crate: [`error`] (`Result`, `Error` and the
-//! error codes), [`alloc`] (`KVec` and `GFP_KERNEL`) and [`bindings`]
-//! (`ENOSYS`).
+//! error codes), [`alloc`] (`KVec`, `KBox`, `GFP_KERNEL` and
+//! `GFP_KERNEL_ACCOUNT`) and [`bindings`] (`ENOSYS`).
 //!
 //! Each item has the kernel's signature; only what the modules call is
 //! here. The kernel originals are in `rust/kernel/` of the kernel tree.
@@ -76,9 +76,10 @@ pub mod error {
     }
 }
 
-/// Allocation: `rust/kernel/alloc.rs` and `rust/kernel/alloc/kvec.rs`.
+/// Allocation: `rust/kernel/alloc.rs`, `rust/kernel/alloc/kvec.rs` and
+/// `rust/kernel/alloc/kbox.rs`.
 pub mod alloc {
-    use core::ops::Deref;
+    use core::ops::{Deref, DerefMut};
 
     /// An allocation failed.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +93,10 @@ pub mod alloc {
 
         /// `GFP_KERNEL`.
         pub const GFP_KERNEL: Flags = Flags(0);
+
+        /// `GFP_KERNEL_ACCOUNT`: `GFP_KERNEL`, accounted to the memory
+        /// cgroup.
+        pub const GFP_KERNEL_ACCOUNT: Flags = Flags(1);
     }
 
     /// The kernel's `KVec`: a vector whose growth can fail and takes
@@ -131,6 +136,37 @@ pub mod alloc {
             &self.0
         }
     }
+
+    impl<T> DerefMut for KVec<T> {
+        fn deref_mut(&mut self) -> &mut [T] {
+            &mut self.0
+        }
+    }
+
+    /// The kernel's `KBox`: a heap allocation whose creation can fail and
+    /// takes allocation flags. Here it never fails.
+    pub struct KBox<T>(Box<T>);
+
+    impl<T> KBox<T> {
+        /// `x`, moved to the heap.
+        pub fn new(x: T, _flags: flags::Flags) -> Result<Self, AllocError> {
+            Ok(KBox(Box::new(x)))
+        }
+    }
+
+    impl<T> Deref for KBox<T> {
+        type Target = T;
+
+        fn deref(&self) -> &T {
+            &self.0
+        }
+    }
+
+    impl<T> DerefMut for KBox<T> {
+        fn deref_mut(&mut self) -> &mut T {
+            &mut self.0
+        }
+    }
 }
 
 /// The C bindings: only the constants the modules use, with the values of
@@ -142,6 +178,6 @@ pub mod bindings {
 
 /// The kernel prelude, as far as the modules use it.
 pub mod prelude {
-    pub use crate::alloc::{flags::*, KVec};
+    pub use crate::alloc::{flags::*, KBox, KVec};
     pub use crate::error::{code::*, Error, Result};
 }
