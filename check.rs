@@ -89,6 +89,7 @@ impl Current {
     }
 
     /// The ABI and index of system call `nr`, as the entry code finds it.
+    #[inline]
     fn classify(&self, nr: i64, ia32: bool) -> Option<(Abi, usize)> {
         abi::classify(nr, ia32, |index, size| {
             // SAFETY: `array_index_nospec()` computes a value and nothing else.
@@ -132,7 +133,7 @@ impl Current {
             match group.judge_of_unarmed() {
                 Some(judge) if core::ptr::eq(judge, group) => (group, look),
                 // SAFETY: `rcu` keeps the judge alive, an ancestor of `group`.
-                Some(judge) => (judge, unsafe { judge.look(abi, idx, task) }),
+                Some(judge) => (judge, unsafe { judge.look_again(abi, idx, task) }),
                 None => return Outcome::Run,
             }
         } else {
@@ -145,7 +146,9 @@ impl Current {
         let (abi, idx, made, look) = if restart {
             match self.restarted() {
                 // SAFETY: As above.
-                Some((abi, idx, made)) => (abi, idx, made, unsafe { judge.look(abi, idx, task) }),
+                Some((abi, idx, made)) => {
+                    (abi, idx, made, unsafe { judge.look_again(abi, idx, task) })
+                }
                 None => return Outcome::Run,
             }
         } else {
@@ -169,7 +172,7 @@ impl Current {
         if judge.count_denial(abi, idx) {
             report::queue_notification(judge);
         }
-        let denial = Denial::new(judge, abi, idx, made, decision, denied);
+        let denial = Denial::new(judge, abi, idx, made, decision).map(|d| d.with_argument(denied));
         drop(rcu);
         if let Some(denial) = denial {
             denial.emit();

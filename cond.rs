@@ -252,7 +252,7 @@ impl Eq for Conditions {}
 /// it: with the call's bit, the register that holds the argument, and the
 /// mask and values cut to the argument's width, worked out when the test is
 /// made, and what the level decides when it denies.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Test {
     /// The bit of the call.
     pub(crate) bit: u16,
@@ -315,7 +315,9 @@ impl Test {
 
 /// The conditions that judge the tasks of a cgroup: those of every level
 /// from the root down, by bit, with the subset that the administrators
-/// wrote. Published whole and never changed after.
+/// wrote. Published whole and never changed after. Two are equal when
+/// they test the same.
+#[derive(PartialEq, Eq)]
 pub(crate) struct Tests {
     /// Every author's conditions: what judges most tasks.
     pub(crate) all: KVec<Test>,

@@ -121,6 +121,20 @@ fn held_above(w: &Writer, group: &Group) -> impl Fn(usize, &Condition) -> bool {
 fn prepare(w: &mut Writer, group: &Group, rules: &Rules) -> Result {
     let parent = group.parent().map(|p| w.effective(p));
     let denies = !policy::effective(&rules.all.denied, parent.as_ref()).is_empty();
+    // The tests below are built from the group's: while those stay the
+    // same (as for a plain deny where no conditions are), nothing below
+    // changes, and only the records of calls may need preparing.
+    let next = build_tests(group.parent().and_then(|p| w.tests(p)), rules)?;
+    if next.as_deref() == w.tests(group).as_deref() {
+        if next.is_some() {
+            group.prepare_calls()?;
+        }
+        return if denies {
+            w.for_each_descendant(group, |_, g| g.prepare_calls())
+        } else {
+            Ok(())
+        };
+    }
     let result = w.for_each_descendant(group, |w, g| {
         if !g.is_online() {
             return Ok(());

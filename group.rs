@@ -561,6 +561,9 @@ impl Group {
     ///
     /// The caller is in an RCU read-side critical section in which `task`
     /// is live, and which keeps the group alive.
+    /// Inline, as the system call path makes it on every call it decides
+    /// out of line; [`Group::look_again`] is for the rarer second look.
+    #[inline(always)]
     pub(crate) unsafe fn look(&self, abi: Abi, nr: usize, task: *const bindings::cred) -> Look<'_> {
         let bit = abi.first_bit() + nr;
         // SAFETY: As in `is_filtering`.
@@ -586,6 +589,23 @@ impl Group {
                 }
             })
         }
+    }
+
+    /// [`Group::look`], out of line: for the system call path's second look
+    /// (at an unarmed task's judge, or at the call a restart continues).
+    ///
+    /// # Safety
+    ///
+    /// As for [`Group::look`].
+    #[inline(never)]
+    pub(crate) unsafe fn look_again(
+        &self,
+        abi: Abi,
+        nr: usize,
+        task: *const bindings::cred,
+    ) -> Look<'_> {
+        // SAFETY: By the safety requirements.
+        unsafe { self.look(abi, nr, task) }
     }
 
     /// Whether the group's conditions test the call of bit `bit`, as last

@@ -158,16 +158,14 @@ pub(crate) struct Denial {
 
 impl Denial {
     /// The report of the denial of call `nr` of `abi` in `group`, decided
-    /// `decision`, which the task made as number `made`, with `denied` the
-    /// argument whose condition denied it; `None` when audit is off and a
-    /// budget refuses the line.
+    /// `decision`, which the task made as number `made`; `None` when audit
+    /// is off and a budget refuses the line.
     pub(crate) fn new(
         group: &Group,
         abi: Abi,
         nr: usize,
         made: u32,
         decision: Decision,
-        denied: Option<Denied>,
     ) -> Option<Denial> {
         let mut refused = (0, 0);
         if !audit_enabled() {
@@ -200,11 +198,18 @@ impl Denial {
             nr,
             made,
             decision,
-            denied,
+            denied: None,
             refused,
             path,
             path_len,
         })
+    }
+
+    /// The denial, which a condition on argument `denied` made: the line
+    /// shows its value. Set only once a budget gave the line, so that a
+    /// storm pays nothing for it.
+    pub(crate) fn with_argument(self, denied: Option<Denied>) -> Denial {
+        Denial { denied, ..self }
     }
 
     /// Whether the task made the call through the x32 ABI.

@@ -110,6 +110,7 @@ pub(crate) const fn is_x32(nr: u32) -> bool {
 /// Returns `None` for a number that runs no table entry; such a call fails
 /// with `ENOSYS` by itself. The number comes from user space: `nospec`
 /// clamps the index of the x32 map as `array_index_nospec()` does.
+#[inline]
 pub(crate) fn classify(
     nr: i64,
     ia32: bool,

@@ -106,6 +106,10 @@ done
 gcc -O2 -static -nostdlib -fno-stack-protector -fno-builtin \
 	-o "$R/first_unshare" "$REPO/selftests/first_unshare.c" ||
 	die "cannot build selftests/first_unshare.c"
+# The process of the emergency's two containers: socket(AF_ALG) every
+# 0.2 s (selftests/alg_loop.c).
+gcc -O2 -static -o "$R/alg_loop" "$REPO/selftests/alg_loop.c" ||
+	die "cannot build selftests/alg_loop.c"
 echo 'root:x:0:0:root:/:/bin/sh' > "$R/etc/passwd"
 echo 'root:x:0:' > "$R/etc/group"
 

@@ -9,7 +9,11 @@
 # Then Docker's profile at creation, through the bundle's
 # linux.resources.unified: with syscalls.arm=exec crun's own setup runs and
 # the program's first call is judged; with syscalls.arm=now the container
-# cannot start. Prints TAP, and between the results "# " lines that tell the
+# cannot start. Then the emergency of CVE-2026-31431: two crun containers
+# under one parent, /fleet, whose socket(AF_ALG) syscallsctl blocks in both
+# at once and lifts in one, while they run, in the two layouts (fanned out
+# to each container, and a locked baseline at the parent that no container
+# can lift). Prints TAP, and between the results "# " lines that tell the
 # story; with the argument --demo (`make demo-container`) these lines go
 # without the "# ".
 #
@@ -207,11 +211,14 @@ at_creation() {
 	b=/tmp/$1
 	rm -rf "$b"
 	mkdir -p "$b"
-	text=$(syscallsctl policy --args widen "$PROFILE" 2>/dev/null | awk '{ printf "%s\\\\n", $0 }')
+	# The policy as a JSON string, and escaped for sed's replacement: its
+	# conditions hold "|" and "&" (socket(arg0=40), clone(arg0&0x7e020000!=0)).
+	text=$(syscallsctl policy --args widen "$PROFILE" 2>/dev/null |
+		awk '{ printf "%s\\\\n", $0 }' | sed 's/[#&]/\\&/g')
 	sed -e 's|"args": \[.*\],|"args": [ "/first_unshare" ],|' \
 		-e "s|\"path\": \"rootfs\"|\"path\": \"$O/bundle/rootfs\"|" \
 		-e "s|\"hostname\": \"box\"|\"hostname\": \"$1\"|" \
-		-e "s|\"cgroupsPath\": \"/box/ctr\",|\"cgroupsPath\": \"/box/$1\", \"resources\": { \"unified\": { ${3:-}\"syscalls.arm\": \"$2\", \"syscalls.policy\": \"$text\" } },|" \
+		-e "s#\"cgroupsPath\": \"/box/ctr\",#\"cgroupsPath\": \"/box/$1\", \"resources\": { \"unified\": { ${3:-}\"syscalls.arm\": \"$2\", \"syscalls.policy\": \"$text\" } },#" \
 		"$O/bundle/config.json" > "$b/config.json"
 	printf '%s$ %s run --no-pivot -d --bundle %s %s   # unified: syscalls.arm=%s, syscalls.policy=<Docker'"'"'s profile>\n' \
 		"$P" "$rt" "$b" "$1" "$2"
@@ -322,9 +329,128 @@ ${P}the container does not start."
 at_creation crun ctr6 exec '\"syscalls.bogus\": \"1\", '
 rc=$?
 show /tmp/ctr6.log
+refused() { [ "$1" -ne 0 ] && grep -q 'syscalls.bogus' /tmp/ctr6.log; }
 check "a unified key the controller lacks (syscalls.bogus) makes crun refuse the container" \
-	[ $rc -ne 0 ] && grep -q 'syscalls.bogus' /tmp/ctr6.log
+	refused $rc
 gone crun ctr6
+
+# The emergency: two running containers under /fleet, each asking for an
+# AF_ALG socket every 0.2 s (selftests/alg_loop.c). This kernel has no
+# AF_ALG, so an allowed call fails with EAFNOSUPPORT ("Address family not
+# supported by protocol"); a blocked one fails with the cgroup's action,
+# ENOSYS ("Function not implemented"), before it runs.
+FLEET=$MNT/fleet
+BLOCK='socket(arg0=38)'
+# alg_after ID: the line of container ID's first attempt that began after
+# now, in /tmp/ID.line.
+alg_last() {
+	l=$(sed -n 's/^\([0-9][0-9]*\) alg.*/\1/p' "/tmp/$1.log" | tail -n 1)
+	echo "${l:-0}"
+}
+alg_after() {
+	a=$(($(alg_last "$1") + 2))
+	t=0
+	while [ "$(alg_last "$1")" -lt $a ]; do
+		t=$((t + 1))
+		[ $t -le $((WAIT * 5)) ] || return 1
+		sleep 0.2
+	done
+	grep "^$a alg" "/tmp/$1.log" > "/tmp/$1.line"
+	sed "s/^/${P}$1> /" "/tmp/$1.line"
+}
+# alg ID WANT: whether container ID's next attempt fails with WANT
+# (blocked: ENOSYS; open: EAFNOSUPPORT).
+alg() {
+	case $2 in
+	blocked) m='Function not implemented' ;;
+	open) m='Address family not supported' ;;
+	esac
+	alg_after "$1" && grep -q "alg failed: $m" "/tmp/$1.line"
+}
+# fleet_start ID: runs the first bundle with alg_loop as its process in
+# /fleet/ID.
+fleet_start() {
+	b=/tmp/$1
+	rm -rf "$b"
+	mkdir -p "$b"
+	sed -e 's|"args": \[.*\],|"args": [ "/alg_loop" ],|' \
+		-e "s|\"path\": \"rootfs\"|\"path\": \"$O/bundle/rootfs\"|" \
+		-e "s|\"hostname\": \"box\"|\"hostname\": \"$1\"|" \
+		-e "s|\"cgroupsPath\": \"/box/ctr\",|\"cgroupsPath\": \"/fleet/$1\",|" \
+		"$O/bundle/config.json" > "$b/config.json"
+	printf '%s$ crun run --no-pivot -d --bundle %s %s\n' "$P" "$b" "$1"
+	crun run --no-pivot -d --bundle "$b" "$1" > "/tmp/$1.log" 2>&1 < /dev/null
+}
+fleet_pid() {
+	crun state "$1" 2>/dev/null | sed -n 's/^ *"pid": *\([0-9]*\),*$/\1/p'
+}
+
+say "The emergency: socket(AF_ALG) must stop in every running container, now.
+${P}Two containers run under /fleet; each asks for an AF_ALG socket every 0.2 s.
+${P}This kernel has no AF_ALG: while the call is open it fails with EAFNOSUPPORT."
+run mkdir $FLEET
+runsh "echo +syscalls > $FLEET/cgroup.subtree_control"
+fleet_start alga
+fleet_start algb
+pa=$(fleet_pid alga)
+pb=$(fleet_pid algb)
+if alg alga open && alg algb open; then
+	ok "two crun containers run under /fleet, socket(AF_ALG) open in both"
+else
+	nok "two crun containers run under /fleet, socket(AF_ALG) open in both"
+fi
+
+say "Block it in both at once, fanned out: a rule in each container's cgroup."
+runsh "syscallsctl block --layout fanout $FLEET '$BLOCK'"
+grep -q 'fanned out' /tmp/container.out; fanned=$?
+run cat $FLEET/alga/syscalls.policy
+if [ $fanned -eq 0 ] && alg alga blocked && alg algb blocked; then
+	ok "syscallsctl block --layout fanout blocks socket(AF_ALG) in both running containers, and says it fanned out"
+else
+	nok "syscallsctl block --layout fanout blocks socket(AF_ALG) in both running containers, and says it fanned out"
+fi
+
+say "A workload broke: lift the block for alga alone; algb stays blocked."
+runsh "syscallsctl lift $FLEET/alga '$BLOCK'"
+if alg alga open && alg algb blocked; then
+	ok "syscallsctl lift opens socket(AF_ALG) in alga again while algb stays blocked"
+else
+	nok "syscallsctl lift opens socket(AF_ALG) in alga again while algb stays blocked"
+fi
+
+say "The other layout: a locked baseline at /fleet, which no container can lift."
+runsh "syscallsctl block --layout baseline $FLEET '$BLOCK'"
+grep -q 'baseline' /tmp/container.out; based=$?
+run cat $FLEET/syscalls.policy $FLEET/alga/syscalls.deny
+if [ $based -eq 0 ] && alg alga blocked && alg algb blocked; then
+	ok "syscallsctl block --layout baseline blocks socket(AF_ALG) below /fleet, and says it wrote a baseline"
+else
+	nok "syscallsctl block --layout baseline blocks socket(AF_ALG) below /fleet, and says it wrote a baseline"
+fi
+runsh "syscallsctl lift $FLEET/alga '$BLOCK'"
+refused=$rc
+grep -q 'baseline' /tmp/container.out; named=$?
+runsh "echo '$BLOCK' > $FLEET/alga/syscalls.allow"
+kernel=$rc
+if [ $refused -ne 0 ] && [ $named -eq 0 ] && [ $kernel -ne 0 ] && alg alga blocked; then
+	ok "the baseline cannot be lifted in a container: syscallsctl names the baseline, the kernel refuses the allow (EPERM), alga stays blocked"
+else
+	nok "the baseline cannot be lifted in a container: syscallsctl names the baseline, the kernel refuses the allow (EPERM), alga stays blocked"
+fi
+runsh "syscallsctl lift $FLEET '$BLOCK'"
+if alg alga open && alg algb blocked; then
+	ok "lifted at /fleet, the baseline is gone: alga is open, algb keeps its own fanned-out block"
+else
+	nok "lifted at /fleet, the baseline is gone: alga is open, algb keeps its own fanned-out block"
+fi
+check "neither container restarted (init pids ${pa:-none} and ${pb:-none})" \
+	[ -n "$pa" -a -n "$pb" -a "$(fleet_pid alga)" = "$pa" -a "$(fleet_pid algb)" = "$pb" -a \
+	"$(grep -c '^container: pid' /tmp/alga.log)" -eq 1 -a \
+	"$(grep -c '^container: pid' /tmp/algb.log)" -eq 1 ]
+[ $failed -eq 0 ] || show /tmp/alga.log /tmp/algb.log
+gone crun alga
+gone crun algb
+rmdir $MNT/fleet/alga $MNT/fleet/algb $FLEET 2>/dev/null
 
 say "Stop and delete the container, then the cgroups."
 run crun kill "$ID" KILL
