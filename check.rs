@@ -145,9 +145,10 @@ impl Current {
         // A restart is judged as the call it continues, in that call's ABI.
         let (abi, idx, made, look) = if restart {
             match self.restarted() {
-                // SAFETY: As above.
                 Some((abi, idx, made)) => {
-                    (abi, idx, made, unsafe { judge.look_again(abi, idx, task) })
+                    // SAFETY: As above.
+                    let look = unsafe { judge.look_again(abi, idx, task) };
+                    (abi, idx, made, look)
                 }
                 None => return Outcome::Run,
             }

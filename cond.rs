@@ -21,7 +21,7 @@
 use kernel::prelude::*;
 
 use crate::abi::Abi;
-use crate::policy::{self, Decision};
+use crate::policy::Decision;
 use crate::set::SyscallSet;
 
 /// The most values a condition compares with.
@@ -171,24 +171,30 @@ impl Conditions {
         self.iter().any(|(b, c)| b == bit && c == cond)
     }
 
-    /// How many of the pairs of `other` are not here yet.
-    pub(crate) fn missing(&self, other: &Conditions) -> usize {
-        other.iter().filter(|&(b, c)| !self.contains(b, c)).count()
+    /// How many of the pairs of `pairs` are not here yet, each counted once.
+    pub(crate) fn missing(&self, pairs: &[(usize, Condition)]) -> usize {
+        pairs
+            .iter()
+            .enumerate()
+            .filter(|&(i, (bit, cond))| {
+                !self.contains(*bit, cond) && !pairs[..i].iter().any(|(b, c)| b == bit && c == cond)
+            })
+            .count()
     }
 
-    /// Adds every pair of `other`; `ENOSPC`, and nothing changes, when that
+    /// Adds every pair of `pairs`; `ENOSPC`, and nothing changes, when that
     /// would make more than [`MAX_CONDITIONS`].
-    pub(crate) fn add(&mut self, other: &Conditions) -> Result {
-        if self.len + self.missing(other) > MAX_CONDITIONS {
+    pub(crate) fn add(&mut self, pairs: &[(usize, Condition)]) -> Result {
+        if self.len + self.missing(pairs) > MAX_CONDITIONS {
             return Err(ENOSPC);
         }
-        for (bit, cond) in other.iter() {
-            if self.contains(bit, cond) {
+        for (bit, cond) in pairs {
+            if self.contains(*bit, cond) {
                 continue;
             }
-            let at = self.entries[..self.len].partition_point(|&(b, _)| usize::from(b) <= bit);
+            let at = self.entries[..self.len].partition_point(|&(b, _)| usize::from(b) <= *bit);
             self.entries.copy_within(at..self.len, at + 1);
-            self.entries[at] = (bit as u16, *cond);
+            self.entries[at] = (*bit as u16, *cond);
             self.len += 1;
         }
         Ok(())
@@ -210,32 +216,14 @@ impl Conditions {
         self.len = kept;
     }
 
-    /// Removes every pair of `other`.
-    pub(crate) fn remove(&mut self, other: &Conditions) {
-        self.remove_where(|bit, cond| other.contains(bit, cond));
+    /// Removes every pair of `pairs`.
+    pub(crate) fn remove(&mut self, pairs: &[(usize, Condition)]) {
+        self.remove_where(|bit, cond| pairs.iter().any(|(b, c)| *b == bit && c == cond));
     }
 
     /// Removes every condition of the calls of `calls`.
     pub(crate) fn remove_calls(&mut self, calls: &SyscallSet) {
         self.remove_where(|bit, _| calls.contains_bit(bit));
-    }
-
-    /// Adds `cond` to the calls of `calls`, as a parsed write does;
-    /// `ENOSPC` past [`MAX_CONDITIONS`].
-    pub(crate) fn insert(&mut self, calls: &SyscallSet, cond: &Condition) -> Result {
-        for bit in calls.bits() {
-            if self.contains(bit, cond) {
-                continue;
-            }
-            if self.len == MAX_CONDITIONS {
-                return Err(ENOSPC);
-            }
-            let at = self.entries[..self.len].partition_point(|&(b, _)| usize::from(b) <= bit);
-            self.entries.copy_within(at..self.len, at + 1);
-            self.entries[at] = (bit as u16, *cond);
-            self.len += 1;
-        }
-        Ok(())
     }
 }
 
@@ -270,14 +258,18 @@ pub(crate) struct Test {
     values: [u64; MAX_VALUES],
     /// The level's decision on the call when the condition denies it.
     pub(crate) decision: Decision,
+    /// What the levels above it decide on the call by number: whether an
+    /// errno of theirs comes before the level's own.
+    above: Decision,
     /// The condition as it was written, for reads.
     pub(crate) cond: Condition,
 }
 
 impl Test {
     /// The test of `cond` on the call of bit `bit`, which its level decides
-    /// `decision` when it denies it; `None` for a bit of no call.
-    fn new(bit: usize, decision: Decision, cond: &Condition) -> Option<Test> {
+    /// `decision` when it denies it, and the levels above it `above` by
+    /// number; `None` for a bit of no call.
+    fn new(bit: usize, decision: Decision, above: Decision, cond: &Condition) -> Option<Test> {
         let (abi, nr) = Abi::of_bit(bit)?;
         let bits = abi.arg_width(nr, cond.arg());
         let width = if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
@@ -294,6 +286,7 @@ impl Test {
             mask: cond.mask() & width,
             values,
             decision,
+            above,
             cond: *cond,
         })
     }
@@ -333,17 +326,10 @@ pub(crate) struct Tests {
 }
 
 impl Tests {
-    /// The tests of a cgroup under a parent tested by `parent`, with own
-    /// conditions `all` (every author's) and `trusted` (the
-    /// administrators'), whose levels decide `all_decision(bit)` and
-    /// `trusted_decision(bit)` on a call they deny.
-    pub(crate) fn new(
-        parent: Option<&Tests>,
-        all: &Conditions,
-        trusted: &Conditions,
-        all_decision: impl Fn(usize) -> Decision,
-        trusted_decision: impl Fn(usize) -> Decision,
-    ) -> Result<Tests> {
+    /// The tests of a cgroup under a parent tested by `parent`, with the
+    /// own conditions of `all` (every author's) and `trusted` (the
+    /// administrators').
+    pub(crate) fn new(parent: Option<&Tests>, all: Level<'_>, trusted: Level<'_>) -> Result<Tests> {
         let mut tests = Tests {
             all: KVec::new(),
             trusted: KVec::new(),
@@ -355,12 +341,13 @@ impl Tests {
             tests.trusted.extend_from_slice(&parent.trusted, GFP_KERNEL_ACCOUNT)?;
             tests.calls = parent.calls;
         }
-        for (bit, cond) in all.iter() {
-            insert_test(&mut tests.all, bit, all_decision(bit), cond)?;
+        for (bit, cond) in all.conditions.iter() {
+            insert_test(&mut tests.all, bit, (all.denial)(bit), (all.above)(bit), cond)?;
             tests.calls.insert_bit(bit);
         }
-        for (bit, cond) in trusted.iter() {
-            insert_test(&mut tests.trusted, bit, trusted_decision(bit), cond)?;
+        for (bit, cond) in trusted.conditions.iter() {
+            let (denial, above) = ((trusted.denial)(bit), (trusted.above)(bit));
+            insert_test(&mut tests.trusted, bit, denial, above, cond)?;
         }
         let mut at = 0;
         for bit in 0..=crate::set::BITS {
@@ -385,9 +372,26 @@ impl Tests {
     }
 }
 
-/// Inserts a test into `tests`, kept by bit.
-fn insert_test(tests: &mut KVec<Test>, bit: usize, decision: Decision, cond: &Condition) -> Result {
-    let Some(test) = Test::new(bit, decision, cond) else {
+/// A level's own conditions, as [`Tests::new`] makes tests of them.
+pub(crate) struct Level<'a> {
+    /// The conditions.
+    pub(crate) conditions: &'a Conditions,
+    /// What the level does to a call it denies.
+    pub(crate) denial: &'a dyn Fn(usize) -> Decision,
+    /// What the levels above it decide on a call by number.
+    pub(crate) above: &'a dyn Fn(usize) -> Decision,
+}
+
+/// Inserts a test into `tests`, kept by bit, and after the tests of the
+/// levels above on the same call.
+fn insert_test(
+    tests: &mut KVec<Test>,
+    bit: usize,
+    decision: Decision,
+    above: Decision,
+    cond: &Condition,
+) -> Result {
+    let Some(test) = Test::new(bit, decision, above, cond) else {
         return Ok(());
     };
     let at = tests.partition_point(|t| usize::from(t.bit) <= bit);
@@ -417,11 +421,22 @@ fn tests_of(tests: &[Test], bit: usize) -> impl Iterator<Item = &Test> {
         .take_while(move |t| usize::from(t.bit) == bit)
 }
 
+/// How strict a decision is, whatever its errno.
+fn rank(decision: Decision) -> u8 {
+    match decision {
+        Decision::Allow => 0,
+        Decision::Log => 1,
+        Decision::Errno(_) => 2,
+        Decision::Kill => 3,
+    }
+}
+
 /// The decision on the call of bit `bit`, whose registers `read` gives,
 /// which its number rules decide `by_number`, under the conditions
-/// `tests`: the strictest of `by_number` and the decisions of the
-/// conditions that deny it, with the argument of the first condition that
-/// made it stricter.
+/// `tests`: as [`policy::combine`] makes it along the path, so the
+/// strictest decision of the levels that deny the call, by number or by
+/// condition, and of two errnos the one of the higher level; with the
+/// argument of the condition whose decision it is.
 pub(crate) fn judge(
     tests: &[Test],
     bit: usize,
@@ -430,14 +445,27 @@ pub(crate) fn judge(
 ) -> (Decision, Option<Denied>) {
     let mut decision = by_number;
     let mut denied = None;
+    // The tests of a call come from the top down: once one decided, a
+    // later one (of the same level or below) wins only by being stricter.
     for test in tests_of(tests, bit) {
         let word = read(usize::from(test.slot));
         if !test.denies(word) {
             continue;
         }
-        let next = policy::combine(decision, test.decision);
-        if next != decision {
-            decision = next;
+        let wins = match rank(test.decision).cmp(&rank(decision)) {
+            core::cmp::Ordering::Greater => true,
+            core::cmp::Ordering::Less => false,
+            // Two errnos, the numbers' and the first test's: the numbers'
+            // comes first only if the levels above the test's deny the
+            // call with an errno.
+            core::cmp::Ordering::Equal => {
+                matches!(decision, Decision::Errno(_))
+                    && denied.is_none()
+                    && !matches!(test.above, Decision::Errno(_))
+            }
+        };
+        if wins {
+            decision = test.decision;
             denied = Some(Denied {
                 arg: test.cond.arg,
                 value: word & test.width,

@@ -9,7 +9,7 @@ use core::fmt::Write;
 use kernel::prelude::*;
 
 use crate::abi::Abi;
-use crate::cond::{judge, Condition, Sense, Tests, MAX_CONDITIONS};
+use crate::cond::{judge, Condition, Level, Sense, Tests, MAX_CONDITIONS};
 use crate::grammar::{parse_rules, write_conditions, TextBuf};
 use crate::kunit::{kunit_suite, Test};
 use crate::policy::{Author, Decision, Rule, Rules};
@@ -22,7 +22,8 @@ const ENOSYS_: u16 = kernel::bindings::ENOSYS as u16;
 fn read_back(text: &str) -> KVec<u8> {
     let mut buf = TextBuf { bytes: KVec::new() };
     if let Ok(request) = parse_rules(text.as_bytes()) {
-        let _ = write_conditions(&mut buf, request.conditions().iter());
+        let conds = request.conditions().iter().map(|(bit, cond)| (*bit, cond));
+        let _ = write_conditions(&mut buf, conds);
     }
     buf.bytes
 }
@@ -193,13 +194,20 @@ fn conditions_compose_down_the_hierarchy(t: &mut Test) {
         r1.is_ok() && r2.is_ok() && r3.is_ok(),
         format_args!("the denies must apply"),
     );
+    // Neither level denies anything by number here.
     let build = |parent_tests: Option<&Tests>, rules: &Rules| {
         Tests::new(
             parent_tests,
-            &rules.all.conditions,
-            &rules.trusted.conditions,
-            |bit| rules.all.denial(bit),
-            |bit| rules.trusted.denial(bit),
+            Level {
+                conditions: &rules.all.conditions,
+                denial: &|bit| rules.all.denial(bit),
+                above: &|_| Decision::Allow,
+            },
+            Level {
+                conditions: &rules.trusted.conditions,
+                denial: &|bit| rules.trusted.denial(bit),
+                above: &|_| Decision::Allow,
+            },
         )
     };
     let (Ok(top), socket) = (build(None, &parent), nr(Abi::X86_64, "socket")) else {
@@ -239,6 +247,18 @@ fn conditions_compose_down_the_hierarchy(t: &mut Test) {
     t.check(
         got == Decision::Kill,
         format_args!("a deny by number stands: got {got:?}"),
+    );
+    // The child denies socket by number with its ENOSYS: the parent's
+    // condition is higher, and its EPERM comes first.
+    let (got, denied) = judge(
+        &below.all,
+        x86.first_bit() + socket,
+        args(38),
+        Decision::Errno(ENOSYS_),
+    );
+    t.check(
+        got == Decision::Errno(EPERM_) && denied.is_some(),
+        format_args!("the ancestor's condition errno over the child's deny: got {got:?}"),
     );
     let personality = nr(Abi::X86_64, "personality");
     let (got, denied) = judge(&below.all, x86.first_bit() + personality, args(8), Decision::Allow);

@@ -7,7 +7,7 @@ use kernel::prelude::*;
 
 use kernel::sync::Arc;
 
-use crate::cond::{Condition, Tests};
+use crate::cond::{Condition, Level, Tests};
 use crate::cred::Identity;
 use crate::grammar::{self, ActionWrite};
 use crate::group::{Group, Writer};
@@ -83,20 +83,65 @@ fn publish(w: &mut Writer, group: &Group) -> bool {
 }
 
 /// The conditions that judge the tasks of a cgroup with rules `rules`
-/// under a parent judged by `parent`: the parent's, shared, when the
-/// cgroup has none of its own.
-fn build_tests(parent: Option<Arc<Tests>>, rules: &Rules) -> Result<Option<Arc<Tests>>> {
+/// under a parent judged by `parent_tests`, where the levels above decide
+/// `above(bit, trusted)` by number on a call (by the administrators' rules
+/// when `trusted`): the parent's, shared, when the cgroup has none of its
+/// own.
+fn build_tests(
+    parent_tests: Option<Arc<Tests>>,
+    rules: &Rules,
+    above: &dyn Fn(usize, bool) -> Decision,
+) -> Result<Option<Arc<Tests>>> {
     if rules.all.conditions.is_empty() && rules.trusted.conditions.is_empty() {
-        return Ok(parent);
+        return Ok(parent_tests);
     }
     let tests = Tests::new(
-        parent.as_deref(),
-        &rules.all.conditions,
-        &rules.trusted.conditions,
-        |bit| rules.all.denial(bit),
-        |bit| rules.trusted.denial(bit),
+        parent_tests.as_deref(),
+        Level {
+            conditions: &rules.all.conditions,
+            denial: &|bit| rules.all.denial(bit),
+            above: &|bit| above(bit, false),
+        },
+        Level {
+            conditions: &rules.trusted.conditions,
+            denial: &|bit| rules.trusted.denial(bit),
+            above: &|bit| above(bit, true),
+        },
     )?;
     Ok(Some(Arc::new(tests, GFP_KERNEL_ACCOUNT)?))
+}
+
+/// What `level`, in the subtree of `group`, will decide by number on the
+/// call of bit `bit` once `rules` are `group`'s (by the administrators'
+/// rules when `trusted`): the published decisions above `group`, then each
+/// level's own rules down to `level`.
+fn decision_after(level: &Group, group: &Group, rules: &Rules, bit: usize, trusted: bool) -> Decision {
+    let own = |r: &Rules| {
+        if trusted {
+            r.trusted.decision(bit)
+        } else {
+            r.all.decision(bit)
+        }
+    };
+    let (above, mine) = if core::ptr::eq(level, group) {
+        (published_decision(group.parent(), bit, trusted), own(rules))
+    } else {
+        let above = level
+            .parent()
+            .map_or(Decision::Allow, |p| decision_after(p, group, rules, bit, trusted));
+        (above, level.with_own(|r, _| own(r)))
+    };
+    policy::combine(above, mine)
+}
+
+/// What `group` decides by number on the call of bit `bit`, as published;
+/// `Allow` above the root.
+fn published_decision(group: Option<&Group>, bit: usize, trusted: bool) -> Decision {
+    match group {
+        Some(g) if trusted => g.trusted_decision(bit),
+        Some(g) => g.decision(bit),
+        None => Decision::Allow,
+    }
 }
 
 /// Whether an ancestor of `group` holds condition `cond` on the call of
@@ -121,14 +166,13 @@ fn held_above(w: &Writer, group: &Group) -> impl Fn(usize, &Condition) -> bool {
 fn prepare(w: &mut Writer, group: &Group, rules: &Rules) -> Result {
     let parent = group.parent().map(|p| w.effective(p));
     let denies = !policy::effective(&rules.all.denied, parent.as_ref()).is_empty();
-    // The tests below are built from the group's: while those stay the
-    // same (as for a plain deny where no conditions are), nothing below
-    // changes, and only the records of calls may need preparing.
-    let next = build_tests(group.parent().and_then(|p| w.tests(p)), rules)?;
-    if next.as_deref() == w.tests(group).as_deref() {
-        if next.is_some() {
-            group.prepare_calls()?;
-        }
+    // Tests carry the decisions of the levels above them: where any cgroup
+    // has conditions, every test below the group is built anew. Where none
+    // has, nothing is tested, and only the records of calls may be needed.
+    let before = group.with_own(|r, _| r.has_conditions());
+    if !w.conditions_anywhere(before, rules.has_conditions())
+        && group.parent().and_then(|p| w.tests(p)).is_none()
+    {
         return if denies {
             w.for_each_descendant(group, |_, g| g.prepare_calls())
         } else {
@@ -140,10 +184,14 @@ fn prepare(w: &mut Writer, group: &Group, rules: &Rules) -> Result {
             return Ok(());
         }
         let next = if core::ptr::eq(g, group) {
-            build_tests(group.parent().and_then(|p| w.tests(p)), rules)?
+            let above = |bit, trusted| published_decision(group.parent(), bit, trusted);
+            build_tests(group.parent().and_then(|p| w.tests(p)), rules, &above)?
         } else {
             let parent = g.parent().and_then(|p| w.next_tests(p));
-            g.with_own(|own, _| build_tests(parent, own))?
+            let above = |bit, trusted| {
+                g.parent().map_or(Decision::Allow, |p| decision_after(p, group, rules, bit, trusted))
+            };
+            g.with_own(|own, _| build_tests(parent, own, &above))?
         };
         let filters = denies || next.is_some();
         w.prepare_tests(g, Some(next));

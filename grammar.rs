@@ -30,18 +30,16 @@ use crate::set::SyscallSet;
 pub(crate) struct Request {
     /// The calls named without a condition.
     pub(crate) calls: SyscallSet,
-    /// The calls named with a condition, each with it; `None` when there
-    /// are none, so that plain writes allocate nothing.
-    pub(crate) conditions: Option<KBox<Conditions>>,
-    /// Whether the write names more conditions than a cgroup may hold: it
-    /// fails with `ENOSPC` once its permissions are checked.
-    pub(crate) too_many: bool,
+    /// The conditions it puts on calls, each with the bit of its call, in
+    /// the order written (a pair may come twice); empty for plain writes,
+    /// which allocate nothing.
+    pub(crate) conditions: KVec<(usize, Condition)>,
 }
 
 impl Request {
     /// The conditions it puts on calls.
-    pub(crate) fn conditions(&self) -> &Conditions {
-        self.conditions.as_deref().unwrap_or(&Conditions::EMPTY)
+    pub(crate) fn conditions(&self) -> &[(usize, Condition)] {
+        &self.conditions
     }
 }
 
@@ -49,9 +47,9 @@ impl fmt::Debug for Request {
     /// The read format, as KUnit messages show a request.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_set(f, &self.calls)?;
-        if !self.conditions().is_empty() {
+        if !self.conditions.is_empty() {
             f.write_char(' ')?;
-            write_conditions(f, self.conditions().iter())?;
+            write_conditions(f, self.conditions.iter().map(|(bit, cond)| (*bit, cond)))?;
         }
         Ok(())
     }
@@ -61,11 +59,7 @@ impl fmt::Debug for Request {
 /// conditions (`EINVAL`): the grammar of the call lists of
 /// `syscalls.action`.
 pub(crate) fn parse(input: &[u8]) -> Result<SyscallSet> {
-    let request = parse_rules(input)?;
-    if request.conditions.is_some() {
-        return Err(EINVAL);
-    }
-    Ok(request.calls)
+    parse_items(input, false).map(|request| request.calls)
 }
 
 /// Parses a whole write to `syscalls.deny` or `syscalls.allow`: the calls
@@ -76,9 +70,14 @@ pub(crate) fn parse(input: &[u8]) -> Result<SyscallSet> {
 /// any table. The calls of [`names::outside_rules`] are never in the result,
 /// and take no condition. A blank write gives the empty set.
 pub(crate) fn parse_rules(input: &[u8]) -> Result<Request> {
+    parse_items(input, true)
+}
+
+/// Parses a list of items, with conditions where `conditional` says so
+/// (`EINVAL` for an item with one where it does not).
+fn parse_items(input: &[u8], conditional: bool) -> Result<Request> {
     let mut set = SyscallSet::EMPTY;
-    let mut conditions: Option<KBox<Conditions>> = None;
-    let mut too_many = false;
+    let mut conditions = KVec::new();
     // Whether the last thing seen was an item (and not a comma).
     let mut after_item = false;
     // Whether a comma is waiting for the item that must follow it.
@@ -104,13 +103,12 @@ pub(crate) fn parse_rules(input: &[u8]) -> Result<Request> {
                 let item = &rest[..len];
                 match item.iter().position(|&b| b == b'(') {
                     None => parse_item(item, &mut set)?,
+                    Some(_) if !conditional => return Err(EINVAL),
                     Some(open) => {
                         let (calls, cond) = parse_conditional(&item[..open], &item[open..])?;
-                        let conds = match conditions {
-                            Some(ref mut c) => c,
-                            None => conditions.insert(KBox::new(Conditions::EMPTY, GFP_KERNEL)?),
-                        };
-                        too_many |= conds.insert(&calls, &cond).is_err();
+                        for bit in calls.bits() {
+                            conditions.push((bit, cond), GFP_KERNEL)?;
+                        }
                     }
                 }
                 after_item = true;
@@ -126,7 +124,6 @@ pub(crate) fn parse_rules(input: &[u8]) -> Result<Request> {
     Ok(Request {
         calls: set,
         conditions,
-        too_many,
     })
 }
 
@@ -186,7 +183,8 @@ fn parse_value(text: &[u8]) -> Result<u64> {
         Some(hex) => (hex, 16),
         None => (text, 10),
     };
-    if digits.is_empty() {
+    // Malformed before too large: every digit is checked first.
+    if digits.is_empty() || !digits.iter().all(|&d| char::from(d).is_digit(radix)) {
         return Err(EINVAL);
     }
     let mut value: u64 = 0;

@@ -56,6 +56,16 @@ static WRITERS: StaticMutex = StaticMutex::new();
 /// further.
 static WAITING_FOR_EXEC: AtomicUsize = AtomicUsize::new(0);
 
+/// How many online cgroups put conditions on calls in their own rules:
+/// while none does, nothing is tested, and a write builds no tests.
+static CONDITIONED: AtomicUsize = AtomicUsize::new(0);
+
+/// One cgroup less puts conditions on calls; never below none, should a
+/// cgroup go offline while a writer drops its conditions.
+fn forget_conditioned() {
+    let _ = CONDITIONED.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+}
+
 /// Whether a cgroup says `exec` in `syscalls.arm`.
 #[inline]
 pub(crate) fn any_waits_for_exec() -> bool {
@@ -851,6 +861,10 @@ impl Group {
     /// The group leaves: updates need not reach it any more, and it no
     /// longer waits for an exec.
     pub(crate) fn set_offline(&self) {
+        // Its conditions test nothing any more, whatever its rules say.
+        if self.with_own(|rules, _| rules.has_conditions()) {
+            forget_conditioned();
+        }
         self.online.store(false, Ordering::Release);
         self.set_arm(Arm::Inherit);
     }
@@ -1129,7 +1143,28 @@ impl Writer {
     /// Replaces the rules of the group; [`Writer::publish`] makes them
     /// count. A group whose rules become empty gives their room back.
     pub(crate) fn set_rules(&mut self, group: &Group, rules: KBox<Rules>) {
-        group.own.lock().rules = (*rules != Rules::EMPTY).then_some(rules);
+        let mut own = group.own.lock();
+        let before = own.rules.as_ref().is_some_and(|r| r.has_conditions());
+        if group.is_online() {
+            match (before, rules.has_conditions()) {
+                (false, true) => {
+                    CONDITIONED.fetch_add(1, Ordering::Relaxed);
+                }
+                (true, false) => forget_conditioned(),
+                _ => (),
+            }
+        }
+        own.rules = (*rules != Rules::EMPTY).then_some(rules);
+    }
+
+    /// Whether any cgroup will put conditions on calls once a group that
+    /// has them `before` has them `after`.
+    pub(crate) fn conditions_anywhere(&self, before: bool, after: bool) -> bool {
+        CONDITIONED
+            .load(Ordering::Relaxed)
+            .saturating_sub(usize::from(before))
+            + usize::from(after)
+            != 0
     }
 
     /// Adds `who` to the delegatees of the group's rules, unless one with

@@ -390,16 +390,13 @@ impl Rules {
         let conds = request.conditions();
         if rule == Rule::Allow {
             if parent.is_some_and(|p| p.intersects(&request.calls))
-                || conds.iter().any(|(bit, cond)| held(bit, cond))
+                || conds.iter().any(|(bit, cond)| held(*bit, cond))
             {
                 return Err(EPERM);
             }
         } else if self.all.conditions.missing(conds) + self.all.conditions.iter().count()
             > crate::cond::MAX_CONDITIONS
         {
-            return Err(ENOSPC);
-        }
-        if request.too_many {
             return Err(ENOSPC);
         }
         self.write(parent, rule, author, &request.calls)?;
@@ -478,6 +475,11 @@ impl Rules {
         Ok(())
     }
 
+    /// Whether they put conditions on any call.
+    pub(crate) fn has_conditions(&self) -> bool {
+        !self.all.conditions.is_empty() || !self.trusted.conditions.is_empty()
+    }
+
     /// Whether a delegatee's write made these rules stricter than the
     /// administrators' own.
     pub(crate) fn delegated(&self) -> bool {
@@ -506,7 +508,7 @@ pub(crate) fn replace(
     grammar::parse_policy(input, |line| match *line {
         PolicyLine::Allow(ref request)
             if parent.is_some_and(|p| p.intersects(&request.calls))
-                || request.conditions().iter().any(|(bit, cond)| held(bit, cond)) =>
+                || request.conditions().iter().any(|(bit, cond)| held(*bit, cond)) =>
         {
             Err(EPERM)
         }
