@@ -186,6 +186,9 @@ fn prepare(w: &mut Writer, group: &Group, rules: &Rules) -> Result {
         let next = if core::ptr::eq(g, group) {
             let above = |bit, trusted| published_decision(group.parent(), bit, trusted);
             build_tests(group.parent().and_then(|p| w.tests(p)), rules, &above)?
+        } else if !w.conditioned(g) {
+            // Most cgroups: their parent's tests, shared.
+            g.parent().and_then(|p| w.next_tests(p))
         } else {
             let parent = g.parent().and_then(|p| w.next_tests(p));
             let above = |bit, trusted| {

@@ -100,6 +100,8 @@ struct WriterState {
     pending: Option<Option<Arc<Tests>>>,
     /// The tests last unpublished, dropped once no reader can hold them.
     retired: Option<Arc<Tests>>,
+    /// Whether the group's own rules put conditions on calls.
+    conditioned: bool,
 }
 
 /// What a group keeps per system call: too large for the group itself, it
@@ -380,6 +382,7 @@ impl Group {
                 delegated: false,
                 pending: None,
                 retired: None,
+                conditioned: false,
             }),
         })
     }
@@ -1154,7 +1157,14 @@ impl Writer {
                 _ => (),
             }
         }
+        self.state_mut(group).conditioned = rules.has_conditions();
         own.rules = (*rules != Rules::EMPTY).then_some(rules);
+    }
+
+    /// Whether the group's own rules put conditions on calls, without its
+    /// lock.
+    pub(crate) fn conditioned(&self, group: &Group) -> bool {
+        self.state(group).conditioned
     }
 
     /// Whether any cgroup will put conditions on calls once a group that
