@@ -308,7 +308,13 @@ fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
     );
     // What a read prints writes back to the same rules.
     let before = *rules;
-    let text = format_policy(&all.denied, &all.conditions, all.mode, all.action, &all.overrides);
+    let text = format_policy(
+        &all.denied,
+        &all.conditions,
+        all.mode,
+        all.action,
+        &all.overrides,
+    );
     let round = text.map(|text| replace(&mut rules, None, |_, _| false, admin, &text));
     t.check(
         matches!(round, Ok(Ok(()))) && *rules == before,
@@ -339,7 +345,13 @@ fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
     // its allows are.
     let mut own = Rules::EMPTY;
     let _ = replace(&mut own, None, |_, _| false, admin, b"deny mkdir\n");
-    let _ = replace(&mut own, None, |_, _| false, Author::Delegatee, b"deny rmdir\n");
+    let _ = replace(
+        &mut own,
+        None,
+        |_, _| false,
+        Author::Delegatee,
+        b"deny rmdir\n",
+    );
     t.check(
         own.all.decision(bit("rmdir")) != Decision::Allow
             && own.all.decision(bit("mkdir")) == Decision::Allow

@@ -272,7 +272,11 @@ impl Test {
     fn new(bit: usize, decision: Decision, above: Decision, cond: &Condition) -> Option<Test> {
         let (abi, nr) = Abi::of_bit(bit)?;
         let bits = abi.arg_width(nr, cond.arg());
-        let width = if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
+        let width = if bits >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << bits) - 1
+        };
         let mut values = [0; MAX_VALUES];
         for (cut, v) in values.iter_mut().zip(cond.values()) {
             *cut = v & width;
@@ -337,12 +341,22 @@ impl Tests {
             first: KVec::new(),
         };
         if let Some(parent) = parent {
-            tests.all.extend_from_slice(&parent.all, GFP_KERNEL_ACCOUNT)?;
-            tests.trusted.extend_from_slice(&parent.trusted, GFP_KERNEL_ACCOUNT)?;
+            tests
+                .all
+                .extend_from_slice(&parent.all, GFP_KERNEL_ACCOUNT)?;
+            tests
+                .trusted
+                .extend_from_slice(&parent.trusted, GFP_KERNEL_ACCOUNT)?;
             tests.calls = parent.calls;
         }
         for (bit, cond) in all.conditions.iter() {
-            insert_test(&mut tests.all, bit, (all.denial)(bit), (all.above)(bit), cond)?;
+            insert_test(
+                &mut tests.all,
+                bit,
+                (all.denial)(bit),
+                (all.above)(bit),
+                cond,
+            )?;
             tests.calls.insert_bit(bit);
         }
         for (bit, cond) in trusted.conditions.iter() {

@@ -149,7 +149,10 @@ fn a_condition_compares_at_the_argument_width(t: &mut Test) {
         format_args!("clone's flags: 64 bits natively, 32 on ia32; got {width}"),
     );
     let Ok(high) = Condition::new(0, u64::MAX, Sense::In, &[(1 << 32) | 5]) else {
-        t.check(false, format_args!("the condition on 0x100000005 must build"));
+        t.check(
+            false,
+            format_args!("the condition on 0x100000005 must build"),
+        );
         return;
     };
     t.check(
@@ -188,7 +191,11 @@ fn conditions_compose_down_the_hierarchy(t: &mut Test) {
     };
     let none = |_: usize, _: &Condition| false;
     let r1 = parent.write_request(None, none, Rule::Deny, Author::Admin, &parent_write);
-    let r2 = parent.set_action(Some(crate::policy::Action::Errno(EPERM_)), None, Author::Admin);
+    let r2 = parent.set_action(
+        Some(crate::policy::Action::Errno(EPERM_)),
+        None,
+        Author::Admin,
+    );
     let r3 = child.write_request(None, none, Rule::Deny, Author::Delegatee, &child_write);
     t.check(
         r1.is_ok() && r2.is_ok() && r3.is_ok(),
@@ -224,26 +231,51 @@ fn conditions_compose_down_the_hierarchy(t: &mut Test) {
         (40, Decision::Errno(ENOSYS_)),
         (2, Decision::Allow),
     ] {
-        let (got, denied) = judge(&below.all, x86.first_bit() + socket, args(family), Decision::Allow);
+        let (got, denied) = judge(
+            &below.all,
+            x86.first_bit() + socket,
+            args(family),
+            Decision::Allow,
+        );
         t.check(
             got == want && (denied.is_some() == (want != Decision::Allow)),
             format_args!("socket({family}) below: expected {want:?}, got {got:?}"),
         );
     }
-    let (got, _) = judge(&top.all, x86.first_bit() + socket, args(40), Decision::Allow);
+    let (got, _) = judge(
+        &top.all,
+        x86.first_bit() + socket,
+        args(40),
+        Decision::Allow,
+    );
     t.check(
         got == Decision::Allow,
         format_args!("the child's condition must not reach its parent: got {got:?}"),
     );
     // A delegatee's conditions do not judge the tasks it has no power over.
-    let (got, _) = judge(&below.trusted, x86.first_bit() + socket, args(40), Decision::Allow);
-    let (admin, _) = judge(&below.trusted, x86.first_bit() + socket, args(38), Decision::Allow);
+    let (got, _) = judge(
+        &below.trusted,
+        x86.first_bit() + socket,
+        args(40),
+        Decision::Allow,
+    );
+    let (admin, _) = judge(
+        &below.trusted,
+        x86.first_bit() + socket,
+        args(38),
+        Decision::Allow,
+    );
     t.check(
         got == Decision::Allow && admin == Decision::Errno(EPERM_),
         format_args!("trusted: the delegatee's socket(40) got {got:?}, the admin's {admin:?}"),
     );
     // A call denied by number stays denied whatever its arguments.
-    let (got, _) = judge(&below.all, x86.first_bit() + socket, args(2), Decision::Kill);
+    let (got, _) = judge(
+        &below.all,
+        x86.first_bit() + socket,
+        args(2),
+        Decision::Kill,
+    );
     t.check(
         got == Decision::Kill,
         format_args!("a deny by number stands: got {got:?}"),
@@ -261,7 +293,12 @@ fn conditions_compose_down_the_hierarchy(t: &mut Test) {
         format_args!("the ancestor's condition errno over the child's deny: got {got:?}"),
     );
     let personality = nr(Abi::X86_64, "personality");
-    let (got, denied) = judge(&below.all, x86.first_bit() + personality, args(8), Decision::Allow);
+    let (got, denied) = judge(
+        &below.all,
+        x86.first_bit() + personality,
+        args(8),
+        Decision::Allow,
+    );
     t.check(
         got == Decision::Errno(ENOSYS_) && denied.is_some_and(|d| d.arg == 0 && d.value == 8),
         format_args!("personality(8) must be denied, with its argument: got {got:?}"),

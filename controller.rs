@@ -66,7 +66,8 @@ fn publish(w: &mut Writer, group: &Group) -> bool {
     group.with_own(|rules, learn| {
         let eff = policy::effective(&rules.all.denied, parent.map(|p| w.effective(p)).as_ref());
         let delegated = rules.delegated() || parent.is_some_and(|p| w.delegated(p));
-        let own_conditions = !rules.all.conditions.is_empty() || !rules.trusted.conditions.is_empty();
+        let own_conditions =
+            !rules.all.conditions.is_empty() || !rules.trusted.conditions.is_empty();
         // The writer publishes parents first: the parent's decisions are
         // final.
         let decide = |bit: usize| {
@@ -115,7 +116,13 @@ fn build_tests(
 /// call of bit `bit` once `rules` are `group`'s (by the administrators'
 /// rules when `trusted`): the published decisions above `group`, then each
 /// level's own rules down to `level`.
-fn decision_after(level: &Group, group: &Group, rules: &Rules, bit: usize, trusted: bool) -> Decision {
+fn decision_after(
+    level: &Group,
+    group: &Group,
+    rules: &Rules,
+    bit: usize,
+    trusted: bool,
+) -> Decision {
     let own = |r: &Rules| {
         if trusted {
             r.trusted.decision(bit)
@@ -126,9 +133,9 @@ fn decision_after(level: &Group, group: &Group, rules: &Rules, bit: usize, trust
     let (above, mine) = if core::ptr::eq(level, group) {
         (published_decision(group.parent(), bit, trusted), own(rules))
     } else {
-        let above = level
-            .parent()
-            .map_or(Decision::Allow, |p| decision_after(p, group, rules, bit, trusted));
+        let above = level.parent().map_or(Decision::Allow, |p| {
+            decision_after(p, group, rules, bit, trusted)
+        });
         (above, level.with_own(|r, _| own(r)))
     };
     policy::combine(above, mine)
@@ -186,15 +193,22 @@ fn prepare(w: &mut Writer, group: &Group, rules: &Rules) -> Result {
         let next = if core::ptr::eq(g, group) {
             let above = |bit, trusted| published_decision(group.parent(), bit, trusted);
             build_tests(group.parent().and_then(|p| w.tests(p)), rules, &above)?
-        } else if !w.conditioned(g) {
-            // Most cgroups: their parent's tests, shared.
-            g.parent().and_then(|p| w.next_tests(p))
-        } else {
+        } else if w.conditioned(g) {
             let parent = g.parent().and_then(|p| w.next_tests(p));
             let above = |bit, trusted| {
-                g.parent().map_or(Decision::Allow, |p| decision_after(p, group, rules, bit, trusted))
+                g.parent().map_or(Decision::Allow, |p| {
+                    decision_after(p, group, rules, bit, trusted)
+                })
             };
             g.with_own(|own, _| build_tests(parent, own, &above))?
+        } else {
+            // Most cgroups have no conditions of their own: they share
+            // their parent's tests, and need nothing prepared but their
+            // record of calls.
+            if denies || w.has_next_tests(g) {
+                g.prepare_calls()?;
+            }
+            return Ok(());
         };
         let filters = denies || next.is_some();
         w.prepare_tests(g, Some(next));
@@ -307,7 +321,13 @@ pub(crate) fn write(
     let mut w = Writer::lock()?;
     let mut rules = w.rules(group)?;
     let parent = group.parent().map(|p| w.effective(p));
-    rules.write_request(parent.as_ref(), held_above(&w, group), rule, author, &request)?;
+    rules.write_request(
+        parent.as_ref(),
+        held_above(&w, group),
+        rule,
+        author,
+        &request,
+    )?;
     commit(&mut w, group, rules, author, who)
 }
 

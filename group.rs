@@ -102,6 +102,8 @@ struct WriterState {
     retired: Option<Arc<Tests>>,
     /// Whether the group's own rules put conditions on calls.
     conditioned: bool,
+    /// Whether the group's `tested` bitmap has a bit set.
+    tested_any: bool,
 }
 
 /// What a group keeps per system call: too large for the group itself, it
@@ -281,8 +283,13 @@ pub(crate) struct Look<'a> {
 impl<'a> Look<'a> {
     /// The conditions that judge the task's calls, by bit.
     pub(crate) fn conditions(&self) -> Option<&'a [Test]> {
-        self.tests
-            .map(|t| if self.trusted { &t.trusted[..] } else { &t.all[..] })
+        self.tests.map(|t| {
+            if self.trusted {
+                &t.trusted[..]
+            } else {
+                &t.all[..]
+            }
+        })
     }
 }
 /// The controller's state of one cgroup.
@@ -383,6 +390,7 @@ impl Group {
                 pending: None,
                 retired: None,
                 conditioned: false,
+                tested_any: false,
             }),
         })
     }
@@ -511,11 +519,13 @@ impl Group {
     /// at sequence `seq` and found the call in `tested`: `false` too when a
     /// writer began meanwhile, as what was read may then be a mix.
     #[inline]
-    pub(crate) fn arguments_allow(&self, seq: u32, bit: usize, read: impl Fn(usize) -> u64) -> bool {
-        let allowed = self
-            .tests
-            .get()
-            .is_some_and(|t| t.allows(bit, read));
+    pub(crate) fn arguments_allow(
+        &self,
+        seq: u32,
+        bit: usize,
+        read: impl Fn(usize) -> u64,
+    ) -> bool {
+        let allowed = self.tests.get().is_some_and(|t| t.allows(bit, read));
         // SAFETY: As in `is_filtering`.
         allowed && unsafe { seqlock_unchanged(self.seqlock(), seq) }
     }
@@ -542,7 +552,6 @@ impl Group {
             _ => SyscallSet::EMPTY,
         }
     }
-
 
     /// Whether the group is on the unified hierarchy, cgroup v2.
     pub(crate) fn on_v2(&self) -> bool {
@@ -977,7 +986,6 @@ impl Group {
                 if calls.is_none() && (!effective.is_empty() || tests.is_some()) {
                     return false;
                 }
-                let conditioned = tests.as_ref().map_or(SyscallSet::EMPTY, |t| t.calls);
                 let delegated = parent.delegated.load(Ordering::Relaxed);
                 // INVARIANT: the group is not online, so no writer touches
                 // its writer state and no task reads its published state
@@ -997,8 +1005,9 @@ impl Group {
                         }
                     }
                 }
-                let checked = policy::checked(&effective, &conditioned);
+                let checked = policy::checked(&effective, tests.as_deref().map(|t| &t.calls));
                 let tested = Self::tested_calls(tests.as_deref(), &effective, delegated, false);
+                state.tested_any = !tested.is_empty();
                 // SAFETY: The group is not online.
                 drop(self.tests.swap(tests));
                 for (a, w) in self.denied_words().zip(checked.words) {
@@ -1259,7 +1268,6 @@ impl Writer {
             None if !own_conditions => group.parent().and_then(|p| p.tests.clone_arc()),
             None => group.tests.clone_arc(),
         };
-        let conditioned = tests.as_ref().map_or(SyscallSet::EMPTY, |t| t.calls);
         let mut touched = group.load_effective();
         touched.union_with(effective);
         // A group that starts filtering needs its record of calls. Writers
@@ -1284,8 +1292,14 @@ impl Writer {
         }
         // The bitmap sends to the slow path the calls to decide there, and,
         // while the group learns, those it has not recorded yet.
-        let tested = Group::tested_calls(tests.as_deref(), effective, delegated, learning);
-        let mut checked = policy::checked(effective, &conditioned);
+        // Without tests (most groups), the bitmap of tested calls is left
+        // as it is when it is empty already.
+        let tested = tests
+            .as_deref()
+            .map(|t| Group::tested_calls(Some(t), effective, delegated, learning));
+        let store_tested = tested.is_some() || state.tested_any;
+        state.tested_any = tested.as_ref().is_some_and(|t| !t.is_empty());
+        let mut checked = policy::checked(effective, tests.as_deref().map(|t| &t.calls));
         if learning {
             checked.union_with(&group.used().complement());
         }
@@ -1308,8 +1322,11 @@ impl Writer {
                 for (a, w) in group.denied_words().zip(checked.words) {
                     a.store(w, Ordering::Relaxed);
                 }
-                for (a, w) in group.tested_words().zip(tested.words) {
-                    a.store(w, Ordering::Relaxed);
+                if store_tested {
+                    let words = tested.map_or([0; WORDS], |t| t.words);
+                    for (a, w) in group.tested_words().zip(words) {
+                        a.store(w, Ordering::Relaxed);
+                    }
                 }
                 for (a, w) in group.effective.iter().zip(effective.words) {
                     a.store(w, Ordering::Relaxed);
@@ -1340,10 +1357,26 @@ impl Writer {
     }
 
     /// The conditions prepared for the group, or else those it publishes.
+    ///
+    /// A write prepares tests only for the group it writes and for those
+    /// with conditions of their own: the others share their parent's.
     pub(crate) fn next_tests(&self, group: &Group) -> Option<Arc<Tests>> {
-        match self.state(group).pending {
+        let state = self.state(group);
+        match state.pending {
             Some(ref tests) => tests.clone(),
-            None => group.tests.clone_arc(),
+            None if state.conditioned => group.tests.clone_arc(),
+            None => group.parent().and_then(|p| self.next_tests(p)),
+        }
+    }
+
+    /// Whether [`Writer::next_tests`] has tests for the group, without a
+    /// reference to them.
+    pub(crate) fn has_next_tests(&self, group: &Group) -> bool {
+        let state = self.state(group);
+        match state.pending {
+            Some(ref tests) => tests.is_some(),
+            None if state.conditioned => group.tests.is_set(),
+            None => group.parent().is_some_and(|p| self.has_next_tests(p)),
         }
     }
 

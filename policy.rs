@@ -508,7 +508,10 @@ pub(crate) fn replace(
     grammar::parse_policy(input, |line| match *line {
         PolicyLine::Allow(ref request)
             if parent.is_some_and(|p| p.intersects(&request.calls))
-                || request.conditions().iter().any(|(bit, cond)| held(*bit, cond)) =>
+                || request
+                    .conditions()
+                    .iter()
+                    .any(|(bit, cond)| held(*bit, cond)) =>
         {
             Err(EPERM)
         }
@@ -552,9 +555,11 @@ pub(crate) fn effective(own: &SyscallSet, parent: Option<&SyscallSet>) -> Syscal
 /// when the cgroup allows the call it continues, so that a call stopped
 /// before its deny cannot run on through `restart_syscall`, and a call
 /// that is allowed can always be restarted.
-pub(crate) fn checked(effective: &SyscallSet, conditioned: &SyscallSet) -> SyscallSet {
+pub(crate) fn checked(effective: &SyscallSet, conditioned: Option<&SyscallSet>) -> SyscallSet {
     let mut set = *effective;
-    set.union_with(conditioned);
+    if let Some(conditioned) = conditioned {
+        set.union_with(conditioned);
+    }
     if !set.is_empty() {
         set.union_with(&names::RESTART_SYSCALL);
     }
