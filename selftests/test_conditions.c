@@ -1277,6 +1277,49 @@ cleanup:
 	return ret;
 }
 
+/*
+ * A learning cgroup records socket once a task makes it, and takes the call
+ * off the slow path only where nothing else checks it: its condition keeps
+ * socket(AF_ALG) denied after socket(AF_UNIX) was learnt, and the learnt
+ * call is in syscalls.used whatever its arguments.
+ */
+static int test_learning_keeps_conditions(void)
+{
+	static const struct arg_calls calls = { 4, {
+		SOCKET_CALL("socket(AF_UNIX), learnt", ARG_SYSCALL, AF_UNIX,
+			    SOCK_STREAM, UNFILTERED),
+		SOCKET_CALL("socket(AF_ALG) after socket was learnt", ARG_SYSCALL,
+			    AF_ALG, SOCK_SEQPACKET, -ENOSYS),
+		SOCKET_CALL("socket(AF_UNIX) again", ARG_SYSCALL, AF_UNIX,
+			    SOCK_STREAM, UNFILTERED),
+		SOCKET_CALL("socket(AF_ALG) again", ARG_SYSCALL, AF_ALG,
+			    SOCK_SEQPACKET, -ENOSYS),
+	} };
+	struct syscall_set used;
+	int ret = KSFT_FAIL;
+
+	if (cg_create_denying(CG_A, "socket(arg0=38)") ||
+	    !cg_write_expect(CG_A, "syscalls.learn", "1", 0))
+		goto cleanup;
+	ret = run_arg_calls(CG_A, &calls);
+	if (ret != KSFT_PASS)
+		goto cleanup;
+	ret = KSFT_FAIL;
+	if (!cg_read_expect(CG_A, "syscalls.stat", "socket 2") ||
+	    cg_read_set(CG_A, "syscalls.used", &used))
+		goto cleanup;
+	if (!used.x86_64[SYS_socket]) {
+		diag("syscalls.used: expected socket (%d) in it, got it without",
+		     SYS_socket);
+		goto cleanup;
+	}
+	ret = KSFT_PASS;
+cleanup:
+	cg_destroy(CG_A);
+	cg_reset_root();
+	return ret;
+}
+
 /* The controller's log rate limit: a new interval after this quiet. */
 #define LOG_QUIET 5.3
 #define DENIED_PREFIX "syscalls_cgroup: denied "
@@ -1400,6 +1443,7 @@ static struct syscalls_test tests[] = {
 	T(test_denials_counted),
 	T(test_log_mode_runs_and_counts),
 	T(test_log_line_ends_with_the_argument),
+	T(test_learning_keeps_conditions),
 };
 
 /* Runs every test, or with arguments those whose name contains one of them. */
