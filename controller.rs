@@ -401,7 +401,11 @@ fn propagate(w: &mut Writer, root: &Group) -> Result {
 pub(crate) fn show(group: &Group, rule: Rule) -> Result<KVec<u8>> {
     let denied = group.effective_set();
     match rule {
-        Rule::Deny => group.with_tests(|tests| grammar::format_denied(&denied, tests.iter())),
+        Rule::Deny => {
+            let tests = group.tests_for_read();
+            let tests = tests.as_deref().map_or(&[][..], |t| &t.all[..]);
+            grammar::format_denied(&denied, tests.iter())
+        }
         Rule::Allow => grammar::format_set(&denied.complement()),
     }
 }

@@ -119,6 +119,9 @@ pub(crate) struct Calls {
     denials: [AtomicU64; BITS],
     /// The calls that tasks of the group made while it was learning.
     used: [AtomicU64; WORDS],
+    /// The `tested` bitmap of the C state, which points here once the
+    /// record exists. Stored to only inside the seqlock's write side.
+    tested: [AtomicU64; WORDS],
 }
 
 impl Calls {
@@ -497,21 +500,32 @@ impl Group {
         (0..WORDS).filter_map(|i| self.denied_word(i))
     }
 
-    /// Word `i` of the `tested` bitmap; `None` past its end.
-    fn tested_word(&self, i: usize) -> Option<&AtomicU64> {
-        if i >= WORDS {
-            return None;
-        }
-        // SAFETY: As in `denied_word`: `tested` is a bitmap of the same
-        // size, stored to only as `denied` is.
-        Some(unsafe {
-            AtomicU64::from_ptr((&raw mut (*self.state.get()).tested).cast::<u64>().add(i))
-        })
+    /// The group's record of calls, allocated first if there is none
+    /// (`ENOMEM` then).
+    fn calls_ready(&self) -> Result<&Calls> {
+        self.calls.get_or_alloc()
     }
 
-    /// The words of the `tested` bitmap.
-    fn tested_words(&self) -> impl Iterator<Item = &AtomicU64> {
-        (0..WORDS).filter_map(|i| self.tested_word(i))
+    /// Stores `words` into the `tested` bitmap of `calls`, the group's
+    /// record, and points the C state's `tested` to it when a bit is set,
+    /// or to nothing: so that a cgroup without tested calls costs its
+    /// denied calls one load. Inside the seqlock's write side.
+    fn store_tested(&self, calls: &Calls, words: [u64; WORDS]) {
+        for (a, w) in calls.tested.iter().zip(words) {
+            a.store(w, Ordering::Relaxed);
+        }
+        // SAFETY: `tested` is an aligned pointer in `state`, which lives as
+        // long as `self`; the system call path reads it with `READ_ONCE()`.
+        let tested = unsafe {
+            AtomicPtr::from_ptr((&raw mut (*self.state.get()).tested).cast::<*mut u64>())
+        };
+        let to = if words.iter().any(|&w| w != 0) {
+            calls.tested.as_ptr().cast::<u64>().cast_mut()
+        } else {
+            core::ptr::null_mut()
+        };
+        // The release orders the words before the pointer.
+        tested.store(to, Ordering::Release);
     }
 
     /// Whether no condition denies the call of bit `bit`, for the
@@ -636,11 +650,13 @@ impl Group {
         self.tests.get().is_some_and(|t| t.calls.contains_bit(bit))
     }
 
-    /// The conditions of the group and its ancestors, as reads show them.
-    /// The caller holds RCU, or is the writer.
-    pub(crate) fn with_tests<R>(&self, f: impl FnOnce(&[Test]) -> R) -> R {
+    /// The conditions of the group and its ancestors, as reads show them:
+    /// a reference of their own, so that a read may sleep (allocate) while
+    /// it formats them. Taken under RCU, where the group's reference, or
+    /// the one it retired less than a grace period ago, keeps them alive.
+    pub(crate) fn tests_for_read(&self) -> Option<Arc<Tests>> {
         let _rcu = RcuGuard::new();
-        f(self.tests.get().map_or(&[], |t| &t.all[..]))
+        self.tests.clone_arc()
     }
 
     /// The decision on the call of bit `bit`, as last stored: consistent
@@ -946,7 +962,7 @@ impl Group {
 
     /// Makes sure the group has its record of calls: `ENOMEM` otherwise.
     pub(crate) fn prepare_calls(&self) -> Result {
-        self.calls.get_or_alloc().map(|_| ())
+        self.calls_ready().map(|_| ())
     }
 
     /// The root goes online; it has no parent to take a set from.
@@ -1013,8 +1029,8 @@ impl Group {
                 for (a, w) in self.denied_words().zip(checked.words) {
                     a.store(w, Ordering::Relaxed);
                 }
-                for (a, w) in self.tested_words().zip(tested.words) {
-                    a.store(w, Ordering::Relaxed);
+                if let Some(calls) = calls {
+                    self.store_tested(calls, tested.words);
                 }
                 for (a, w) in self.effective.iter().zip(effective.words) {
                     a.store(w, Ordering::Relaxed);
@@ -1276,7 +1292,7 @@ impl Writer {
         let calls = if touched.is_empty() && tests.is_none() {
             group.calls.get()
         } else {
-            group.calls.get_or_alloc().ok()
+            group.calls_ready().ok()
         };
         let swap = !group.tests.is(tests.as_ref());
         if swap {
@@ -1322,11 +1338,8 @@ impl Writer {
                 for (a, w) in group.denied_words().zip(checked.words) {
                     a.store(w, Ordering::Relaxed);
                 }
-                if store_tested {
-                    let words = tested.map_or([0; WORDS], |t| t.words);
-                    for (a, w) in group.tested_words().zip(words) {
-                        a.store(w, Ordering::Relaxed);
-                    }
+                if let (true, Some(calls)) = (store_tested, calls) {
+                    group.store_tested(calls, tested.map_or([0; WORDS], |t| t.words));
                 }
                 for (a, w) in group.effective.iter().zip(effective.words) {
                     a.store(w, Ordering::Relaxed);

@@ -551,8 +551,9 @@ pub(crate) fn effective(own: &SyscallSet, parent: Option<&SyscallSet>) -> Syscal
 
 /// The set the system call path tests for a cgroup whose effective set is
 /// `effective` and whose conditions test the calls of `conditioned`: both,
-/// and `restart_syscall` whenever anything is denied. A restart then takes the slow path, which lets it through only
-/// when the cgroup allows the call it continues, so that a call stopped
+/// and `restart_syscall` whenever anything is denied. A restart then
+/// takes the slow path, which lets it through only when the cgroup allows
+/// the call it continues, so that a call stopped
 /// before its deny cannot run on through `restart_syscall`, and a call
 /// that is allowed can always be restarted.
 pub(crate) fn checked(effective: &SyscallSet, conditioned: Option<&SyscallSet>) -> SyscallSet {

@@ -73,7 +73,8 @@ function record(name, params, from,    n, p, i, b, codes) {
 		for (i = 1; i <= n; i++) {
 			b = width_of(p[i])
 			if (b == "") {
-				printf "gen_widths.sh: unknown type \"%s\" of %s (%s)\n", p[i], name, from > "/dev/stderr"
+				printf "gen_widths.sh: unknown type \"%s\" of %s (%s)\n",
+				       p[i], name, from > "/dev/stderr"
 				failed = 1
 				exit 1
 			}
@@ -83,9 +84,15 @@ function record(name, params, from,    n, p, i, b, codes) {
 	proto[name] = codes
 }
 BEGIN {
-	split("long|unsigned long|size_t|ssize_t|loff_t|off_t|aio_context_t|cap_user_header_t|cap_user_data_t|u64|__u64|unsigned long long|long long|old_sigset_t|__kernel_old_time_t|__sighandler_t", a, "|")
+	t64 = "long|unsigned long|size_t|ssize_t|loff_t|off_t|aio_context_t"
+	t64 = t64 "|cap_user_header_t|cap_user_data_t|u64|__u64|unsigned long long"
+	t64 = t64 "|long long|old_sigset_t|__kernel_old_time_t|__sighandler_t"
+	split(t64, a, "|")
 	for (i in a) W[a[i]] = 64
-	split("int|unsigned int|unsigned|u32|__u32|uint32_t|s32|__s32|pid_t|uid_t|gid_t|clockid_t|timer_t|mqd_t|key_t|key_serial_t|rwf_t|qid_t|old_time32_t", a, "|")
+	t32 = "int|unsigned int|unsigned|u32|__u32|uint32_t|s32|__s32|pid_t|uid_t"
+	t32 = t32 "|gid_t|clockid_t|timer_t|mqd_t|key_t|key_serial_t|rwf_t|qid_t"
+	t32 = t32 "|old_time32_t"
+	split(t32, a, "|")
 	for (i in a) W[a[i]] = 32
 	split("umode_t|old_uid_t|old_gid_t|unsigned short|short|u16|__u16", a, "|")
 	for (i in a) W[a[i]] = 16
