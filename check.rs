@@ -105,20 +105,8 @@ impl Current {
     /// # Safety
     ///
     /// `regs` are the registers of current's system call.
-    /// `bit` is the call's bit when the entry code found it, so that the
-    /// number is not classified twice.
-    unsafe fn decide(
-        &self,
-        regs: *const bindings::pt_regs,
-        nr: i64,
-        bit: Option<usize>,
-        again: bool,
-    ) -> Outcome {
-        let found = match bit {
-            Some(bit) => Abi::of_bit(bit),
-            None => self.classify(nr, self.in_ia32()),
-        };
-        let Some((abi, idx)) = found else {
+    unsafe fn decide(&self, regs: *const bindings::pt_regs, nr: i64, again: bool) -> Outcome {
+        let Some((abi, idx)) = self.classify(nr, self.in_ia32()) else {
             return Outcome::Run;
         };
         let rcu = RcuGuard::new();
@@ -133,7 +121,7 @@ impl Current {
                 Outcome::Run
             } else {
                 // SAFETY: By the safety requirements.
-                unsafe { self.drop_stale_bit(regs, nr, bit) }
+                unsafe { self.drop_stale_bit(regs, nr) }
             };
         }
         let restart = names::is_restart(abi, idx);
@@ -204,12 +192,7 @@ impl Current {
     /// # Safety
     ///
     /// `regs` are the registers of current's system call.
-    unsafe fn drop_stale_bit(
-        &self,
-        regs: *const bindings::pt_regs,
-        nr: i64,
-        bit: Option<usize>,
-    ) -> Outcome {
+    unsafe fn drop_stale_bit(&self, regs: *const bindings::pt_regs, nr: i64) -> Outcome {
         // SAFETY: Clears a bit of current's own thread info.
         unsafe { bindings::syscalls_cgroup_clear_work() };
         smp_mb();
@@ -223,7 +206,7 @@ impl Current {
         }
         group::mark_task(self.task());
         // SAFETY: By the safety requirements.
-        unsafe { self.decide(regs, nr, bit, true) }
+        unsafe { self.decide(regs, nr, true) }
     }
 
     /// Whether system call `nr` (of the ia32 ABI if `ia32`) is
@@ -295,7 +278,7 @@ pub unsafe extern "C" fn __syscalls_cgroup_args(
         return nr;
     }
     // SAFETY: By the safety requirements.
-    unsafe { __syscalls_cgroup_slow(regs, nr, task, bit) }
+    unsafe { __syscalls_cgroup_slow(regs, nr, task) }
 }
 
 // The registers of `pt_regs`, as `abi::Abi::arg_slot` counts them: words.
@@ -371,27 +354,22 @@ pub extern "C" fn syscalls_cgroup_execve() {
 
 /// The check of system call `nr` of `task`, which is current, with
 /// registers `regs`, when `syscalls_cgroup_enter()` did not allow it at
-/// once, which found its bit `bit` in the bitmaps (or
-/// `SYSCALLS_CGROUP_NO_BIT` for an x32 call or a number of no call):
-/// returns `nr`, or -1 after making the call return an error (or sending
-/// the fatal `SIGSYS`).
+/// once: returns `nr`, or -1 after making the call return an error (or
+/// sending the fatal `SIGSYS`).
 ///
 /// # Safety
 ///
-/// `task` is current, in a system call whose registers are `regs` and
-/// whose number has bit `bit`, if it has one.
+/// `task` is current, in a system call whose registers are `regs`.
 #[no_mangle]
 pub unsafe extern "C" fn __syscalls_cgroup_slow(
     regs: *mut bindings::pt_regs,
     nr: c_long,
     task: *mut bindings::task_struct,
-    bit: u32,
 ) -> c_long {
     // INVARIANT: the caller passes current, in a system call.
     let current = Current { task };
-    let bit = (bit != bindings::SYSCALLS_CGROUP_NO_BIT).then_some(bit as usize);
     // SAFETY: By the safety requirements, `regs` are current's.
-    let errno = match unsafe { current.decide(regs, nr as i64, bit, false) } {
+    let errno = match unsafe { current.decide(regs, nr as i64, false) } {
         Outcome::Run => return nr,
         Outcome::Fail(errno) => errno,
         Outcome::Kill => {
