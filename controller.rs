@@ -7,7 +7,7 @@ use kernel::prelude::*;
 
 use kernel::sync::Arc;
 
-use crate::cond::{Condition, Level, Tests};
+use crate::cond::{Condition, Level, Tests, MAX_CONDITIONS};
 use crate::cred::Identity;
 use crate::grammar::{self, ActionWrite};
 use crate::group::{Group, Writer};
@@ -195,12 +195,35 @@ fn prepare(w: &mut Writer, group: &Group, rules: &Rules) -> Result {
             build_tests(group.parent().and_then(|p| w.tests(p)), rules, &above)?
         } else if w.conditioned(g) {
             let parent = g.parent().and_then(|p| w.next_tests(p));
-            let above = |bit, trusted| {
-                g.parent().map_or(Decision::Allow, |p| {
-                    decision_after(p, group, rules, bit, trusted)
-                })
+            // What the levels above decide on the calls of its conditions,
+            // worked out before its lock is taken, as their locks are.
+            let mut above = [(0usize, Decision::Allow, Decision::Allow); 2 * MAX_CONDITIONS];
+            let mut len = 0;
+            g.with_own(|own, _| {
+                let conds = own.all.conditions.iter();
+                for (bit, _) in Iterator::chain(conds, own.trusted.conditions.iter()) {
+                    if len < above.len() && !above[..len].iter().any(|a| a.0 == bit) {
+                        above[len].0 = bit;
+                        len += 1;
+                    }
+                }
+            });
+            for entry in above[..len].iter_mut() {
+                let decide = |trusted| {
+                    g.parent().map_or(Decision::Allow, |p| {
+                        decision_after(p, group, rules, entry.0, trusted)
+                    })
+                };
+                (entry.1, entry.2) = (decide(false), decide(true));
+            }
+            let above = &above[..len];
+            let lookup = |bit, trusted| {
+                above
+                    .iter()
+                    .find(|a| a.0 == bit)
+                    .map_or(Decision::Allow, |a| if trusted { a.2 } else { a.1 })
             };
-            g.with_own(|own, _| build_tests(parent, own, &above))?
+            g.with_own(|own, _| build_tests(parent, own, &lookup))?
         } else {
             // Most cgroups have no conditions of their own: they share
             // their parent's tests, and need nothing prepared but their
