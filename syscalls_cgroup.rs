@@ -21,9 +21,10 @@
 //! log, audit records and events notifications), [`cred`] (who wrote a
 //! delegatee's rules, and whom they may judge), [`sync`] and [`kunit`].
 //! Above it, safe Rust: [`controller`] (what a write, a read or a new
-//! cgroup does), [`policy`] (the hierarchy rules), [`grammar`] (the files'
-//! format), [`set`] and [`names`]; [`abi`] is the x86 glue, with the tables
-//! generated from the kernel's own.
+//! cgroup does), [`policy`] (the hierarchy rules), [`cond`] (conditions on
+//! a call's argument), [`grammar`] (the files' format), [`set`] and
+//! [`names`]; [`abi`] is the x86 glue, with the tables and the arguments'
+//! widths generated from the kernel's own.
 //!
 //! C header: [`include/linux/syscalls_cgroup.h`](srctree/include/linux/syscalls_cgroup.h)
 //! Documentation: `Documentation/admin-guide/cgroup-v1/syscalls.rst`
