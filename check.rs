@@ -106,7 +106,8 @@ impl Current {
     ///
     /// `regs` are the registers of current's system call.
     unsafe fn decide(&self, regs: *const bindings::pt_regs, nr: i64, again: bool) -> Outcome {
-        let Some((abi, idx)) = self.classify(nr, self.in_ia32()) else {
+        let ia32 = self.in_ia32();
+        let Some((abi, idx)) = self.classify(nr, ia32) else {
             return Outcome::Run;
         };
         let rcu = RcuGuard::new();
@@ -158,6 +159,12 @@ impl Current {
         // Conditions judge a call by its arguments; a restart was judged so
         // when it was made, and its arguments are gone.
         let (decision, denied) = match look.conditions() {
+            // An x32-only entry's arguments are not where the conditions
+            // look: they deny it whatever its arguments.
+            Some(tests) if !restart && !ia32 && abi::is_x32_only(nr as u32) => (
+                cond::judge_unreadable(tests, abi.first_bit() + idx, look.decision),
+                None,
+            ),
             Some(tests) if !restart => {
                 // SAFETY: By the safety requirements `regs` are current's;
                 // `slot` is below `ARG_SLOTS`, within them.

@@ -457,15 +457,36 @@ pub(crate) fn judge(
     read: impl Fn(usize) -> u64,
     by_number: Decision,
 ) -> (Decision, Option<Denied>) {
+    judge_with(tests, bit, by_number, |test| {
+        let word = read(usize::from(test.slot));
+        test.denies(word).then_some(word)
+    })
+}
+
+/// As [`judge`], for a call whose arguments the tests cannot read where
+/// they look for them (an x32-only entry, whose compat prototype puts them
+/// at other widths or places than its x86_64 namesake's): every test of the
+/// call denies it, so that a condition fails closed.
+pub(crate) fn judge_unreadable(tests: &[Test], bit: usize, by_number: Decision) -> Decision {
+    judge_with(tests, bit, by_number, |_| Some(0)).0
+}
+
+/// [`judge`] with `denies` saying whether a test denies the call, and with
+/// what register word.
+fn judge_with(
+    tests: &[Test],
+    bit: usize,
+    by_number: Decision,
+    denies: impl Fn(&Test) -> Option<u64>,
+) -> (Decision, Option<Denied>) {
     let mut decision = by_number;
     let mut denied = None;
     // The tests of a call come from the top down: once one decided, a
     // later one (of the same level or below) wins only by being stricter.
     for test in tests_of(tests, bit) {
-        let word = read(usize::from(test.slot));
-        if !test.denies(word) {
+        let Some(word) = denies(test) else {
             continue;
-        }
+        };
         let wins = match rank(test.decision).cmp(&rank(decision)) {
             core::cmp::Ordering::Greater => true,
             core::cmp::Ordering::Less => false,

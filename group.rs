@@ -1356,8 +1356,14 @@ impl Writer {
                 (was, retired)
             })
         };
-        self.retired |= retired.is_some();
-        self.state_mut(group).retired = retired;
+        // Only what this publication retired goes to the slot (emptied by
+        // `make_room_to_retire` above): a publication that swapped nothing
+        // must not drop, without a grace period, what an earlier one of
+        // the same write retired.
+        if let Some(retired) = retired {
+            self.retired = true;
+            self.state_mut(group).retired = Some(retired);
+        }
         // Order the new set before any work bit set after this: a task that
         // clears its own bit re-reads the set after a barrier too.
         smp_mb();

@@ -59,6 +59,8 @@ impl Abi {
     /// The width in bits (64, 32, 16 or 8) at which the kernel reads
     /// argument `arg` (0 to 5) of call `nr`: its parameter's declared type.
     /// An x32 call is checked as its x86_64 namesake, and reads the same
+    /// widths; but an x32-only entry ([`is_x32_only`]) runs a compat
+    /// function of its own, which conditions do not read.
     /// widths. Past the table, or past 5, 64.
     pub(crate) fn arg_width(self, nr: usize, arg: usize) -> u32 {
         let table: &[u16] = match self {
@@ -91,6 +93,15 @@ impl Abi {
             Abi::Ia32 => &tables::IA32_NAMES,
         }
     }
+}
+
+/// Whether system call number `nr`, as a native task made it (its low 32
+/// bits, as the entry code reads it), is an x32-only entry of the x32
+/// table: one of its own, from `X32_FIRST` on, which runs a
+/// `compat_sys_*` function whose arguments may sit at other widths or
+/// places than those of the x86_64 call of the same name.
+pub(crate) const fn is_x32_only(nr: u32) -> bool {
+    is_x32(nr) && (nr & !X32_SYSCALL_BIT) as usize >= tables::X32_FIRST
 }
 
 /// Whether system call number `nr`, as a native task made it, is an x32

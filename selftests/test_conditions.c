@@ -912,6 +912,34 @@ cleanup:
 	return ret;
 }
 
+/*
+ * An x32-only entry (writev is 516) runs a compat function whose arguments
+ * the conditions do not read: a condition on the call denies it whatever
+ * its arguments, while its x86_64 namesake is judged by them.
+ */
+static int test_x32_only_entry_fails_closed(void)
+{
+	static const struct arg_calls calls = { 2, {
+		{ "x32 writev(-1, NULL, 0), entry 516", ARG_X32, EFFECT_NONE,
+		  516, { -1, 0, 0 }, -ENOSYS },
+		{ "writev(-1, NULL, 0)", ARG_SYSCALL, EFFECT_NONE, SYS_writev,
+		  { -1, 0, 0 }, UNFILTERED },
+	} };
+	int ret = KSFT_FAIL;
+
+	if (!x32_syscalls_work()) {
+		diag("this kernel runs no x32 system calls");
+		return KSFT_SKIP;
+	}
+	if (cg_create_denying(CG_A, "writev(arg0=12345)"))
+		goto cleanup;
+	ret = run_arg_calls(CG_A, &calls);
+cleanup:
+	cg_destroy(CG_A);
+	cg_reset_root();
+	return ret;
+}
+
 /* ---- ABIs: int $0x80 from this 64-bit task is the ia32 ABI ---- */
 
 static int test_name_condition_reaches_ia32(void)
@@ -1428,6 +1456,7 @@ static struct syscalls_test tests[] = {
 	T(test_conditions_on_one_call_all_apply),
 	T(test_condition_changes_under_running_task),
 	T(test_x32_call_meets_the_condition),
+	T(test_x32_only_entry_fails_closed),
 	T(test_name_condition_reaches_ia32),
 	T(test_x86_64_prefix_condition_skips_ia32),
 	T(test_ia32_prefix_condition_skips_x86_64),
