@@ -106,8 +106,7 @@ impl Current {
     ///
     /// `regs` are the registers of current's system call.
     unsafe fn decide(&self, regs: *const bindings::pt_regs, nr: i64, again: bool) -> Outcome {
-        let ia32 = self.in_ia32();
-        let Some((abi, idx)) = self.classify(nr, ia32) else {
+        let Some((abi, idx)) = self.classify(nr, self.in_ia32()) else {
             return Outcome::Run;
         };
         let rcu = RcuGuard::new();
@@ -159,18 +158,10 @@ impl Current {
         // Conditions judge a call by its arguments; a restart was judged so
         // when it was made, and its arguments are gone.
         let (decision, denied) = match look.conditions() {
-            // An x32-only entry's arguments are not where the conditions
-            // look: they deny it whatever its arguments.
-            Some(tests) if !restart && !ia32 && abi::is_x32_only(nr as u32) => (
-                cond::judge_unreadable(tests, abi.first_bit() + idx, look.decision),
-                None,
-            ),
-            Some(tests) if !restart => {
-                // SAFETY: By the safety requirements `regs` are current's;
-                // `slot` is below `ARG_SLOTS`, within them.
-                let read = |slot: usize| unsafe { *regs.cast::<u64>().add(slot) };
-                cond::judge(tests, abi.first_bit() + idx, read, look.decision)
-            }
+            // SAFETY: By the safety requirements.
+            Some(tests) if !restart => unsafe {
+                judge_arguments(tests, regs, nr, abi.first_bit() + idx, look.decision)
+            },
             _ => (look.decision, None),
         };
         if decision == Decision::Allow {
@@ -319,6 +310,34 @@ const _: () = {
         i += 1;
     }
 };
+
+/// The decision on call `nr`, of bit `bit`, whose registers are `regs` and
+/// which its number rules decide `by_number`, under the conditions
+/// `tests`. Out of line, so that the denied path of calls without
+/// conditions does not carry it.
+///
+/// # Safety
+///
+/// `regs` are the registers of current's system call.
+#[inline(never)]
+unsafe fn judge_arguments(
+    tests: &[cond::Test],
+    regs: *const bindings::pt_regs,
+    nr: i64,
+    bit: usize,
+    by_number: Decision,
+) -> (Decision, Option<cond::Denied>) {
+    // An x32-only entry's arguments are not where the conditions look:
+    // they deny it whatever its arguments. (An ia32 call with the x32 bit
+    // runs no entry, and was let through before this.)
+    if abi::is_x32_only(nr as u32) {
+        return (cond::judge_unreadable(tests, bit, by_number), None);
+    }
+    // SAFETY: By the safety requirements `regs` are current's; `slot` is
+    // below `ARG_SLOTS`, within them.
+    let read = |slot: usize| unsafe { *regs.cast::<u64>().add(slot) };
+    cond::judge(tests, bit, read, by_number)
+}
 
 /// Whether `task` is armed (see [`syscalls_cgroup_execve`]).
 pub(crate) fn is_armed(task: &Task) -> bool {
