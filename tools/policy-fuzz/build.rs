@@ -21,8 +21,8 @@
 //! `tools/syscallsctl/gen-tables.sh` (which also takes the tree above
 //! `$SYSCALLS_TBL_DIR` when `$SYSCALLS_SRC_DIR` is unset). Without those
 //! files, the build falls back to checked-in outputs of the same
-//! generators for 6.12, syscallsctl's `src/tables_generated.rs` and this
-//! crate's `widths_generated.rs`, and says so; with them, it warns when the
+//! generators for 6.12, syscallsctl's `src/tables_generated.rs` and
+//! `src/widths_generated.rs`, and says so; with them, it warns when the
 //! widths differ from the checked-in ones, which are then stale.
 
 use std::env;
@@ -160,7 +160,7 @@ fn main() {
         "SYSCALLS_CGROUP_WIDTHS",
         &repo.join("asm/gen_widths.sh"),
         &widths_in,
-        &here.join("widths_generated.rs"),
+        &repo.join("tools/syscallsctl/src/widths_generated.rs"),
         Some(WIDTHS_HEADER),
         &out_dir.join("syscalls_widths.rs"),
     );
@@ -169,5 +169,6 @@ fn main() {
 /// The configuration symbols the modules test (`cfg_attr`).
 const KCONFIG: [&str; 1] = ["CONFIG_CGROUP_SYSCALLS_KUNIT_TEST"];
 
-/// The lines `widths_generated.rs` has before the generator's output.
-const WIDTHS_HEADER: usize = 4;
+/// The lines syscallsctl's `widths_generated.rs` has before the
+/// generator's output.
+const WIDTHS_HEADER: usize = 3;
