@@ -341,7 +341,7 @@ unsafe fn judge_arguments(
 
 /// Whether `task` is armed (see [`syscalls_cgroup_execve`]).
 pub(crate) fn is_armed(task: &Task) -> bool {
-    let task = (task as *const Task)
+    let task = core::ptr::from_ref(task)
         .cast_mut()
         .cast::<bindings::task_struct>();
     // SAFETY: `task` is alive while borrowed; its `atomic_flags` is a word

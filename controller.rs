@@ -50,7 +50,7 @@ pub(crate) fn css_online(group: &Group) -> Result {
         Some(parent) => group.inherit(parent)?,
         // The root denies nothing at first: it only goes online.
         None => {
-            let mut w = Writer::lock()?;
+            let mut w = Writer::lock();
             publish(&mut w, group);
             group.inherit_nothing();
         }
@@ -297,11 +297,7 @@ fn commit(
 /// rules written where the files were visible do not stay in force where
 /// they are not (the v2 root has no `syscalls.*` files).
 pub(crate) fn bind(root: &Group) {
-    // Only a bug (the mutex used before boot set it up) can fail here, and
-    // then nothing was written either.
-    let Ok(mut w) = Writer::lock() else {
-        return;
-    };
+    let mut w = Writer::lock();
     // Neither allocates when it empties.
     if let Ok(empty) = KBox::new(Rules::EMPTY, GFP_KERNEL) {
         w.set_rules(root, empty);
@@ -341,7 +337,7 @@ pub(crate) fn write(
         return Err(EPERM);
     }
     let request = grammar::parse_rules(input)?;
-    let mut w = Writer::lock()?;
+    let mut w = Writer::lock();
     let mut rules = w.rules(group)?;
     let parent = group.parent().map(|p| w.effective(p));
     rules.write_request(
@@ -366,7 +362,7 @@ pub(crate) fn write_setting(
     if author != Author::Admin && !group.on_v2() {
         return Err(EPERM);
     }
-    let mut w = Writer::lock()?;
+    let mut w = Writer::lock();
     let mut rules = w.rules(group)?;
     match setting {
         Setting::Mode => rules.set_mode(grammar::parse_mode(input)?, author),

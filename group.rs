@@ -29,8 +29,8 @@ use crate::policy::{self, Arm, Decision, Rules};
 use crate::report::RateLimit;
 use crate::set::{SyscallSet, BITS, WORDS};
 use crate::sync::{
-    seqlock_read, seqlock_unchanged, seqlock_write, smp_mb, synchronize_rcu, RcuGuard, StaticMutex,
-    StaticMutexGuard,
+    init_writers, seqlock_read, seqlock_unchanged, seqlock_write, smp_mb, synchronize_rcu, RcuGuard,
+    WritersGuard, WRITERS,
 };
 
 // The C bitmap and the Rust sets have the same layout: the same tables,
@@ -46,10 +46,6 @@ const _: () = {
     assert!(bindings::SYSCALLS_CGROUP_IA32_NR as usize == crate::abi::tables::IA32_NR);
     assert!(len(&C.denied) == WORDS && core::mem::size_of::<kernel::ffi::c_ulong>() == 8);
 };
-
-/// Serialises every writer of rules and effective sets, and the coming
-/// and going of cgroups, so that a change reaches the whole subtree at once.
-static WRITERS: StaticMutex = StaticMutex::new();
 
 /// How many cgroups say `exec` in `syscalls.arm`: while none does, no task
 /// is judged as unarmed, and neither the denied path nor an exec looks
@@ -425,7 +421,10 @@ impl Group {
         // SAFETY: By the safety requirements `work` is in the state of a
         // live group, whose css is alive with it.
         unsafe {
-            let state = container_of!(work, bindings::syscalls_cgroup, notify_work.work);
+            // 7.x's `container_of!` keeps the pointer's mutability, 6.12's
+            // gives a `*const`: the same type on both.
+            let state: *const bindings::syscalls_cgroup =
+                container_of!(work, bindings::syscalls_cgroup, notify_work.work);
             Group::from_css(&raw mut (*state.cast_mut()).css)
         }
     }
@@ -437,7 +436,7 @@ impl Group {
     /// The caller is in an RCU read-side critical section for `'a`, which
     /// keeps the task's css alive even if the task migrates.
     pub(crate) unsafe fn of_task<'a>(task: &Task) -> &'a Group {
-        let task = (task as *const Task)
+        let task = core::ptr::from_ref(task)
             .cast_mut()
             .cast::<bindings::task_struct>();
         // SAFETY: `task` is alive; under RCU its `cgroups` and their css
@@ -1076,7 +1075,7 @@ impl Group {
         }
         let mut result = Ok(());
         self.for_each_task(|task| {
-            let t = (task as *const Task)
+            let t = core::ptr::from_ref(task)
                 .cast_mut()
                 .cast::<bindings::task_struct>();
             // SAFETY: `t` is alive while borrowed; the flags are read once,
@@ -1123,25 +1122,30 @@ impl Group {
 
 /// The one writer of the hierarchy: holds [`WRITERS`].
 pub(crate) struct Writer {
-    _guard: StaticMutexGuard,
+    _guard: WritersGuard,
     /// Whether a group retired conditions since the writer last released
     /// them.
     retired: bool,
 }
 
 impl Writer {
-    /// Sets up the writers' mutex; the first `css_alloc`, of the root at
-    /// boot, calls it before anything else of the controller runs.
-    pub(crate) fn init() {
-        WRITERS.init(kernel::c_str!("syscalls_cgroup_writers"));
+    /// Sets up the writers' mutex.
+    ///
+    /// # Safety
+    ///
+    /// Called once, before anything else of the controller runs: by the
+    /// `css_alloc` of the root, at boot.
+    pub(crate) unsafe fn init() {
+        // SAFETY: By the safety requirements.
+        unsafe { init_writers() };
     }
 
     /// Waits to become the writer.
-    pub(crate) fn lock() -> Result<Writer> {
-        Ok(Writer {
-            _guard: WRITERS.lock()?,
+    pub(crate) fn lock() -> Writer {
+        Writer {
+            _guard: WRITERS.lock(),
             retired: false,
-        })
+        }
     }
 
     fn state<'a>(&'a self, group: &'a Group) -> &'a WriterState {
@@ -1475,7 +1479,7 @@ impl Writer {
 /// Sets the work bit of `task` unless it is a kernel thread, which makes
 /// no system calls of its own and is never filtered.
 pub(crate) fn mark_task(task: &Task) {
-    let task = (task as *const Task)
+    let task = core::ptr::from_ref(task)
         .cast_mut()
         .cast::<bindings::task_struct>();
     // SAFETY: `task` is alive while borrowed; its flags are read once.

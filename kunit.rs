@@ -46,7 +46,11 @@ pub(crate) const fn case(
     // SAFETY: All-zero is a valid `kunit_case`: no parameters, no
     // attributes, and the private fields KUnit fills in.
     let mut c: bindings::kunit_case = unsafe { MaybeUninit::zeroed().assume_init() };
-    c.name = name.as_ptr().cast();
+    // 7.x's `as_char_ptr()` is a trait method, which a `const fn` cannot
+    // call; the cast is the same one.
+    #[allow(clippy::disallowed_methods)]
+    let name = name.as_ptr().cast();
+    c.name = name;
     c.run_case = Some(run);
     c
 }

@@ -134,7 +134,8 @@ pub(crate) fn outside_rules() -> SyscallSet {
 pub(crate) fn closed_under_namesakes(set: &SyscallSet) -> bool {
     set.ranges(Abi::X86_64)
         .flat_map(|(lo, hi)| lo..=hi)
-        .all(|nr| ia32_namesake(nr).map_or(true, |m| set.contains(Abi::Ia32, m)))
+        .filter_map(ia32_namesake)
+        .all(|m| set.contains(Abi::Ia32, m))
 }
 
 /// The name of errno `errno`, if it has one.

@@ -39,6 +39,7 @@ use crate::cond::Denied;
 use crate::grammar;
 use crate::group::Group;
 use crate::policy::Decision;
+use crate::sync::unbound_wq;
 
 /// How many lines a budget gives in one interval.
 const LINES_PER_CGROUP: u32 = 10;
@@ -231,9 +232,12 @@ impl Denial {
         };
         let comm_len = comm.iter().position(|&b| b == 0).unwrap_or(comm.len());
         let cgroup = Quoted(&self.path[..self.path_len]);
+        // The arguments go through `format_args!`: 7.x's `pr_info!` takes
+        // only `kernel::fmt::Display` types, which `Arguments` is on both
+        // kernels, and our own types are not.
         let (own, all) = self.refused;
         if own != 0 {
-            pr_info!("{own} denials of cgroup={cgroup} not logged\n");
+            pr_info!("{own} denials of cgroup={} not logged\n", format_args!("{cgroup}"));
         }
         if all != 0 {
             pr_info!("{all} denials not logged (the controller's limit)\n");
@@ -245,13 +249,13 @@ impl Denial {
             } else {
                 self.abi.prefix()
             },
-            Call(self.abi.first_bit() + self.nr),
+            format_args!("{}", Call(self.abi.first_bit() + self.nr)),
             self.made,
             pid,
-            Quoted(&comm[..comm_len]),
-            cgroup,
-            ActionText(self.decision),
-            Argument(self.denied),
+            format_args!("{}", Quoted(&comm[..comm_len])),
+            format_args!("{cgroup}"),
+            format_args!("{}", ActionText(self.decision)),
+            format_args!("{}", Argument(self.denied)),
         );
     }
 
@@ -267,12 +271,12 @@ impl Denial {
             return false;
         }
         let (signr, code) = match self.decision {
-            Decision::Kill => (bindings::SIGSYS as _, KILL_PROCESS),
+            Decision::Kill => (bindings::SIGSYS as kernel::ffi::c_long, KILL_PROCESS),
             Decision::Errno(errno) => (0, ERRNO | u32::from(errno)),
             Decision::Log | Decision::Allow => (0, LOG),
         };
         // SAFETY: Current is in a system call, in process context.
-        unsafe { bindings::audit_seccomp(self.made as _, signr, code as _) };
+        unsafe { bindings::audit_seccomp(self.made as kernel::ffi::c_ulong, signr, code as kernel::ffi::c_int) };
         true
     }
 
@@ -374,7 +378,7 @@ pub(crate) fn queue_notification(group: &Group) {
         bindings::css_get(group.css());
         if !bindings::queue_delayed_work_on(
             bindings::wq_misc_consts_WORK_CPU_UNBOUND as i32,
-            bindings::system_wq,
+            unbound_wq(),
             group.notify_work(),
             delay,
         ) {

@@ -30,13 +30,17 @@ use crate::sync::{smp_mb, RcuGuard};
 ///
 /// Only the cgroup core calls it, as `struct cgroup_subsys` documents.
 unsafe extern "C" fn css_alloc(
-    _parent: *mut bindings::cgroup_subsys_state,
+    parent: *mut bindings::cgroup_subsys_state,
 ) -> *mut bindings::cgroup_subsys_state {
-    // The root's css is allocated in cgroup_init(), before anything else
-    // of this subsystem can run: the time to set up the writers' mutex and
-    // the log's rate limit.
-    Writer::init();
-    report::init();
+    // The root's css, the only one without a parent, is allocated once, in
+    // cgroup_init(), before anything else of this subsystem can run (v1
+    // hierarchies rebind it, they do not allocate another): the time to
+    // set up the writers' mutex and the log's rate limit.
+    if parent.is_null() {
+        // SAFETY: This is that one call, before any other callback.
+        unsafe { Writer::init() };
+        report::init();
+    }
     // The creator of the cgroup pays for it, in its memory cgroup; what it
     // needs per system call comes only when it filters.
     match KBox::pin_init(Group::new(report::notify_events), GFP_KERNEL_ACCOUNT) {
@@ -81,7 +85,7 @@ unsafe extern "C" fn css_offline(css: *mut bindings::cgroup_subsys_state) {
 unsafe extern "C" fn css_free(css: *mut bindings::cgroup_subsys_state) {
     // SAFETY: The core passes a css of this subsystem for the last time;
     // its group came from the box leaked in `css_alloc`.
-    drop(unsafe { KBox::from_raw((Group::from_css(css) as *const Group).cast_mut()) });
+    drop(unsafe { KBox::from_raw(core::ptr::from_ref(Group::from_css(css)).cast_mut()) });
 }
 
 /// `bind`: the root moves to another hierarchy.

@@ -1,105 +1,185 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! What the 6.12 `kernel` crate lacks for the controller's locking: a
-//! mutex that lives in a static, RCU read-side sections, and the reader
-//! and writer of a `seqlock_t` that C code embeds.
+//! The controller's locking, on what the `kernel` crate offers: the
+//! writers' mutex in a static, RCU read-side sections and grace periods,
+//! the full barrier, and the reader and writer of a `seqlock_t` that C
+//! code embeds; and the workqueue its notifications go to.
+//!
+//! One source serves two kernels. Linux 7.x has `global_lock!`,
+//! `rcu::Guard`, `synchronize_rcu()` and `barrier::smp_mb()`, and the
+//! controller takes them from there, and queues unbound work on
+//! `system_dfl_wq`, which 7.x has in place of `system_wq`. The 6.12
+//! `kernel` crate has none of
+//! them: the `linux_6_12` cfg (the Makefile sets it when it builds for
+//! 6.12) brings in [`lts`], the same names made by hand on the same C
+//! functions. Nothing else of the controller knows which kernel it runs on.
 //!
 //! C headers: [`include/linux/mutex.h`](srctree/include/linux/mutex.h),
 //! [`include/linux/rcupdate.h`](srctree/include/linux/rcupdate.h),
 //! [`include/linux/seqlock.h`](srctree/include/linux/seqlock.h)
 
-use core::sync::atomic::{AtomicBool, Ordering};
+use kernel::bindings;
 
-use kernel::{bindings, prelude::*, str::CStr, types::Opaque};
+// `global_lock!` names `Pin` unqualified.
+#[cfg(not(linux_6_12))]
+use core::pin::Pin;
 
-/// A sleeping `struct mutex` in a static, initialised once at boot.
+#[cfg(not(linux_6_12))]
+pub(crate) use kernel::sync::rcu::{synchronize_rcu, Guard as RcuGuard};
+
+// Serialises every writer of rules and effective sets, and the coming and
+// going of cgroups, so that a change reaches the whole subtree at once.
+#[cfg(not(linux_6_12))]
+kernel::sync::global_lock! {
+    // SAFETY: `init_writers` initialises it from the root's `css_alloc`,
+    // before anything of the controller can take it.
+    pub(crate) unsafe(uninit) static WRITERS: Mutex<()> = ();
+}
+
+/// Proof that the current thread holds [`WRITERS`].
+#[cfg(not(linux_6_12))]
+pub(crate) type WritersGuard = kernel::sync::GlobalGuard<WRITERS>;
+
+/// A full memory barrier, `smp_mb()`.
+#[cfg(not(linux_6_12))]
+#[inline(always)]
+pub(crate) fn smp_mb() {
+    kernel::sync::barrier::smp_mb(kernel::sync::barrier::Full);
+}
+
+/// The system's workqueue for work that need not run on the CPU that
+/// queued it.
+#[cfg(not(linux_6_12))]
+pub(crate) fn unbound_wq() -> *mut bindings::workqueue_struct {
+    // SAFETY: The workqueue is set up at boot and never freed; reading the
+    // pointer has no other precondition.
+    unsafe { bindings::system_dfl_wq }
+}
+
+#[cfg(linux_6_12)]
+pub(crate) use lts::{smp_mb, synchronize_rcu, unbound_wq, RcuGuard, WritersGuard, WRITERS};
+
+/// Initialises [`WRITERS`].
 ///
-/// # Invariants
+/// # Safety
 ///
-/// Once `ready` is true, `inner` is an initialised mutex with `key` as its
-/// lockdep class.
-pub(crate) struct StaticMutex {
-    inner: Opaque<bindings::mutex>,
-    key: Opaque<bindings::lock_class_key>,
-    ready: AtomicBool,
+/// Called once, before anything can lock it: by the `css_alloc` of the
+/// root, which `cgroup_init()` makes before any other callback.
+pub(crate) unsafe fn init_writers() {
+    // SAFETY: By the safety requirements.
+    unsafe { WRITERS.init() };
 }
 
-// SAFETY: A `struct mutex` may be locked and unlocked from any thread.
-unsafe impl Sync for StaticMutex {}
+/// On Linux 6.12, what 7.x's `kernel` crate has and 6.12's lacks, by hand:
+/// a mutex in a static with `global_lock!`'s `init` and infallible `lock`,
+/// `rcu::Guard`, `synchronize_rcu()` and `smp_mb()`.
+#[cfg(linux_6_12)]
+mod lts {
+    use kernel::{bindings, types::Opaque};
 
-impl StaticMutex {
-    /// A mutex that [`StaticMutex::init`] must initialise before use.
-    pub(crate) const fn new() -> Self {
-        Self {
-            inner: Opaque::uninit(),
-            key: Opaque::uninit(),
-            ready: AtomicBool::new(false),
-        }
-    }
-
-    /// Initialises the mutex; later calls do nothing.
+    /// A sleeping `struct mutex` in a static, initialised once at boot.
     ///
-    /// Must be called before anything can lock it, from one thread.
-    pub(crate) fn init(&'static self, name: &'static CStr) {
-        if self.ready.load(Ordering::Acquire) {
-            return;
-        }
-        // SAFETY: `self` is static, so the mutex and its key never move and
-        // lockdep accepts the key; nothing else uses the mutex before
-        // `ready` is set.
-        unsafe { bindings::__mutex_init(self.inner.get(), name.as_char_ptr(), self.key.get()) };
-        // INVARIANT: the mutex was just initialised.
-        self.ready.store(true, Ordering::Release);
-    }
-
-    /// Locks the mutex, sleeping if need be, until the guard is dropped.
+    /// # Invariants
     ///
-    /// A call before [`StaticMutex::init`] is a bug: it warns and fails.
-    pub(crate) fn lock(&'static self) -> Result<StaticMutexGuard> {
-        if !self.ready.load(Ordering::Acquire) {
-            kernel::pr_warn!("lock used before init\n");
-            return Err(EBUSY);
+    /// Once [`StaticMutex::init`] ran, `inner` is an initialised mutex
+    /// with `key` as its lockdep class; its safety requirements make every
+    /// `lock` come after that.
+    pub(crate) struct StaticMutex {
+        inner: Opaque<bindings::mutex>,
+        key: Opaque<bindings::lock_class_key>,
+    }
+
+    // SAFETY: A `struct mutex` may be locked and unlocked from any thread.
+    unsafe impl Sync for StaticMutex {}
+
+    /// The writers' mutex: see the 7.x definition beside it.
+    pub(crate) static WRITERS: StaticMutex = StaticMutex {
+        inner: Opaque::uninit(),
+        key: Opaque::uninit(),
+    };
+
+    impl StaticMutex {
+        /// Initialises the mutex.
+        ///
+        /// # Safety
+        ///
+        /// Called once, before anything locks it.
+        pub(crate) unsafe fn init(&'static self) {
+            // SAFETY: `self` is static, so the mutex and its key never
+            // move and lockdep accepts the key; by the safety requirements
+            // nothing uses the mutex yet.
+            unsafe {
+                bindings::__mutex_init(
+                    self.inner.get(),
+                    kernel::c_str!("WRITERS").as_char_ptr(),
+                    self.key.get(),
+                )
+            };
         }
-        // SAFETY: By the type invariant, `inner` is an initialised mutex.
-        unsafe { bindings::mutex_lock(self.inner.get()) };
-        Ok(StaticMutexGuard { mutex: self })
-    }
-}
 
-/// Proof that the current thread holds a [`StaticMutex`].
-pub(crate) struct StaticMutexGuard {
-    mutex: &'static StaticMutex,
-}
-
-impl Drop for StaticMutexGuard {
-    fn drop(&mut self) {
-        // SAFETY: The guard exists only while this thread holds the mutex.
-        unsafe { bindings::mutex_unlock(self.mutex.inner.get()) };
-    }
-}
-
-/// An RCU read-side critical section, from creation to drop.
-pub(crate) struct RcuGuard {
-    // Not `Send`: the section must end on the thread that began it.
-    _not_send: core::marker::PhantomData<*mut ()>,
-}
-
-impl RcuGuard {
-    /// Enters an RCU read-side critical section.
-    pub(crate) fn new() -> Self {
-        // SAFETY: `rcu_read_lock()` may be called anywhere; the matching
-        // `rcu_read_unlock()` is in `drop`, on this thread.
-        unsafe { bindings::rcu_read_lock() };
-        Self {
-            _not_send: core::marker::PhantomData,
+        /// Locks the mutex, sleeping if need be, until the guard is dropped.
+        pub(crate) fn lock(&'static self) -> WritersGuard {
+            // SAFETY: By the type invariant, `inner` is initialised.
+            unsafe { bindings::mutex_lock(self.inner.get()) };
+            WritersGuard { mutex: self }
         }
     }
-}
 
-impl Drop for RcuGuard {
-    fn drop(&mut self) {
-        // SAFETY: `new` entered the section that this leaves.
-        unsafe { bindings::rcu_read_unlock() };
+    /// Proof that the current thread holds the [`StaticMutex`].
+    pub(crate) struct WritersGuard {
+        mutex: &'static StaticMutex,
+    }
+
+    impl Drop for WritersGuard {
+        fn drop(&mut self) {
+            // SAFETY: The guard exists only while this thread holds the
+            // mutex.
+            unsafe { bindings::mutex_unlock(self.mutex.inner.get()) };
+        }
+    }
+
+    /// An RCU read-side critical section, from creation to drop.
+    pub(crate) struct RcuGuard {
+        // Not `Send`: the section must end on the thread that began it.
+        _not_send: core::marker::PhantomData<*mut ()>,
+    }
+
+    impl RcuGuard {
+        /// Enters an RCU read-side critical section.
+        pub(crate) fn new() -> Self {
+            // SAFETY: `rcu_read_lock()` may be called anywhere; the
+            // matching `rcu_read_unlock()` is in `drop`, on this thread.
+            unsafe { bindings::rcu_read_lock() };
+            Self {
+                _not_send: core::marker::PhantomData,
+            }
+        }
+    }
+
+    impl Drop for RcuGuard {
+        fn drop(&mut self) {
+            // SAFETY: `new` entered the section that this leaves.
+            unsafe { bindings::rcu_read_unlock() };
+        }
+    }
+
+    /// Waits for a grace period: every RCU read-side critical section
+    /// that began before it has ended. It sleeps.
+    pub(crate) fn synchronize_rcu() {
+        // SAFETY: Called from process context, by a writer that may sleep.
+        unsafe { bindings::synchronize_rcu() };
+    }
+
+    /// A full memory barrier, `smp_mb()`.
+    pub(crate) fn smp_mb() {
+        // SAFETY: A barrier has no preconditions.
+        unsafe { bindings::smp_mb() };
+    }
+
+    /// `system_wq`, 6.12's name for 7.x's `system_dfl_wq`.
+    pub(crate) fn unbound_wq() -> *mut bindings::workqueue_struct {
+        // SAFETY: As in 7.x's `unbound_wq`.
+        unsafe { bindings::system_wq }
     }
 }
 
@@ -124,7 +204,7 @@ impl Drop for RcuGuard {
 pub(crate) unsafe fn seqlock_read<R>(seqlock: *mut bindings::seqlock_t, read: impl Fn() -> R) -> R {
     #[cfg(not(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC)))]
     {
-        use core::sync::atomic::{fence, AtomicU32};
+        use core::sync::atomic::{fence, AtomicU32, Ordering};
 
         // SAFETY: By the safety requirements the seqlock is alive; its
         // sequence is an aligned `unsigned int` that writers change with
@@ -166,7 +246,7 @@ pub(crate) unsafe fn seqlock_read<R>(seqlock: *mut bindings::seqlock_t, read: im
 pub(crate) unsafe fn seqlock_unchanged(seqlock: *mut bindings::seqlock_t, start: u32) -> bool {
     #[cfg(not(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC)))]
     {
-        use core::sync::atomic::{fence, AtomicU32};
+        use core::sync::atomic::{fence, AtomicU32, Ordering};
 
         fence(Ordering::Acquire);
         // SAFETY: As in `seqlock_read`.
@@ -197,17 +277,4 @@ pub(crate) unsafe fn seqlock_write<R>(
     // SAFETY: This thread took the lock just above.
     unsafe { bindings::write_sequnlock(seqlock) };
     value
-}
-
-/// Waits for a grace period: every RCU read-side critical section that
-/// began before it has ended. It sleeps.
-pub(crate) fn synchronize_rcu() {
-    // SAFETY: Called from process context, by a writer that may sleep.
-    unsafe { bindings::synchronize_rcu() };
-}
-
-/// A full memory barrier, `smp_mb()`.
-pub(crate) fn smp_mb() {
-    // SAFETY: A barrier has no preconditions.
-    unsafe { bindings::smp_mb() };
 }

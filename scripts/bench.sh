@@ -77,9 +77,9 @@ else
 		[ -f "$(build_dir "$kind")/arch/x86/boot/bzImage" ] ||
 			die "no $kind kernel: run scripts/bench.sh without --no-build"
 	done
-	[ -f "$CACHE/initramfs.cpio" ] && [ -d "$CACHE/uapi/include" ] ||
+	[ -f "$KCACHE/initramfs.cpio" ] && [ -d "$KCACHE/uapi/include" ] ||
 		die "no initramfs: run scripts/bench.sh without --no-build"
-	make -s -C "$REPO/selftests" KSRC="$KSRC" KHDR="$CACHE/uapi/include" \
+	make -s -C "$REPO/selftests" KSRC="$KSRC" KHDR="$KCACHE/uapi/include" \
 		OUTPUT="$out/overlay" "$out/overlay/syscalls_bench" >&2
 	prog=/overlay/syscalls_bench
 	overlay=(--overlay "$out/overlay")
@@ -87,7 +87,7 @@ fi
 for kind in "${kinds[@]}"; do
 	cp "$(build_dir "$kind")/arch/x86/boot/bzImage" "$boot/bzImage-$kind"
 done
-cp "$CACHE/initramfs.cpio" "$boot/initramfs.cpio"
+cp "$KCACHE/initramfs.cpio" "$boot/initramfs.cpio"
 cache_unlock build
 log "built in $((SECONDS - start)) s"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Configures and builds one kernel kind, incrementally:
+# Configures and builds one kernel kind of $KERNEL (lib.sh), incrementally:
 #   test      base.config + test.config: KUnit and lock/memory debugging
 #   rt        the test kernel with PREEMPT_RT (rt.config)
 #   bench     base.config + bench.config: what users run
@@ -14,7 +14,7 @@ cache_lock build
 kind=${1:?usage: build-kernel.sh test|rt|bench|baseline [MAKEARGS...]}
 shift
 B=$(build_dir "$kind")
-frags=("$REPO/config/base.config")
+frags=("$REPO/config/base.config" "$REPO/config/kernel-$KERNEL.config")
 case $kind in
 test) frags+=("$REPO/config/test.config") ;;
 rt) frags+=("$REPO/config/test.config" "$REPO/config/rt.config") ;;

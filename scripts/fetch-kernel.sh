@@ -11,10 +11,10 @@ cache_lock build
 
 deb=$(kernel_deb)
 log "unpacking $(basename "$deb")"
-rm -rf "$KSRC" "$CACHE/unpack"
-mkdir -p "$CACHE/unpack"
-dpkg-deb --fsys-tarfile "$deb" | tar -C "$CACHE/unpack" -x --wildcards "$KERNEL_TARBALL"
-tar -C "$CACHE/unpack" -xf "$CACHE/unpack/$KERNEL_TARBALL"
-mv "$CACHE/unpack/$KERNEL_PKG" "$KSRC"
-rm -rf "$CACHE/unpack"
+rm -rf "$KSRC" "$KCACHE/unpack"
+mkdir -p "$KCACHE/unpack"
+dpkg-deb --fsys-tarfile "$deb" | tar -C "$KCACHE/unpack" -x --wildcards "$KERNEL_TARBALL"
+tar -C "$KCACHE/unpack" -xf "$KCACHE/unpack/$KERNEL_TARBALL"
+mv "$KCACHE/unpack/$KERNEL_PKG" "$KSRC"
+rm -rf "$KCACHE/unpack"
 basename "$deb" > "$KSRC/.syscalls-source"

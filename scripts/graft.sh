@@ -43,7 +43,7 @@ mkdir -p "$applied"
 mapfile -t old < <(ls "$applied" | grep '\.patch$' | LC_ALL=C sort)
 first=${#old[@]}
 for i in "${!old[@]}"; do
-	if ! cmp -s "$applied/${old[$i]}" "patches/${old[$i]}"; then
+	if ! cmp -s "$applied/${old[$i]}" "$PATCHES/${old[$i]}"; then
 		first=$i
 		break
 	fi
@@ -67,7 +67,7 @@ for ((i = ${#old[@]} - 1; i >= first; i--)); do
 	patch -d "$KSRC" -p1 -R -s -f --no-backup-if-mismatch < "$applied/$name" >/dev/null
 	rm -f "$applied/$name"
 done
-for p in patches/*.patch; do
+for p in "$PATCHES"/*.patch; do
 	name=$(basename "$p")
 	[ -e "$applied/$name" ] && continue
 	log "applying $name"

@@ -15,9 +15,9 @@ source "$(dirname "$0")/lib.sh"
 cache_lock build
 
 B=$(build_dir test)
-HDR=$CACHE/uapi
-OUT=$CACHE/initramfs.cpio
-ROOT=$CACHE/initramfs-root
+HDR=$KCACHE/uapi
+OUT=$KCACHE/initramfs.cpio
+ROOT=$KCACHE/initramfs-root
 
 if [ ! -f "$HDR/.stamp" ] || [ "$KSRC/.syscalls-applied" -nt "$HDR/.stamp" ]; then
 	log "installing uapi headers"
@@ -32,8 +32,8 @@ cp "$REPO/scripts/init.sh" "$ROOT/init"
 chmod +x "$ROOT/init"
 
 make -s -C "$REPO/selftests" KSRC="$KSRC" KHDR="$HDR/include" \
-	OUTPUT="$CACHE/selftests" >&2
-cp -a "$CACHE/selftests/." "$ROOT/selftests/"
+	OUTPUT="$KCACHE/selftests" >&2
+cp -a "$KCACHE/selftests/." "$ROOT/selftests/"
 
 # syscallsctl, for test_syscallsctl.sh and the container test. build.sh
 # prints the binary's path on stdout, which is ours for the cpio path.

@@ -5,14 +5,48 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/syscalls-cgroup
-KSRC=$CACHE/linux
 NPROC=$(nproc)
+
+# The kernel: KERNEL=7.3, the primary one and the default, or KERNEL=6.12,
+# the LTS kernel the controller is backported to. Each has its own patches
+# (patches/$KERNEL/), its own source package, toolchain and cache
+# ($KCACHE: the tree, the build directories, the uapi headers and the
+# initramfs); the Rust source is one. Paths are resolved (realpath), so a
+# cache entry may be a link to one kept from an older layout.
+KERNEL=${KERNEL:-7.3}
+KERNELS=(7.3 6.12)
+case $KERNEL in
+7.3)
+	# Debian's linux-source-7.3 is in trixie-backports, which the
+	# machine's own apt sources do not list: it comes through a list of
+	# its own (private_apt). 7.3 wants LLVM >= 17 and bindgen >= 0.71.1;
+	# clang 22 is the LLVM of rustc-web 1.96, and with libclang 22
+	# bindgen 0.72.1 (rust-bindgen#3278).
+	KERNEL_PKG=linux-source-7.3 KERNEL_VERSION=7.3.4-1~bpo13+1
+	KERNEL_SUITE=trixie-backports
+	LLVM_PACKAGES=(clang-22 lld-22 llvm-22 libclang-22-dev)
+	KLLVM=-22 LIBCLANG_PATH=/usr/lib/llvm-22/lib BINDGEN_VERSION=0.72.1
+	;;
+6.12)
+	# Debian's own 6.12 (bookworm's), with bookworm's LLVM 14.
+	KERNEL_PKG=linux-source-6.12 KERNEL_VERSION=
+	KERNEL_SUITE=
+	LLVM_PACKAGES=(clang lld llvm libclang-dev)
+	KLLVM=1 LIBCLANG_PATH=/usr/lib/llvm-14/lib BINDGEN_VERSION=0.70.1
+	;;
+*) printf 'error: KERNEL=%s: the kernels are %s\n' "$KERNEL" "${KERNELS[*]}" >&2; exit 1 ;;
+esac
+KCACHE=$CACHE/$KERNEL
+KSRC=$(realpath -m "$KCACHE/linux")
+PATCHES=$REPO/patches/$KERNEL
+export LIBCLANG_PATH
 
 # The Debian toolchain of DESIGN.md section 1. rustup's rustc comes first on
 # PATH but has no rust-src, so every Rust tool is named explicitly; the host
-# compiler of the `macros` crate must be the same rustc that loads it.
-BINDGEN=${BINDGEN:-$(command -v bindgen 2>/dev/null || echo "$HOME/.cargo/bin/bindgen")}
-KMAKE=(make -C "$KSRC" ARCH=x86_64 LLVM=1 OBJCOPY=objcopy
+# compiler of the `macros` crate must be the same rustc that loads it. Each
+# kernel has its own bindgen, from crates.io, in $CACHE/tools.
+BINDGEN=${BINDGEN:-$CACHE/tools/bindgen-$BINDGEN_VERSION/bin/bindgen}
+KMAKE=(make -C "$KSRC" ARCH=x86_64 LLVM="$KLLVM" OBJCOPY=objcopy
 	RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
 	CLIPPY_DRIVER=/usr/bin/clippy-driver RUSTFMT=/usr/bin/rustfmt
 	BINDGEN="$BINDGEN")
@@ -103,7 +137,7 @@ prune_runs() {
 }
 
 # build_dir KIND: the kernel build directory of a kernel kind.
-build_dir() { echo "$CACHE/build-$1"; }
+build_dir() { realpath -m "$KCACHE/build-$1"; }
 
 # Where the controller goes in the kernel tree, and its administrator's
 # guides, v1 first (graft.sh copies them, series.sh adds them to the
@@ -123,9 +157,48 @@ controller_files() {
 	done
 }
 
+# private_apt SUITE ARGS...: apt-get on a package list of its own for a
+# Debian suite the machine's sources do not list, in $CACHE/apt/SUITE: its
+# own sources.list and no sources.list.d, its own lists and cache, no dpkg
+# status (nothing is installed from it) and no pinning; nothing of the
+# machine's apt configuration but its keyring.
+private_apt() {
+	local suite=$1 dir=$CACHE/apt/$1
+	shift
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	local line="deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main"
+	if [ "$(cat "$dir/sources.list" 2>/dev/null)" != "$line" ]; then
+		echo "$line" > "$dir/sources.list.tmp"
+		mv -f "$dir/sources.list.tmp" "$dir/sources.list"
+	fi
+	apt-get -o Dir::Etc::sourcelist="$dir/sources.list" \
+		-o Dir::Etc::sourceparts=- \
+		-o Dir::Etc::preferences=/dev/null \
+		-o Dir::Etc::preferencesparts=- \
+		-o Dir::State::Lists="$dir/lists" \
+		-o Dir::Cache="$dir/cache" \
+		-o Dir::State::status=/dev/null \
+		"$@"
+}
+
+# apt_download DIR SUITE PKG[=VERSION]: downloads a .deb into DIR, from the
+# machine's own sources (SUITE empty) or a private list, refreshing the
+# package lists once if the first try fails.
+apt_download() {
+	local dir=$1 suite=$2 pkg=$3 SUDO=
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	if [ -z "$suite" ]; then
+		(cd "$dir" && { apt-get download "$pkg" >/dev/null 2>&1 ||
+			{ $SUDO apt-get update -qq && apt-get download "$pkg" >/dev/null 2>&1; }; })
+	else
+		(cd "$dir" && { private_apt "$suite" download "$pkg" >/dev/null 2>&1 ||
+			{ private_apt "$suite" update -qq &&
+				private_apt "$suite" download "$pkg" >/dev/null 2>&1; }; })
+	fi
+}
+
 # Debian's kernel source package: the .deb, the tarball inside it and the
 # directory inside that.
-KERNEL_PKG=linux-source-6.12
 KERNEL_TARBALL=./usr/src/$KERNEL_PKG.tar.xz
 
 # kernel_deb: the path of the $KERNEL_PKG .deb in $CACHE/dl, downloaded
@@ -138,10 +211,9 @@ kernel_deb() {
 		if [ -f "$deb" ]; then echo "$deb"; return; fi
 	fi
 	if ! ls "$CACHE/dl/${KERNEL_PKG}"_*.deb >/dev/null 2>&1; then
-		log "downloading Debian's $KERNEL_PKG"
-		# apt-get download needs the package lists: refresh them if it fails.
-		(cd "$CACHE/dl" && { apt-get download "$KERNEL_PKG" >/dev/null 2>&1 ||
-			{ apt-get update -qq && apt-get download "$KERNEL_PKG" >/dev/null 2>&1; }; }) ||
+		log "downloading Debian's $KERNEL_PKG${KERNEL_SUITE:+ from $KERNEL_SUITE}"
+		apt_download "$CACHE/dl" "$KERNEL_SUITE" \
+			"$KERNEL_PKG${KERNEL_VERSION:+=$KERNEL_VERSION}" ||
 			die "apt-get download $KERNEL_PKG failed"
 	fi
 	ls "$CACHE/dl/${KERNEL_PKG}"_*.deb | sort -V | tail -n 1

@@ -26,7 +26,7 @@ if ! /usr/bin/rustfmt --check --edition 2021 --config-path "$KSRC/.rustfmt.toml"
 	echo "rustfmt: the files above are not formatted (run scripts/lint.sh --fix)" >&2
 	bad=1
 fi
-for p in patches/*.patch; do
+for p in "$PATCHES"/*.patch; do
 	if ! (cd "$KSRC" && perl scripts/checkpatch.pl --strict --quiet \
 		--no-tree --ignore FILE_PATH_CHANGES,ENOSYS "$REPO/$p"); then
 		echo "checkpatch: $p" >&2

@@ -10,7 +10,7 @@
 #
 # The series is made in a scratch git repository that holds only the files
 # it touches, as Debian's tarball has them (extracted once and kept in
-# $CACHE/series-pristine/). Each patches/NNNN-*.patch becomes one commit
+# $KCACHE/series-pristine/). Each patches/NNNN-*.patch becomes one commit
 # with the patch's own author, subject, message and Signed-off-by. The
 # controller's files (controller_files in lib.sh, the list graft.sh
 # copies) go into the patch that hooks them into kernel/cgroup/Makefile,
@@ -29,7 +29,7 @@
 # --build-each applies the series with `git am` in the same way, then
 # builds the test kernel (tinyconfig, config/base.config and test.config)
 # after each patch, in a whole pristine tree of its own,
-# $CACHE/series-build-src/, and $CACHE/build-series: each patch must build
+# $KCACHE/series-build-src/, and $KCACHE/build-series: each patch must build
 # on its own: one full build, then one incremental build per patch.
 #
 # It holds $CACHE/build.lock (lib.sh) throughout: it writes $CACHE/series*
@@ -43,8 +43,8 @@ case ${1:-} in
 --build-each) mode=build-each; shift ;;
 -*) die "usage: series.sh [--check|--build-each] [OUTDIR]" ;;
 esac
-OUT=$(realpath -m "${1:-$CACHE/series}")
-[ "$OUT" != "$REPO/patches" ] || die "OUTDIR must not be patches/: the series is made from it"
+OUT=$(realpath -m "${1:-$KCACHE/series}")
+case $OUT in "$REPO/patches" | "$REPO/patches/"*) die "OUTDIR must not be in patches/: the series is made from it" ;; esac
 COVER=$REPO/patches/cover-letter.txt
 # The date of the first commit; each later one is a minute later.
 SERIES_DATE=${SERIES_DATE:-2026-12-01 12:00:00 UTC}
@@ -56,12 +56,12 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
 
 deb=$(kernel_deb)
 version=$(dpkg-deb -f "$deb" Version)
-PRISTINE=$CACHE/series-pristine/$version
+PRISTINE=$KCACHE/series-pristine/$version
 date0=$(date -u -d "$SERIES_DATE" +%s) || die "bad SERIES_DATE '$SERIES_DATE'"
 
 cd "$REPO"
-mapfile -t patches < <(ls patches/[0-9][0-9][0-9][0-9]-*.patch)
-[ ${#patches[@]} -gt 0 ] || die "no patches in $REPO/patches"
+mapfile -t patches < <(ls "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch)
+[ ${#patches[@]} -gt 0 ] || die "no patches in $PATCHES"
 [ -f "$COVER" ] || die "no cover letter text at $COVER"
 mapfile -t controller < <(controller_files)
 [ ${#controller[@]} -gt 0 ] || die "no controller files in $REPO"
@@ -95,7 +95,7 @@ for f in "${base_files[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
 	log "extracting ${#missing[@]} pristine files from $(basename "$deb")"
-	tmp=$CACHE/series-pristine/.tmp
+	tmp=$KCACHE/series-pristine/.tmp
 	rm -rf "$tmp"
 	mkdir -p "$tmp" "$PRISTINE"
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO "$KERNEL_TARBALL" |
@@ -150,7 +150,7 @@ add_files() {
 }
 
 # Write the series.
-W=$CACHE/series-work
+W=$KCACHE/series-work
 base_repo "$W"
 n=0
 for p in "${patches[@]}"; do
@@ -220,11 +220,11 @@ config_lost() {
 # tree moves from one patch to the next by rewriting only the files whose
 # content differs, so that kbuild rebuilds only what each patch changes.
 build_each() {
-	local src=$CACHE/series-build-src B=$CACHE/build-series
+	local src=$KCACHE/series-build-src B=$KCACHE/build-series
 	local frags=("$REPO/config/base.config" "$REPO/config/test.config")
 	[ "${KMAKE[1]}" = -C ] || die "KMAKE in lib.sh no longer starts with make -C KSRC"
 	local kmake=(make -C "$src" "${KMAKE[@]:3}" O="$B")
-	local A=$CACHE/series-build-am k=0 failed=() c f m subject lost
+	local A=$KCACHE/series-build-am k=0 failed=() c f m subject lost
 	local -a paths commits
 
 	am_series "$A"
@@ -316,7 +316,7 @@ for p in "$OUT"/*.patch; do
 done
 
 # (b) git am of the series onto the pristine files gives the grafted tree.
-A=$CACHE/series-check
+A=$KCACHE/series-check
 am_series "$A"
 count=0
 while IFS=$'\t' read -r status f; do

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Installs what building, booting and testing need; quick when all is there.
-# Holds $CACHE/build.lock (lib.sh): two runs at once install once.
+# Installs what building, booting and testing need, with the toolchain of
+# $KERNEL (lib.sh): its LLVM from Debian, its bindgen from crates.io into
+# $CACHE/tools/bindgen-VERSION. Quick when all is there. Holds
+# $CACHE/build.lock (lib.sh): two runs at once install once.
 source "$(dirname "$0")/lib.sh"
 cache_lock build
 
 PACKAGES=(bc flex bison libelf-dev libssl-dev cpio busybox-static
-	qemu-system-x86 libclang-dev gcc-multilib libcap-dev clang lld llvm
+	qemu-system-x86 gcc-multilib libcap-dev "${LLVM_PACKAGES[@]}"
 	rustc-web rust-web-src rust-web-clippy rustfmt-web binutils
 	python3-docutils xz-utils rsync)
 
@@ -22,7 +24,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! "$BINDGEN" --version 2>/dev/null | grep -q '^bindgen 0\.70\.1$'; then
-	log "installing bindgen-cli 0.70.1 from crates.io"
-	cargo install --locked bindgen-cli --version 0.70.1 --root "$HOME/.cargo" >/dev/null
+if ! "$BINDGEN" --version 2>/dev/null | grep -qxF "bindgen $BINDGEN_VERSION"; then
+	log "installing bindgen-cli $BINDGEN_VERSION from crates.io (for Linux $KERNEL)"
+	cargo install --locked bindgen-cli --version "$BINDGEN_VERSION" \
+		--root "$CACHE/tools/bindgen-$BINDGEN_VERSION" >/dev/null
 fi

@@ -5,8 +5,10 @@
 # syscallsctl tool (its unit tests) and the policy code's property tests
 # (scripts/fuzz.sh), runs KUnit, the kselftests
 # and seccomp_bpf in the VM, then the container test (crun on cgroup v2),
-# then KUnit and the enforcement kselftests on the PREEMPT_RT kernel, and
-# prints "N passed, N failed, N skipped".
+# then KUnit and the enforcement kselftests on the PREEMPT_RT kernel, all
+# on Linux 7.3; then the same controller on Linux 6.12, the LTS kernel: its
+# patches' series, KUnit, the enforcement kselftests on v2 and v1 and
+# seccomp_bpf. Prints "N passed, N failed, N skipped", for both kernels.
 #
 # Each run has its own results directory, $CACHE/runs/test-DATE-XXXXXX/
 # (the newest 5 are kept), to which $CACHE/results links from the moment
@@ -33,9 +35,9 @@ mkdir -p "$boot"
 trap 'rm -rf "$boot"' EXIT
 
 cache_lock build
-"$S/kernel.sh" CLIPPY=1
+"$S/kernel.sh" CLIPPY=1 >/dev/null
 cp "$(build_dir test)/arch/x86/boot/bzImage" "$boot/bzImage-test"
-cp "$CACHE/initramfs.cpio" "$boot/initramfs.cpio"
+cp "$KCACHE/initramfs.cpio" "$boot/initramfs.cpio"
 cp "$(build_dir test)/include/generated/utsversion.h" "$boot/utsversion-test.h"
 cache_unlock build
 log "built in $((SECONDS - start)) s"
@@ -99,7 +101,7 @@ fi
 # pristine tree gives the tree just built.
 # Grafted again under the same hold of the build lock: another run may
 # have grafted its own checkout since this one built.
-desc="series: git am of make series onto pristine 6.12 gives the tree make test builds, checkpatch-clean"
+desc="series: git am of make series onto pristine $KERNEL gives the tree make test builds, checkpatch-clean"
 cache_lock build
 rc=0
 { "$S/graft.sh" && "$S/series.sh" --check; } > "$out/series.log" 2>&1 || rc=$?
@@ -224,7 +226,36 @@ else
 	result FAIL "PREEMPT_RT: the kernel builds"
 fi
 
+# The LTS kernel: the same Rust source on 6.12's own patches. Its series,
+# KUnit, the enforcement kselftests on v2 and v1 and seccomp_bpf. Its
+# results carry a "6.12:" prefix.
+LTS=6.12
+log "building the Linux $LTS test kernel"
+: > "$out/console-$LTS.log"
+: > "$out/selftests-$LTS.tap"
+cache_lock build
+rc=0
+{ built=$(KERNEL=$LTS "$S/kernel.sh" CLIPPY=1) &&
+	cp "$(sed -n 1p <<< "$built")" "$boot/bzImage-$LTS" &&
+	cp "$(sed -n 2p <<< "$built")" "$boot/initramfs-$LTS.cpio"; } || rc=$?
+src=0
+[ $rc -ne 0 ] || KERNEL=$LTS "$S/series.sh" --check > "$out/series-$LTS.log" 2>&1 || src=$?
+cache_unlock build
+if [ $rc -eq 0 ]; then
+	desc="$LTS: series: git am of make series onto pristine $LTS gives the tree make test builds, checkpatch-clean"
+	if [ $src -eq 0 ]; then result OK "$desc"; else cat "$out/series-$LTS.log"; result FAIL "$desc"; fi
+	log "running KUnit, the enforcement kselftests and seccomp_bpf on Linux $LTS"
+	lts_programs="$(for p in $RT_PROGRAMS; do printf 'v2:%s ' "$p"; done)$RT_PROGRAMS seccomp_bpf"
+	"$S/vm-run.sh" --kernel "$boot/bzImage-$LTS" --initramfs "$boot/initramfs-$LTS.cpio" \
+		--timeout 1800 --console "$out/console-$LTS.log" \
+		"/selftests/run.sh $lts_programs" |
+		sed -E "s/^((not )?ok [0-9]+ )/\1$LTS: /" | tee "$out/selftests-$LTS.tap" || true
+else
+	result FAIL "$LTS: the test kernel and its initramfs build"
+fi
+
 echo "# total time: $((SECONDS - start)) s"
 "$S/summarize.sh" --console "$out/console.log" --console "$out/console-rt.log" \
-	--check-console "$out/console-container.log" \
-	"$tap" "$out/selftests.tap" "$out/container.tap" "$out/selftests-rt.tap"
+	--console "$out/console-$LTS.log" --check-console "$out/console-container.log" \
+	"$tap" "$out/selftests.tap" "$out/container.tap" "$out/selftests-rt.tap" \
+	"$out/selftests-$LTS.tap"

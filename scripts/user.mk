@@ -6,6 +6,11 @@
 SHELL := /bin/bash
 S := scripts
 
+# KERNEL=6.12 selects the LTS kernel for every target; 7.3 is the default.
+ifdef KERNEL
+export KERNEL
+endif
+
 CMD ?= true
 TIMEOUT ?= 600
 VMFLAGS := --timeout $(TIMEOUT) $(if $(OVERLAY),--overlay $(OVERLAY)) \

@@ -43,7 +43,7 @@ cmd=${1:-true}
 # build can be halfway through writing them meanwhile.
 if [ -z "$kernel" ] || [ -z "$initramfs" ]; then cache_lock -s build; fi
 kernel=${kernel:-$(build_dir "$kind")/arch/x86/boot/bzImage}
-base=${initramfs:-$CACHE/initramfs.cpio}
+base=${initramfs:-$KCACHE/initramfs.cpio}
 [ -f "$kernel" ] || die "no $kind kernel: run 'make kernel' first"
 [ -f "$base" ] || die "no initramfs: run 'make kernel' first"
 

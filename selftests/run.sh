@@ -7,7 +7,8 @@
 # test_delegation, and the enforcement programs in v2 mode, whose TAP names
 # start with "v2: "), then a check that they left the controller free for
 # v1, then the v1 programs and the demo. With arguments, runs only the
-# programs named, on v1 (test_cgroup2 and test_delegation are v2 always).
+# programs named, on v1 (test_cgroup2 and test_delegation are v2 always),
+# or on v2 for a name written v2:PROGRAM.
 # test_log runs last on v1: its audit test turns audit on, and every task
 # forked after that carries an audit context.
 cd "$(dirname "$0")" || exit 1
@@ -34,7 +35,10 @@ run() {
 
 if [ -n "$*" ]; then
 	for p in "$@"; do
-		run "$p" "$p"
+		case $p in
+		v2:*) run "v2-${p#v2:}" "${p#v2:}" SYSCALLS_CGROUP_V2=1 ;;
+		*) run "$p" "$p" ;;
+		esac
 	done
 	exit $status
 fi
