@@ -248,7 +248,7 @@ struct syscall_set {
 
 /*
  * The sizes of the x86_64 and ia32 tables (the highest number plus one):
- * 463 on 6.12 until probe_table_sizes() finds them.
+ * 463 until probe_table_sizes() finds them (463 on 6.12, 473 on 7.3).
  */
 extern int table_size_x86_64;
 extern int table_size_ia32;

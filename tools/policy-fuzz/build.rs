@@ -9,19 +9,23 @@
 //!   `SYSCALLS_CGROUP_TABLES`;
 //! - `asm/gen_widths.sh` over the same `.tbl` files,
 //!   `include/linux/syscalls.h` and the x86 sources of the Makefile's
-//!   `widths_in` (`arch/x86/kernel/{process_64,sys_x86_64,ldt,ioport,signal_64}.c`):
+//!   `widths_in` (those of
+//!   `arch/x86/kernel/{process,process_64,sys_x86_64,ldt,ioport,signal_64}.c`
+//!   that the tree has, in that order: `arch_prctl` is in `process_64.c` on
+//!   6.12, in `process.c` on 7.x):
 //!   the width at which the kernel reads each argument of each call, into
 //!   `$OUT_DIR/syscalls_widths.rs`, which `asm/abi.rs` includes through
 //!   `SYSCALLS_CGROUP_WIDTHS`.
 //!
 //! The files come from `$SYSCALLS_TBL_DIR`, `$SYSCALLS_ERRNO_DIR` and
 //! `$SYSCALLS_SRC_DIR` (the kernel tree, for the widths), by default those
-//! of the kernel tree that `make test` fetches into
-//! `${XDG_CACHE_HOME:-~/.cache}/syscalls-cgroup/linux`, as for
+//! of the tree of the tables' kernel, the primary one (7.3: syscallsctl's
+//! `TABLES_KERNEL`, in its `src/table.rs`), that `make test` fetches into
+//! `${XDG_CACHE_HOME:-~/.cache}/syscalls-cgroup/7.3/linux`, as for
 //! `tools/syscallsctl/gen-tables.sh` (which also takes the tree above
 //! `$SYSCALLS_TBL_DIR` when `$SYSCALLS_SRC_DIR` is unset). Without those
 //! files, the build falls back to checked-in outputs of the same
-//! generators for 6.12, syscallsctl's `src/tables_generated.rs` and
+//! generators for 7.3, syscallsctl's `src/tables_generated.rs` and
 //! `src/widths_generated.rs`, and says so; with them, it warns when the
 //! widths differ from the checked-in ones, which are then stale.
 
@@ -31,8 +35,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The x86 sources whose `SYSCALL_DEFINE`s give the prototypes of the calls
-/// `include/linux/syscalls.h` does not declare: the Makefile's `widths_in`.
-const ARCH_SOURCES: [&str; 5] = [
+/// `include/linux/syscalls.h` does not declare: the Makefile's `widths_in`,
+/// which takes those the tree has (its `$(wildcard ...)`), in this order.
+const ARCH_SOURCES: [&str; 6] = [
+    "process.c",
     "process_64.c",
     "sys_x86_64.c",
     "ldt.c",
@@ -109,11 +115,16 @@ fn main() {
     let here = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let repo = here.join("../..");
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets it"));
+    let table_rs = repo.join("tools/syscallsctl/src/table.rs");
+    println!("cargo::rerun-if-changed={}", table_rs.display());
+    let kernel = tables_kernel(&table_rs);
     let cache = env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
         .unwrap_or_default()
-        .join("syscalls-cgroup/linux");
+        .join("syscalls-cgroup")
+        .join(kernel)
+        .join("linux");
     let dir = |var: &str, default: PathBuf| env::var_os(var).map(PathBuf::from).unwrap_or(default);
     let tbl = dir("SYSCALLS_TBL_DIR", cache.join("arch/x86/entry/syscalls"));
     let errno = dir("SYSCALLS_ERRNO_DIR", cache.join("include/uapi/asm-generic"));
@@ -150,10 +161,15 @@ fn main() {
 
     let mut widths_in = tbls.to_vec();
     widths_in.push(src.join("include/linux/syscalls.h"));
+    // Those the tree has, as the Makefile's $(wildcard ...); without a tree,
+    // syscalls.h is missing and the build falls back.
+    let arch = src.join("arch/x86/kernel");
+    println!("cargo::rerun-if-changed={}", arch.display());
     widths_in.extend(
         ARCH_SOURCES
             .iter()
-            .map(|f| src.join("arch/x86/kernel").join(f)),
+            .map(|f| arch.join(f))
+            .filter(|p| p.is_file()),
     );
     generate(
         "argument widths",
@@ -164,6 +180,20 @@ fn main() {
         Some(WIDTHS_HEADER),
         &out_dir.join("syscalls_widths.rs"),
     );
+}
+
+/// The tables' kernel (`"7.3"`), syscallsctl's `TABLES_KERNEL` in
+/// `table_rs`, as `gen-tables.sh` reads it.
+fn tables_kernel(table_rs: &Path) -> String {
+    let text = fs::read_to_string(table_rs)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", table_rs.display()));
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("pub const TABLES_KERNEL: &str = \"")?
+                .strip_suffix("\";")
+                .map(String::from)
+        })
+        .unwrap_or_else(|| panic!("no TABLES_KERNEL in {}", table_rs.display()))
 }
 
 /// The configuration symbols the modules test (`cfg_attr`).

@@ -251,7 +251,7 @@ mod tests {
         let o = Options {
             caps: vec![],
             args: ArgsPolicy::Narrow,
-            kernel: (6, 12),
+            kernel: crate::profile::tables_kernel(),
         };
         translate(&p, &o).unwrap()
     }
@@ -680,7 +680,10 @@ mod tests {
             .0;
         assert_eq!(
             e,
-            "`bogus`: no such system call in the x86_64 or ia32 table of Linux 6.12"
+            format!(
+                "`bogus`: no such system call in the x86_64 or ia32 table of Linux {}",
+                table::TABLES_KERNEL
+            )
         );
         assert!(plan_items("syscalls.allow", &["@bogus".into()]).is_err());
     }

@@ -161,8 +161,11 @@ fn kernel_version() -> (u32, u32) {
         .ok()
         .and_then(|r| profile::parse_version(r.trim()))
         .unwrap_or_else(|| {
-            note("cannot read the kernel version: minKernel conditions are taken as 6.12");
-            (6, 12)
+            note(&format!(
+                "cannot read the kernel version: minKernel conditions are taken as {}, the tables' kernel",
+                table::TABLES_KERNEL
+            ));
+            profile::tables_kernel()
         })
 }
 

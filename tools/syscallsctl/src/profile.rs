@@ -289,6 +289,13 @@ pub fn parse_version(v: &str) -> Option<(u32, u32)> {
     Some((major, minor))
 }
 
+/// The version of the tables' kernel ([`table::TABLES_KERNEL`]), which
+/// `minKernel` conditions are checked against when the running kernel's
+/// version cannot be read.
+pub fn tables_kernel() -> (u32, u32) {
+    parse_version(table::TABLES_KERNEL).expect("TABLES_KERNEL is a version")
+}
+
 fn rule_title(i: usize, rule: &Rule, names: &[String]) -> String {
     let mut shown: Vec<&str> = names.iter().take(4).map(String::as_str).collect();
     if names.len() > 4 {
@@ -359,7 +366,8 @@ pub fn translate(p: &Profile, opts: &Options) -> Result<Policy, String> {
     }
     if !unknown.is_empty() {
         notes.push(format!(
-            "not in the x86 tables of Linux 6.12, skipped: {}",
+            "not in the x86 tables of Linux {}, skipped: {}",
+            table::TABLES_KERNEL,
             unknown.join(" ")
         ));
     }

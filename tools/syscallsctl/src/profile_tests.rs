@@ -10,7 +10,7 @@ fn opts() -> Options {
     Options {
         caps: Vec::new(),
         args: ArgsPolicy::Narrow,
-        kernel: (6, 12),
+        kernel: tables_kernel(),
     }
 }
 
@@ -70,7 +70,10 @@ fn docker_default_without_capabilities() {
     assert!(!noted(&p, "errno 38"), "{:#?}", p.notes);
     assert!(noted(
         &p,
-        "not in the x86 tables of Linux 6.12, skipped: recv"
+        &format!(
+            "not in the x86 tables of Linux {}, skipped: recv",
+            table::TABLES_KERNEL
+        )
     ));
     // Rules for other machines are not reported as unknown names.
     assert!(!noted(&p, "arm_fadvise64_64"));
@@ -201,6 +204,28 @@ fn min_kernel_is_checked_against_the_running_kernel() {
     assert_eq!(allowed(&p, "ptrace"), (false, false));
     assert_eq!(parse_version("6.12.117-amd64"), Some((6, 12)));
     assert_eq!(parse_version("5"), Some((5, 0)));
+}
+
+#[test]
+fn an_unreadable_kernel_version_is_taken_as_the_tables_kernel() {
+    // What main.rs takes when /proc/sys/kernel/osrelease cannot be read.
+    let (major, minor) = tables_kernel();
+    assert_eq!(parse_version(table::TABLES_KERNEL), Some((major, minor)));
+    assert!((major, minor) >= (7, 3));
+    // A rule for the tables' kernel applies to it, one for the next
+    // kernel does not.
+    let json = format!(
+        r#"{{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86"],"syscalls":[
+        {{"names":["mkdir"],"action":"SCMP_ACT_ALLOW","includes":{{"minKernel":"{}"}}}},
+        {{"names":["rmdir"],"action":"SCMP_ACT_ALLOW","includes":{{"minKernel":"{major}.{}"}}}}]}}"#,
+        table::TABLES_KERNEL,
+        minor + 1
+    );
+    let mut o = opts();
+    o.kernel = tables_kernel();
+    let p = translate(&load(&json), &o).unwrap();
+    assert_eq!(allowed(&p, "mkdir"), (true, true));
+    assert_eq!(allowed(&p, "rmdir"), (false, false));
 }
 
 #[test]
@@ -464,7 +489,12 @@ fn docker_real_default_profile() {
     let unknown = p
         .notes
         .iter()
-        .find(|n| n.starts_with("not in the x86 tables of Linux 6.12, skipped: "))
+        .find(|n| {
+            n.starts_with(&format!(
+                "not in the x86 tables of Linux {}, skipped: ",
+                table::TABLES_KERNEL
+            ))
+        })
         .expect("no note of the names the tables lack");
     assert!(unknown.split(' ').any(|w| w == "recv"), "{unknown}");
     // The rules for arm, ppc64le and s390 are not for amd64: their names

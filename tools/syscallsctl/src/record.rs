@@ -222,7 +222,7 @@ mod tests {
         let o = Options {
             caps: vec![],
             args: ArgsPolicy::Narrow,
-            kernel: (6, 12),
+            kernel: crate::profile::tables_kernel(),
         };
         let policy = translate(&p, &o).unwrap();
         assert_eq!(policy.action, Action::Errno(38));

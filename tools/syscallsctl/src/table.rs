@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The x86 system call tables of Linux 6.12, by ABI: names by number and
-//! numbers by name, as the controller has them (`asm/gen_tables.sh`
-//! generates both; `gen-tables.sh` refreshes the checked-in copy).
+//! The x86 system call tables of Linux 7.3 ([`TABLES_KERNEL`]), by ABI:
+//! names by number and numbers by name, as the controller has them
+//! (`asm/gen_tables.sh` generates both; `gen-tables.sh` refreshes the
+//! checked-in copy).
+
+/// The kernel whose tables these are, the primary one, as the tool's
+/// messages name it; also the version taken for `minKernel` when the
+/// running kernel's cannot be read. `gen-tables.sh` reads it (for the
+/// generated files' headers and its default tree): the one line to change
+/// when the tables move to a newer kernel.
+pub const TABLES_KERNEL: &str = "7.3";
 
 #[allow(dead_code)]
 mod generated {
@@ -132,15 +140,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_and_names_of_6_12() {
-        assert_eq!(Abi::X86_64.size(), 463);
-        assert_eq!(Abi::Ia32.size(), 463);
+    fn sizes_and_names_of_7_3() {
+        assert_eq!(TABLES_KERNEL, "7.3");
+        assert_eq!(Abi::X86_64.size(), 473);
+        assert_eq!(Abi::Ia32.size(), 473);
+        assert_eq!(Abi::X86_64.name(472), Some("fchroot"));
+        assert_eq!(Abi::Ia32.name(472), Some("fchroot"));
+        // 6.12's last call is no longer the last.
+        assert_eq!(Abi::X86_64.lookup("mseal"), Some(462));
+        assert_eq!(Abi::Ia32.lookup("mseal"), Some(462));
         assert_eq!(Abi::X86_64.lookup("mkdir"), Some(83));
         assert_eq!(Abi::Ia32.lookup("mkdir"), Some(39));
         assert_eq!(Abi::Ia32.lookup("socketcall"), Some(102));
         assert_eq!(Abi::X86_64.lookup("socketcall"), None);
         assert_eq!(Abi::X86_64.name(335), Some("uretprobe"));
-        assert_eq!(Abi::X86_64.name(336), None);
+        // uprobe, new since 6.12, is x86_64's alone; the hole after it stays.
+        assert_eq!(Abi::X86_64.name(336), Some("uprobe"));
+        assert_eq!(Abi::Ia32.lookup("uprobe"), None);
+        assert_eq!(Abi::X86_64.name(337), None);
         assert_eq!(Abi::X86_64.name(0), Some("read"));
         assert_eq!(Abi::X86_64.lookup(""), None);
     }
