@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# `make bench`: builds the benchmark kernel and the initramfs, boots the
-# kernel under QEMU with -icount shift=0,sleep=off, where the guest clock
+# `make bench`: builds the benchmark kernel of $KERNEL (lib.sh) and the
+# initramfs, boots the kernel under QEMU with -icount shift=0,sleep=off,
+# where the guest clock
 # advances one nanosecond per instruction executed, runs
 # selftests/syscalls_bench in it and prints its table: instructions (not
 # cycles) per system call and per policy write, the same from run to run.
@@ -207,8 +208,9 @@ echo "# the suite took $elapsed s of wall time (TCG)"
 
 if [ $update_doc -eq 1 ]; then
 	# BENCHMARKS.md keeps its own prose; a run replaces only what lies
-	# between its "begin run"/"end run" and "begin results"/"end results"
-	# markers: the facts of the run and its tables, v1's and v2's.
+	# between the "begin run"/"end run" and "begin results"/"end results"
+	# markers of its kernel ("<!-- begin run 7.3 -->"): the facts of the
+	# run and its tables, v1's and v2's.
 	kernel=$(sed -n 's/^# bench-info: kernel //p' "$out/bench.out" | head -n 1)
 	{
 		echo "- Date: $date"
@@ -219,19 +221,21 @@ if [ $update_doc -eq 1 ]; then
 		echo "- Machine: QEMU TCG, 2 vCPUs, \`-icount shift=0,sleep=off\`; the bench kernel booted twice, for cgroup v1 and for cgroup v2"
 	} > "$out/run.md"
 	{ echo '```'; cat "$out/table.txt"; echo '```'; } > "$out/results.md"
-	awk -v run="$out/run.md" -v results="$out/results.md" '
+	awk -v run="$out/run.md" -v results="$out/results.md" -v k="$KERNEL" '
 	function insert(file,    line) {
 		while ((getline line < file) > 0)
 			print line
 		close(file)
 	}
-	/^<!-- end (run|results) -->$/ { skip = 0 }
+	$0 == "<!-- end run " k " -->" || $0 == "<!-- end results " k " -->" { skip = 0 }
 	!skip { print }
-	/^<!-- begin run -->$/ { insert(run); skip = 1 }
-	/^<!-- begin results -->$/ { insert(results); skip = 1 }
+	$0 == "<!-- begin run " k " -->" { insert(run); skip = 1 }
+	$0 == "<!-- begin results " k " -->" { insert(results); skip = 1 }
 	' "$REPO/BENCHMARKS.md" > "$out/BENCHMARKS.md"
-	grep -q '^<!-- begin results -->$' "$out/BENCHMARKS.md" ||
-		die "BENCHMARKS.md lacks its <!-- begin results --> marker"
+	for m in "begin run" "end run" "begin results" "end results"; do
+		grep -qxF "<!-- $m $KERNEL -->" "$out/BENCHMARKS.md" ||
+			die "BENCHMARKS.md lacks its <!-- $m $KERNEL --> marker"
+	done
 	cp "$out/BENCHMARKS.md" "$REPO/BENCHMARKS.md"
 	log "wrote $REPO/BENCHMARKS.md"
 fi
