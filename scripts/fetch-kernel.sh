@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Fetches Debian's linux-source-6.12 and unpacks it to $CACHE/linux, once,
-# holding $CACHE/build.lock (lib.sh).
+# Fetches Debian's source package of $KERNEL (lib.sh) and unpacks it to
+# $KSRC, $KCACHE/linux, once, holding $CACHE/build.lock (lib.sh). For 7.3,
+# the default, that is linux-source-7.3 (7.3.4-1~bpo13+1) from
+# trixie-backports, through the private apt list in
+# $CACHE/apt/trixie-backports (private_apt), so that the machine's own apt
+# sources are left alone; for KERNEL=6.12, linux-source-6.12 from the
+# machine's own sources. The .deb is kept in $CACHE/dl (kernel_deb).
 source "$(dirname "$0")/lib.sh"
 
 [ -f "$KSRC/.syscalls-source" ] && exit 0

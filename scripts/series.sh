@@ -1,38 +1,44 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `make series`: the whole feature as a git format-patch series against
-# Debian's Linux 6.12, with a cover letter, for upstream submission.
+# Debian's source of $KERNEL (lib.sh), with a cover letter, for upstream
+# submission: Linux 7.3 by default, the series for mainline review, or
+# with KERNEL=6.12 (`make series KERNEL=6.12`) the 6.12 LTS backport.
 #
-#   scripts/series.sh [OUTDIR]                write it to OUTDIR ($CACHE/series)
+#   scripts/series.sh [OUTDIR]                write it to OUTDIR ($KCACHE/series)
 #   scripts/series.sh --check [OUTDIR]        write it, then check it (below)
 #   scripts/series.sh --build-each [OUTDIR]   write it, then build the kernel
 #                                             after each of its patches (below)
 #
 # The series is made in a scratch git repository that holds only the files
 # it touches, as Debian's tarball has them (extracted once and kept in
-# $KCACHE/series-pristine/). Each patches/NNNN-*.patch becomes one commit
-# with the patch's own author, subject, message and Signed-off-by. The
-# controller's files (controller_files in lib.sh, the list graft.sh
-# copies) go into the patch that hooks them into kernel/cgroup/Makefile,
-# and the administrator's guide into the patch that lists it in the
-# cgroup-v1 index, so that each patch builds and documents what it adds.
-# The cover letter's subject (its first paragraph) and body come from
-# patches/cover-letter.txt, less its lines that start with '#'. Dates are
-# fixed: the same input gives the same series, byte for byte.
+# $KCACHE/series-pristine/). Each $PATCHES/NNNN-*.patch (patches/7.3/ or
+# patches/6.12/) becomes one commit with the patch's own author, subject,
+# message and Signed-off-by. The controller's files (controller_files in
+# lib.sh, the list graft.sh copies; the same for both kernels) go into
+# the patch that hooks them into kernel/cgroup/Makefile, and the
+# administrator's guides (ADMIN_GUIDES) into the patch that lists the
+# first in the cgroup-v1 index, so that each patch builds and documents
+# what it adds. The cover letter's subject (its first paragraph) and body
+# come from patches/cover-letter.txt, which both kernels' series share,
+# less its lines that start with '#'. Dates are fixed: the same input
+# gives the same series, byte for byte.
 #
 # --check runs checkpatch.pl --strict from the kernel tree on every patch
 # and the cover letter, then applies the series with `git am` onto a fresh
 # repository of the pristine files and compares every file it creates or
-# changes with the grafted tree $CACHE/linux, which is what make test
-# builds; it fails, naming each difference, unless they are identical.
+# changes with the grafted tree $KSRC ($KCACHE/linux), which is what make
+# test builds; it fails, naming each difference, unless they are
+# identical.
 #
 # --build-each applies the series with `git am` in the same way, then
-# builds the test kernel (tinyconfig, config/base.config and test.config)
+# builds a kernel of tinyconfig, config/base.config,
+# config/kernel-$KERNEL.config and test.config (the test kernel's)
 # after each patch, in a whole pristine tree of its own,
 # $KCACHE/series-build-src/, and $KCACHE/build-series: each patch must build
 # on its own: one full build, then one incremental build per patch.
 #
-# It holds $CACHE/build.lock (lib.sh) throughout: it writes $CACHE/series*
+# It holds $CACHE/build.lock (lib.sh) throughout: it writes $KCACHE/series*
 # and reads the grafted tree, which no build may change meanwhile.
 source "$(dirname "$0")/lib.sh"
 cache_lock build
@@ -221,7 +227,8 @@ config_lost() {
 # content differs, so that kbuild rebuilds only what each patch changes.
 build_each() {
 	local src=$KCACHE/series-build-src B=$KCACHE/build-series
-	local frags=("$REPO/config/base.config" "$REPO/config/test.config")
+	local frags=("$REPO/config/base.config" "$REPO/config/kernel-$KERNEL.config"
+		"$REPO/config/test.config")
 	[ "${KMAKE[1]}" = -C ] || die "KMAKE in lib.sh no longer starts with make -C KSRC"
 	local kmake=(make -C "$src" "${KMAKE[@]:3}" O="$B")
 	local A=$KCACHE/series-build-am k=0 failed=() c f m subject lost

@@ -62,10 +62,11 @@ lint:
 series:
 	@$(S)/series.sh $(OUTDIR)
 
-# clean waits for a build in progress (scripts/lib.sh, cache_lock).
+# clean waits for a build in progress (scripts/lib.sh, cache_lock); it
+# drops both kernels' build directories and initramfs.
 clean:
 	c=$${XDG_CACHE_HOME:-$$HOME/.cache}/syscalls-cgroup; mkdir -p "$$c" && \
-	flock "$$c/build.lock" rm -rf "$$c"/build-* "$$c"/initramfs*
+	flock "$$c/build.lock" rm -rf "$$c"/*/build-* "$$c"/*/initramfs*
 
 distclean: clean
 	rm -rf $${XDG_CACHE_HOME:-$$HOME/.cache}/syscalls-cgroup
