@@ -217,7 +217,7 @@ if [ $update_doc -eq 1 ]; then
 		echo "- Command: \`$cmdline\` (\`make bench$([ $baseline -eq 1 ] && echo ' BASELINE=1')\` builds the kernels, then runs the same)"
 		echo "- Wall time: $elapsed s under TCG$([ $build -eq 1 ] && echo ', builds included')"
 		echo "- Commit: $commit"
-		echo "- Kernel: $kernel, \`config/base.config\` + \`config/bench.config\`"
+		echo "- Kernel: $kernel, \`config/base.config\` + \`config/kernel-$KERNEL.config\` + \`config/bench.config\`"
 		echo "- Machine: QEMU TCG, 2 vCPUs, \`-icount shift=0,sleep=off\`; the bench kernel booted twice, for cgroup v1 and for cgroup v2"
 	} > "$out/run.md"
 	{ echo '```'; cat "$out/table.txt"; echo '```'; } > "$out/results.md"
