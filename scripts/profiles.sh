@@ -60,22 +60,6 @@ fresh() {
 if fresh; then echo "$OUT"; exit 0; fi
 cache_lock profiles
 
-# sid_apt ARGS...: apt-get on the private sid list of $CACHE/apt/sid, with
-# nothing of the machine's apt configuration but its keyring: its own
-# sources.list and no sources.list.d, its own lists and cache, no dpkg
-# status (nothing is installed from it) and no pinning.
-SID=$CACHE/apt/sid
-sid_apt() {
-	apt-get -o Dir::Etc::sourcelist="$SID/sources.list" \
-		-o Dir::Etc::sourceparts=- \
-		-o Dir::Etc::preferences=/dev/null \
-		-o Dir::Etc::preferencesparts=- \
-		-o Dir::State::Lists="$SID/lists" \
-		-o Dir::Cache="$SID/cache" \
-		-o Dir::State::status=/dev/null \
-		"$@"
-}
-
 deb=$(newest_deb)
 if [ -z "$deb" ]; then
 	log "downloading Debian's $PKG${VERSION:+ $VERSION} ($WHAT)"
@@ -89,14 +73,11 @@ if [ -z "$deb" ]; then
 			{ cat "$dl_log" >&2; die "apt-get download $PKG failed"; }
 		;;
 	podman)
-		mkdir -p "$SID/lists/partial" "$SID/cache/archives/partial"
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" \
-			> "$SID/sources.list.tmp"
-		mv -f "$SID/sources.list.tmp" "$SID/sources.list"
-		# The list is refreshed only when the pinned version is not in it.
-		(cd "$DIR" && { sid_apt download "$PKG=$VERSION" > "$dl_log" 2>&1 ||
-			{ sid_apt update -qq >> "$dl_log" 2>&1 &&
-				sid_apt download "$PKG=$VERSION" >> "$dl_log" 2>&1; }; }) ||
+		# Through sid's private list (lib.sh, private_apt), refreshed
+		# only when the pinned version is not in it.
+		(cd "$DIR" && { private_apt sid download "$PKG=$VERSION" > "$dl_log" 2>&1 ||
+			{ private_apt sid update -qq >> "$dl_log" 2>&1 &&
+				private_apt sid download "$PKG=$VERSION" >> "$dl_log" 2>&1; }; }) ||
 			{ cat "$dl_log" >&2; die "apt-get download $PKG=$VERSION from sid failed"; }
 		;;
 	esac
