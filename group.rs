@@ -29,8 +29,8 @@ use crate::policy::{self, Arm, Decision, Rules};
 use crate::report::RateLimit;
 use crate::set::{SyscallSet, BITS, WORDS};
 use crate::sync::{
-    init_writers, seqlock_read, seqlock_unchanged, seqlock_write, smp_mb, synchronize_rcu, RcuGuard,
-    WritersGuard, WRITERS,
+    init_writers, seqlock_read, seqlock_unchanged, seqlock_write, smp_mb, synchronize_rcu,
+    RcuGuard, WritersGuard, WRITERS,
 };
 
 // The C bitmap and the Rust sets have the same layout: the same tables,

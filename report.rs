@@ -237,7 +237,10 @@ impl Denial {
         // kernels, and our own types are not.
         let (own, all) = self.refused;
         if own != 0 {
-            pr_info!("{own} denials of cgroup={} not logged\n", format_args!("{cgroup}"));
+            pr_info!(
+                "{own} denials of cgroup={} not logged\n",
+                format_args!("{cgroup}")
+            );
         }
         if all != 0 {
             pr_info!("{all} denials not logged (the controller's limit)\n");
@@ -276,7 +279,13 @@ impl Denial {
             Decision::Log | Decision::Allow => (0, LOG),
         };
         // SAFETY: Current is in a system call, in process context.
-        unsafe { bindings::audit_seccomp(self.made as kernel::ffi::c_ulong, signr, code as kernel::ffi::c_int) };
+        unsafe {
+            bindings::audit_seccomp(
+                self.made as kernel::ffi::c_ulong,
+                signr,
+                code as kernel::ffi::c_int,
+            )
+        };
         true
     }
 

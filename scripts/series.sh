@@ -73,8 +73,8 @@ mapfile -t controller < <(controller_files)
 [ ${#controller[@]} -gt 0 ] || die "no controller files in $REPO"
 
 # The files each patch changes and creates, as git reads them.
-changed() { git apply --numstat "$REPO/$1" | cut -f3; }
-created() { git apply --summary "$REPO/$1" | sed -n 's/^ create \(mode [0-7]* \)\{0,1\}//p'; }
+changed() { git apply --numstat "$1" | cut -f3; }
+created() { git apply --summary "$1" | sed -n 's/^ create \(mode [0-7]* \)\{0,1\}//p'; }
 
 # The pristine files: those the patches change that none of them creates.
 declare -A new=()
