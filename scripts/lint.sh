@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The project's lints: the controller built with CLIPPY=1 (rustc and clippy
 # warnings are errors, see Makefile), rustfmt with the kernel's settings,
-# and checkpatch --strict on patches/ (less its ENOSYS warning: a denied
+# and checkpatch --strict on patches/$KERNEL/ (less its ENOSYS warning: a denied
 # call fails exactly as a call that does not exist, on purpose). --no-build skips the clippy build
 # (make test has just done it).
 source "$(dirname "$0")/lib.sh"
@@ -28,7 +28,7 @@ if ! /usr/bin/rustfmt --check --edition 2021 --config-path "$KSRC/.rustfmt.toml"
 fi
 for p in "$PATCHES"/*.patch; do
 	if ! (cd "$KSRC" && perl scripts/checkpatch.pl --strict --quiet \
-		--no-tree --ignore FILE_PATH_CHANGES,ENOSYS "$REPO/$p"); then
+		--no-tree --ignore FILE_PATH_CHANGES,ENOSYS "$p"); then
 		echo "checkpatch: $p" >&2
 		bad=1
 	fi
