@@ -18,7 +18,7 @@ use crate::policy::{
     combine, replace, unarmed_judge, Action, Arm, Author, Decision, Mode, Overrides, OwnRules,
     Rules, MAX_OVERRIDES,
 };
-use crate::tests::{nr, own_of, set_of};
+use crate::tests::{boxed, nr, own_of, set_of};
 
 const EPERM_: u16 = 1;
 const EACCES_: u16 = 13;
@@ -277,8 +277,7 @@ fn actions_compare_by_meaning(t: &mut Test) {
 
 fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
     let bit = |name: &str| Abi::X86_64.first_bit() + nr(Abi::X86_64, name);
-    let Ok(mut rules) = KBox::new(Rules::EMPTY, GFP_KERNEL) else {
-        t.check(false, format_args!("no memory for the rules"));
+    let Some(mut rules) = boxed(t, &Rules::EMPTY) else {
         return;
     };
     let admin = Author::Admin;
@@ -307,7 +306,9 @@ fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
         format_args!("an administrator's policy is trusted"),
     );
     // What a read prints writes back to the same rules.
-    let before = *rules;
+    let Some(before) = boxed(t, &*rules) else {
+        return;
+    };
     let text = format_policy(
         &all.denied,
         &all.conditions,
@@ -317,7 +318,7 @@ fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
     );
     let round = text.map(|text| replace(&mut rules, None, |_, _| false, admin, &text));
     t.check(
-        matches!(round, Ok(Ok(()))) && *rules == before,
+        matches!(round, Ok(Ok(()))) && *rules == *before,
         format_args!("a read of the policy must write back to the same rules"),
     );
     // Bad input: the first bad line decides, syntax before permission, and
@@ -331,7 +332,9 @@ fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
         (b"allow write\n", EPERM),
         (b"action errno 512\n", EINVAL),
     ] {
-        let mut copy = before;
+        let Some(mut copy) = boxed(t, &*before) else {
+            return;
+        };
         let got = replace(&mut copy, Some(&parent), |_, _| false, admin, text);
         t.check(
             got == Err(errno),
@@ -343,7 +346,9 @@ fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
     }
     // A delegatee's policy: its denies are not the administrators', and
     // its allows are.
-    let mut own = Rules::EMPTY;
+    let Some(mut own) = boxed(t, &Rules::EMPTY) else {
+        return;
+    };
     let _ = replace(&mut own, None, |_, _| false, admin, b"deny mkdir\n");
     let _ = replace(
         &mut own,

@@ -33,6 +33,27 @@ pub(crate) fn own_of(text: &str) -> OwnRules {
     }
 }
 
+/// A heap copy of `value`, or `None` (a failed check) without memory. A
+/// [`crate::policy::Rules`] is 8 KiB: a test that keeps a few of them on
+/// its stack overflows the 16 KiB kernel stack it runs on. The build
+/// refuses a frame over 8 KiB (`scripts/build-kernel.sh`).
+pub(crate) fn boxed<T: Copy>(t: &mut Test, value: &T) -> Option<KBox<T>> {
+    match KBox::new_uninit(GFP_KERNEL) {
+        Ok(b) => Some(KBox::write(b, *value)),
+        Err(_) => {
+            t.check(false, format_args!("no memory for a copy of the rules"));
+            None
+        }
+    }
+}
+
+/// [`own_of`] on the heap, built there: an `OwnRules` is 4 KiB.
+pub(crate) fn own_boxed(t: &mut Test, text: &str) -> Option<KBox<OwnRules>> {
+    let mut own = boxed(t, &OwnRules::EMPTY)?;
+    own.denied = set_of(text);
+    Some(own)
+}
+
 /// The set a write of `text` gives, or the empty set.
 pub(crate) fn set_of(text: &str) -> SyscallSet {
     parse(text.as_bytes()).unwrap_or(SyscallSet::EMPTY)

@@ -60,4 +60,23 @@ log "building the $kind kernel in $B"
 rc=0
 "${KMAKE[@]}" O="$B" -j"$NPROC" "$@" bzImage 2>&1 | tee "$B/.syscalls-build.log" >&2 || rc=$?
 [ $rc -eq 0 ] || die "the $kind kernel did not build"
+
+# Rust has no -Wframe-larger-than: read each function's frame from its
+# prologue. A frame over half the 16 KiB stack (the policy's Rules is
+# 8 KiB) overflowed it in KUnit on PREEMPT_RT, where nothing guards the
+# stack's end; it is refused like a compiler error.
+frames=$(objdump -d --no-show-raw-insn "$B/kernel/cgroup/syscalls/syscalls_cgroup.o" | awk '
+	function hex(s,  i, v) {
+		v = 0
+		for (i = 1; i <= length(s); i++)
+			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v
+	}
+	/^[0-9a-f]+ <.*>:$/ { fn = substr($2, 2, length($2) - 3); next }
+	/\tsub +\$0x[0-9a-f]+,%rsp$/ {
+		n = $NF; sub(/^\$0x/, "", n); sub(/,%rsp$/, "", n)
+		if (hex(n) > 8192)
+			printf "%s: a frame of %d bytes\n", fn, hex(n)
+	}')
+[ -z "$frames" ] || { printf '%s\n' "$frames" >&2; die "the $kind kernel has stack frames over 8 KiB (see above)"; }
 echo "$B/arch/x86/boot/bzImage"
