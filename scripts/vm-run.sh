@@ -59,7 +59,16 @@ printf '%s\n' "$cmd" > "$run/root/cmd"
 cat "$base" "$run/extra.cpio" > "$run/initrd"
 cache_unlock build
 
-qemu=(qemu-system-x86_64 -machine pc -cpu max -smp 2 -m 1024
+# The test kernels run without 5-level paging. On 7.3 with LA57,
+# pgtable_l5_enabled() reads the boot CPU's feature bits until the
+# alternatives are patched, and identify_boot_cpu() clears them for a
+# moment: an interrupt then finds KASAN's shadow bounds at 4 levels and
+# reports a wild access in handle_edge_irq (seen once in a boot under
+# load). The benchmark's kernel has no KASAN and keeps -cpu max, so that
+# its figures stay comparable with the recorded runs.
+cpu=max,la57=off
+[ "$icount" -eq 0 ] || cpu=max
+qemu=(qemu-system-x86_64 -machine pc -cpu "$cpu" -smp 2 -m 1024
 	-kernel "$run/bzImage" -initrd "$run/initrd" -display none -no-reboot
 	-monitor none)
 # KUnit runs the controller's suites alone: 7.x's kernel crate registers
