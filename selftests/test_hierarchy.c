@@ -428,10 +428,21 @@ static int test_cgroup_removal_frees_everything(void)
 	took = now_seconds() - start;
 
 	num1 = wait_num_cgroups(num0, 60);
-	sleep(2);
-	settle_memory();
-	slab1 = meminfo("Slab");
-	avail1 = meminfo("MemAvailable");
+	/*
+	 * Freed memory comes back late: RCU callbacks, the per-CPU page
+	 * lists and the vmstat counters' per-CPU deltas (up to a few MB on
+	 * this VM) settle over seconds. Measure again while it looks like a
+	 * loss, a few times: a real leak stays.
+	 */
+	for (int tries = 0; tries < 5; tries++) {
+		sleep(2);
+		settle_memory();
+		slab1 = meminfo("Slab");
+		avail1 = meminfo("MemAvailable");
+		if (slab1 - slab0 < LEAK_SLACK_KB &&
+		    avail0 - avail1 < LEAK_SLACK_KB)
+			break;
+	}
 	diag("%d cycles in %.1f s (%.2f ms each); num_cgroups %d -> %d; Slab %ld -> %ld kB (%+ld); MemAvailable %ld -> %ld kB (%+ld)",
 	     LEAK_CYCLES, took, took * 1000 / LEAK_CYCLES, num0, num1, slab0,
 	     slab1, slab1 - slab0, avail0, avail1, avail1 - avail0);
