@@ -101,7 +101,7 @@ fn the_trusted_rules_are_the_administrators(t: &mut Test) {
         return;
     };
     let deny = |r: &mut Rules, author, text| r.write(None, Rule::Deny, author, &set_of(text));
-    let ok = deny(&mut *rules, Author::Delegatee, "setresuid,mkdir").is_ok();
+    let ok = deny(&mut rules, Author::Delegatee, "setresuid,mkdir").is_ok();
     t.check(
         ok && rules.all.denied == set_of("setresuid,mkdir") && rules.trusted.denied.is_empty(),
         format_args!("a delegatee's deny must count for every task but those beyond its power"),
@@ -110,7 +110,7 @@ fn the_trusted_rules_are_the_administrators(t: &mut Test) {
         rules.delegated(),
         format_args!("the rules must be delegated"),
     );
-    let _ = deny(&mut *rules, Author::Admin, "mkdir");
+    let _ = deny(&mut rules, Author::Admin, "mkdir");
     t.check(
         rules.trusted.denied == set_of("mkdir") && rules.all.denied == set_of("setresuid,mkdir"),
         format_args!("an administrator's deny must count for every task"),
@@ -125,7 +125,7 @@ fn the_trusted_rules_are_the_administrators(t: &mut Test) {
         *rules == Rules::EMPTY && !rules.delegated(),
         format_args!("an allow must take the call out of both, whoever writes it"),
     );
-    let _ = deny(&mut *rules, Author::Admin, "setresuid");
+    let _ = deny(&mut rules, Author::Admin, "setresuid");
     rules.set_mode(Mode::Log, Author::Admin);
     rules.set_mode(Mode::Enforce, Author::Delegatee);
     let _ = rules.set_action(Some(Action::Kill), None, Author::Delegatee);
