@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `make test`: installs what is missing, builds the test kernel (with
-# clippy) and the initramfs, checks the harness, the lints, the
-# syscallsctl tool (its unit tests) and the policy code's property tests
-# (scripts/fuzz.sh), runs KUnit, the kselftests
-# and seccomp_bpf in the VM, then the container test (crun on cgroup v2),
+# clippy) and the initramfs, checks the harness, the series, the lints,
+# the docs, the syscallsctl tool (its unit tests) and the policy code's
+# property tests (scripts/fuzz.sh), runs KUnit, the kselftests and
+# seccomp_bpf in the VM, then the container test (crun on cgroup v2),
 # then KUnit and the enforcement kselftests on the PREEMPT_RT kernel, all
 # on Linux 7.3; then the same controller on Linux 6.12, the LTS kernel: its
 # patches' series, KUnit, the enforcement kselftests on v2 and v1 and
 # seccomp_bpf. Prints "N passed, N failed, N skipped", for both kernels.
+#
+# Once the 7.3 test kernel is built and its harness checked, the rest runs
+# in three lanes beside the host's own checks: the builds (the PREEMPT_RT
+# kernel, then 6.12's, at a lower priority), and two of VM runs (the v1
+# kselftests, then 6.12's; the v2 kselftests, the container test, then
+# PREEMPT_RT's), a VM run waiting for the kernel it boots. Each lane
+# writes its TAP and its own results to files, which are printed, in the
+# order above, when all have finished.
 #
 # Each run has its own results directory, $CACHE/runs/test-DATE-XXXXXX/
 # (the newest 5 are kept), to which $CACHE/results links from the moment
@@ -32,13 +40,20 @@ log "results in $out"
 # This run's copies of what it built, and its container overlay.
 boot=$out/boot
 mkdir -p "$boot"
-trap 'rm -rf "$boot"' EXIT
+# Should make test stop early, its lanes stop with it.
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$boot"' EXIT
 
+LTS=6.12
+
+# The 7.3 test kernel and initramfs, and the series check of that graft,
+# under one hold of the build lock: the series is of the tree just built.
 cache_lock build
 "$S/kernel.sh" CLIPPY=1 >/dev/null
 cp "$(build_dir test)/arch/x86/boot/bzImage" "$boot/bzImage-test"
 cp "$KCACHE/initramfs.cpio" "$boot/initramfs.cpio"
 cp "$(build_dir test)/include/generated/utsversion.h" "$boot/utsversion-test.h"
+series=0
+"$S/series.sh" --check > "$out/series.log" 2>&1 || series=$?
 cache_unlock build
 log "built in $((SECONDS - start)) s"
 # vm_run ARGS...: vm-run.sh on this run's test kernel and initramfs.
@@ -89,28 +104,129 @@ else
 	result FAIL "$desc (statuses $rc3 and $rc5, consoles '$c3' and '$c5')"
 fi
 
+# The series for upstream: checkpatch-clean, and git am of it onto the
+# pristine tree gives the tree just built.
+desc="series: git am of make series onto pristine $KERNEL gives the tree make test builds, checkpatch-clean"
+if [ $series -eq 0 ]; then
+	result OK "$desc"
+else
+	cat "$out/series.log"
+	result FAIL "$desc"
+fi
+
+# The lanes (see the top). note OK|FAIL DESCRIPTION records a lane's own
+# result in $out/LANE.results ("#" lines are shown with them), which
+# make test numbers with the rest when the lanes are done.
+note() { echo "$1 $2" >> "$out/$lane.results"; }
+# shown FILE: FILE's last lines, as "#" lines for a lane's results.
+shown() { tail -n 40 "$1" | sed 's/^/# /' >> "$out/$lane.results"; }
+# await NAME: waits for the build lane's $out/NAME.ready (its statuses),
+# or for the lane's end; prints the statuses, "1 1" if it left none.
+await() {
+	while [ ! -s "$out/$1.ready" ] && kill -0 "$builds" 2>/dev/null; do
+		sleep 2
+	done
+	cat "$out/$1.ready" 2>/dev/null || echo "1 1"
+}
+
+# The build lane: the PREEMPT_RT kernel (grafted again: another run may
+# have grafted its own checkout since), then 6.12's toolchain, tree, test
+# kernel and initramfs, and its series check.
+lane=builds
+(
+	rc=0
+	cache_lock build
+	{ "$S/graft.sh" && nice -n 10 "$S/build-kernel.sh" rt CLIPPY=1 >/dev/null &&
+		cp "$(build_dir rt)/arch/x86/boot/bzImage" "$boot/bzImage-rt"; } \
+		> "$out/build-rt.log" 2>&1 || rc=$?
+	cache_unlock build
+	echo "$rc" > "$out/rt.ready"
+	rc=0 src=0
+	cache_lock build
+	{ built=$(KERNEL=$LTS nice -n 10 "$S/kernel.sh" CLIPPY=1) &&
+		cp "$(sed -n 1p <<< "$built")" "$boot/bzImage-$LTS" &&
+		cp "$(sed -n 2p <<< "$built")" "$boot/initramfs-$LTS.cpio"; } \
+		> "$out/build-$LTS.log" 2>&1 || rc=$?
+	[ $rc -ne 0 ] || KERNEL=$LTS "$S/series.sh" --check > "$out/series-$LTS.log" 2>&1 || src=$?
+	cache_unlock build
+	echo "$rc $src" > "$out/$LTS.ready"
+) &
+builds=$!
+
+# The first VM lane: every kselftest on cgroup v1, seccomp_bpf and the
+# demo; then Linux 6.12: its series, KUnit, the enforcement kselftests on
+# v2 and v1 and seccomp_bpf, with a "6.12:" prefix.
+lane=v1
+: > "$out/console-$LTS.log"
+: > "$out/selftests-$LTS.tap"
+: > "$out/$lane.results"
+(
+	vm_run --timeout 2400 --console "$out/console-v1.log" '/selftests/run.sh v1' \
+		> "$out/selftests-v1.tap" || true
+	read -r rc src < <(await "$LTS")
+	if [ "$rc" -ne 0 ]; then
+		shown "$out/build-$LTS.log"
+		note FAIL "$LTS: the test kernel and its initramfs build"
+		exit 0
+	fi
+	desc="$LTS: series: git am of make series onto pristine $LTS gives the tree make test builds, checkpatch-clean"
+	if [ "$src" -eq 0 ]; then note OK "$desc"; else shown "$out/series-$LTS.log"; note FAIL "$desc"; fi
+	lts_programs="$(for p in $RT_PROGRAMS; do printf 'v2:%s ' "$p"; done)$RT_PROGRAMS seccomp_bpf"
+	"$S/vm-run.sh" --kernel "$boot/bzImage-$LTS" --initramfs "$boot/initramfs-$LTS.cpio" \
+		--timeout 1800 --console "$out/console-$LTS.log" \
+		"/selftests/run.sh $lts_programs" |
+		sed -E "s/^((not )?ok [0-9]+ )/\1$LTS: /" > "$out/selftests-$LTS.tap" || true
+) &
+lane_v1=$!
+
+# The second VM lane: KUnit and every kselftest on cgroup v2; the
+# container test: Debian's crun runs a container on cgroup v2 whose policy
+# changes while it runs (selftests/test_container.sh), "container:"
+# prefixed; then KUnit and the enforcement kselftests on the PREEMPT_RT
+# kernel (sleeping spinlocks, preemptible RCU, lockdep on), "PREEMPT_RT:".
+lane=v2
+: > "$out/console-container.log"
+: > "$out/container.tap"
+: > "$out/console-rt.log"
+: > "$out/selftests-rt.tap"
+: > "$out/$lane.results"
+(
+	vm_run --timeout 1800 --console "$out/console.log" '/selftests/run.sh v2' \
+		> "$out/selftests.tap" || true
+	if overlay=$("$S/container.sh" "$boot/overlay-container" 2> "$out/container-prepare.log"); then
+		rc=0
+		vm_run --timeout 600 --overlay "$overlay" \
+			--console "$out/console-container.log" 'sh /overlay/test_container.sh' \
+			> "$out/container.out" || rc=$?
+		sed -E 's/^((not )?ok [0-9]+ )/\1container: /' "$out/container.out" > "$out/container.tap"
+		if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out/container.tap"; then
+			note FAIL "container: the test exited with status $rc and no failure reported"
+		fi
+	else
+		shown "$out/container-prepare.log"
+		note FAIL "container: crun and the OCI bundle are prepared (scripts/container.sh)"
+	fi
+	read -r rc < <(await rt)
+	if [ "$rc" -ne 0 ]; then
+		shown "$out/build-rt.log"
+		note FAIL "PREEMPT_RT: the kernel builds"
+		exit 0
+	fi
+	"$S/vm-run.sh" --kernel "$boot/bzImage-rt" --initramfs "$boot/initramfs.cpio" \
+		--timeout 1800 --console "$out/console-rt.log" \
+		"/selftests/run.sh $RT_PROGRAMS" |
+		sed -E 's/^((not )?ok [0-9]+ )/\1PREEMPT_RT: /' > "$out/selftests-rt.tap" || true
+) &
+lane_v2=$!
+lane=host
+log "the lanes run: builds, v1 then $LTS, v2 then the container and PREEMPT_RT"
+
 # Lints: clippy ran in the build (-Dwarnings); rustfmt and checkpatch here.
 if "$S/lint.sh" --no-build > "$out/lint.log" 2>&1; then
 	result OK "lint: rustfmt and checkpatch are clean"
 else
 	cat "$out/lint.log"
 	result FAIL "lint: rustfmt and checkpatch are clean"
-fi
-
-# The series for upstream: checkpatch-clean, and git am of it onto the
-# pristine tree gives the tree just built.
-# Grafted again under the same hold of the build lock: another run may
-# have grafted its own checkout since this one built.
-desc="series: git am of make series onto pristine $KERNEL gives the tree make test builds, checkpatch-clean"
-cache_lock build
-rc=0
-{ "$S/graft.sh" && "$S/series.sh" --check; } > "$out/series.log" 2>&1 || rc=$?
-cache_unlock build
-if [ $rc -eq 0 ]; then
-	result OK "$desc"
-else
-	cat "$out/series.log"
-	result FAIL "$desc"
 fi
 
 if "$S/docs.sh" > "$out/docs.log" 2>&1; then
@@ -180,82 +296,24 @@ if [ $rc -ne 0 ]; then
 	fi
 fi
 
-log "running KUnit, the kselftests and seccomp_bpf in the VM"
-vm_run --timeout 2400 --console "$out/console.log" /selftests/run.sh |
-	tee "$out/selftests.tap" || true
-
-# A real runtime: Debian's crun runs a container on cgroup v2 whose
-# policy changes while it runs (selftests/test_container.sh, one boot). Its
-# results carry a "container:" prefix.
-log "running the container test (crun on cgroup v2) in the VM"
-: > "$out/console-container.log"
-: > "$out/container.tap"
-if overlay=$("$S/container.sh" "$boot/overlay-container" 2> "$out/container-prepare.log"); then
-	rc=0
-	vm_run --timeout 600 --overlay "$overlay" \
-		--console "$out/console-container.log" 'sh /overlay/test_container.sh' \
-		> "$out/container.out" || rc=$?
-	sed -E 's/^((not )?ok [0-9]+ )/\1container: /' "$out/container.out" |
-		tee "$out/container.tap"
-	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out/container.tap"; then
-		result FAIL "container: the test exited with status $rc and no failure reported"
-	fi
-else
-	cat "$out/container-prepare.log"
-	result FAIL "container: crun and the OCI bundle are prepared (scripts/container.sh)"
-fi
-
-# The same controller on a PREEMPT_RT kernel (sleeping spinlocks,
-# preemptible RCU, lockdep on): KUnit and the enforcement kselftests. Its
-# results carry a "PREEMPT_RT:" prefix.
-log "building the PREEMPT_RT kernel"
-: > "$out/console-rt.log"
-: > "$out/selftests-rt.tap"
-cache_lock build
-rc=0
-{ "$S/graft.sh" && "$S/build-kernel.sh" rt CLIPPY=1 >/dev/null &&
-	cp "$(build_dir rt)/arch/x86/boot/bzImage" "$boot/bzImage-rt"; } || rc=$?
-cache_unlock build
-if [ $rc -eq 0 ]; then
-	log "running KUnit and the enforcement kselftests on the PREEMPT_RT kernel"
-	"$S/vm-run.sh" --kernel "$boot/bzImage-rt" --initramfs "$boot/initramfs.cpio" \
-		--timeout 1800 --console "$out/console-rt.log" \
-		"/selftests/run.sh $RT_PROGRAMS" |
-		sed -E 's/^((not )?ok [0-9]+ )/\1PREEMPT_RT: /' | tee "$out/selftests-rt.tap" || true
-else
-	result FAIL "PREEMPT_RT: the kernel builds"
-fi
-
-# The LTS kernel: the same Rust source on 6.12's own patches. Its series,
-# KUnit, the enforcement kselftests on v2 and v1 and seccomp_bpf. Its
-# results carry a "6.12:" prefix.
-LTS=6.12
-log "building the Linux $LTS test kernel"
-: > "$out/console-$LTS.log"
-: > "$out/selftests-$LTS.tap"
-cache_lock build
-rc=0
-{ built=$(KERNEL=$LTS "$S/kernel.sh" CLIPPY=1) &&
-	cp "$(sed -n 1p <<< "$built")" "$boot/bzImage-$LTS" &&
-	cp "$(sed -n 2p <<< "$built")" "$boot/initramfs-$LTS.cpio"; } || rc=$?
-src=0
-[ $rc -ne 0 ] || KERNEL=$LTS "$S/series.sh" --check > "$out/series-$LTS.log" 2>&1 || src=$?
-cache_unlock build
-if [ $rc -eq 0 ]; then
-	desc="$LTS: series: git am of make series onto pristine $LTS gives the tree make test builds, checkpatch-clean"
-	if [ $src -eq 0 ]; then result OK "$desc"; else cat "$out/series-$LTS.log"; result FAIL "$desc"; fi
-	log "running KUnit, the enforcement kselftests and seccomp_bpf on Linux $LTS"
-	lts_programs="$(for p in $RT_PROGRAMS; do printf 'v2:%s ' "$p"; done)$RT_PROGRAMS seccomp_bpf"
-	"$S/vm-run.sh" --kernel "$boot/bzImage-$LTS" --initramfs "$boot/initramfs-$LTS.cpio" \
-		--timeout 1800 --console "$out/console-$LTS.log" \
-		"/selftests/run.sh $lts_programs" |
-		sed -E "s/^((not )?ok [0-9]+ )/\1$LTS: /" | tee "$out/selftests-$LTS.tap" || true
-else
-	result FAIL "$LTS: the test kernel and its initramfs build"
-fi
+log "waiting for the lanes"
+wait "$lane_v2" "$lane_v1" "$builds" || true
+# What the lanes found, in a fixed order: their TAP and their own results.
+for f in selftests selftests-v1 container selftests-rt selftests-$LTS; do
+	cat "$out/$f.tap"
+done
+for l in v2 v1; do
+	while read -r status desc; do
+		case $status in
+		"#") echo "# $desc" ;;
+		*) result "$status" "$desc" ;;
+		esac
+	done < "$out/$l.results"
+done
 
 echo "# total time: $((SECONDS - start)) s"
 "$S/summarize.sh" --console "$out/console.log" --console "$out/console-rt.log" \
-	--console "$out/console-$LTS.log" --check-console "$out/console-container.log" \
-	"$tap" "$out/selftests.tap" "$out/container.tap" "$out/selftests-rt.tap" \
-	"$out/selftests-$LTS.tap"
+	--console "$out/console-$LTS.log" --check-console "$out/console-v1.log" \
+	--check-console "$out/console-container.log" \
+	"$tap" "$out/selftests.tap" "$out/selftests-v1.tap" "$out/container.tap" \
+	"$out/selftests-rt.tap" "$out/selftests-$LTS.tap"
