@@ -3,8 +3,9 @@
 //! The per-cgroup state and its one writer.
 //!
 //! A [`Group`] wraps the C `struct syscalls_cgroup` that the system call
-//! path reads (the css, a seqlock, whether the cgroup is filtering, and the
-//! bitmap of calls to check) and adds the rules that only writers touch. A
+//! path reads (the css, a seqlock and the bitmap of calls to check) and
+//! adds whether the cgroup is filtering and the rules that only writers
+//! touch. A
 //! [`Writer`] holds the mutex that serialises every change of rules and
 //! publishes new sets.
 //!
@@ -44,7 +45,7 @@ const _: () = {
         unsafe { MaybeUninit::zeroed().assume_init() };
     assert!(bindings::SYSCALLS_CGROUP_X86_64_NR as usize == crate::abi::tables::X86_64_NR);
     assert!(bindings::SYSCALLS_CGROUP_IA32_NR as usize == crate::abi::tables::IA32_NR);
-    assert!(len(&C.denied) == WORDS && core::mem::size_of::<kernel::ffi::c_ulong>() == 8);
+    assert!(len(&C.checked) == WORDS && core::mem::size_of::<kernel::ffi::c_ulong>() == 8);
 };
 
 /// How many cgroups say `exec` in `syscalls.arm`: while none does, no task
@@ -296,9 +297,9 @@ impl<'a> Look<'a> {
 /// # Invariants
 ///
 /// `state` was zeroed and its seqlock and work initialised by
-/// [`Group::new`], and it has not moved since. Its `filtering` and `denied`
-/// are stored to only inside the seqlock's write side, by a [`Writer`] or by
-/// [`Group::learn`] (which only clears bits), and so are `delegated`,
+/// [`Group::new`], and it has not moved since. Its `checked` bitmap is
+/// stored to only inside the seqlock's write side, by a [`Writer`] or by
+/// [`Group::learn`] (which only clears bits), and so are `filtering`, `delegated`,
 /// `rulers`, `learning`, `effective` and the decisions of `calls`, but
 /// for the stores [`Group::inherit`] makes before the group is online,
 /// when nothing reads them. `writer` is accessed only by the holder of
@@ -310,6 +311,9 @@ impl<'a> Look<'a> {
 pub(crate) struct Group {
     #[pin]
     state: Opaque<bindings::syscalls_cgroup>,
+    /// Whether the group checks calls at all (denies or learns); while it
+    /// does not, every bit of `checked` is set. Stored to under the seqlock.
+    filtering: AtomicBool,
     /// Whether delegatees wrote rules here or in an ancestor.
     delegated: AtomicBool,
     /// The writer and opener creds of the delegatees of the group's own
@@ -355,14 +359,18 @@ impl Group {
     ) -> impl PinInit<Self> {
         pin_init!(Self {
             // SAFETY: All-zero is a valid `struct syscalls_cgroup` for the
-            // core to fill in the css and the files of; `seqlock_init()` and
-            // `syscalls_cgroup_init_notify()` then initialise the seqlock
-            // and the delayed work in the pinned, final place.
+            // core to fill in the css and the files of, and so is any
+            // `checked`: all ones, as in a group that filters nothing;
+            // `seqlock_init()` and `syscalls_cgroup_init_notify()` then
+            // initialise the seqlock and the delayed work in the pinned,
+            // final place.
             state <- Opaque::ffi_init(|state: *mut bindings::syscalls_cgroup| unsafe {
                 state.write_bytes(0, 1);
+                (&raw mut (*state).checked).write_bytes(0xff, 1);
                 bindings::seqlock_init(&raw mut (*state).seqlock);
                 bindings::syscalls_cgroup_init_notify(state, Some(notify));
             }),
+            filtering: AtomicBool::new(false),
             delegated: AtomicBool::new(false),
             rulers: Default::default(),
             learning: AtomicBool::new(false),
@@ -476,27 +484,34 @@ impl Group {
         unsafe { &raw mut (*self.state.get()).seqlock }
     }
 
-    fn filtering_flag(&self) -> &AtomicBool {
-        // SAFETY: `filtering` is an aligned `bool` that lives as long as
-        // `self`; writers store to it atomically (type invariant).
-        unsafe { AtomicBool::from_ptr(&raw mut (*self.state.get()).filtering) }
-    }
-
-    /// Word `i` of the `denied` bitmap; `None` past its end.
-    fn denied_word(&self, i: usize) -> Option<&AtomicU64> {
+    /// Word `i` of the `checked` bitmap; `None` past its end.
+    fn checked_word(&self, i: usize) -> Option<&AtomicU64> {
         if i >= WORDS {
             return None;
         }
-        // SAFETY: `denied` is an array of `WORDS` aligned 64-bit words (the
+        // SAFETY: `checked` is an array of `WORDS` aligned 64-bit words (the
         // assertions above) that lives as long as `self`, and `i` is below
         // `WORDS`; writers store to them atomically (type invariant).
         Some(unsafe {
-            AtomicU64::from_ptr((&raw mut (*self.state.get()).denied).cast::<u64>().add(i))
+            AtomicU64::from_ptr((&raw mut (*self.state.get()).checked).cast::<u64>().add(i))
         })
     }
 
-    fn denied_words(&self) -> impl Iterator<Item = &AtomicU64> {
-        (0..WORDS).filter_map(|i| self.denied_word(i))
+    /// Stores the calls to check, inside the seqlock's write side or before
+    /// the group is online, and whether the group is filtering: it is when
+    /// there are any. A group that is not sends every call to the slow path
+    /// (all bits set), where a task with a stale work bit drops it: so the
+    /// system call path needs no flag of its own. Returns whether the group
+    /// was filtering before.
+    fn store_checked(&self, checked: &SyscallSet) -> bool {
+        let filtering = !checked.is_empty();
+        let words = if filtering { checked.words } else { [!0; WORDS] };
+        for (i, w) in words.into_iter().enumerate() {
+            if let Some(a) = self.checked_word(i) {
+                a.store(w, Ordering::Relaxed);
+            }
+        }
+        self.filtering.swap(filtering, Ordering::Relaxed)
     }
 
     /// The group's record of calls, allocated first if there is none
@@ -579,7 +594,7 @@ impl Group {
         // SAFETY: As in `effective`.
         unsafe {
             seqlock_read(self.seqlock(), || {
-                self.filtering_flag().load(Ordering::Relaxed)
+                self.filtering.load(Ordering::Relaxed)
             })
         }
     }
@@ -616,7 +631,7 @@ impl Group {
                     trusted = true;
                 }
                 Look {
-                    filtering: self.filtering_flag().load(Ordering::Relaxed),
+                    filtering: self.filtering.load(Ordering::Relaxed),
                     learning: self.learning.load(Ordering::Relaxed),
                     decision,
                     tests,
@@ -745,7 +760,7 @@ impl Group {
         let Some(calls) = self.calls.get() else {
             return;
         };
-        let (Some(used), Some(word)) = (calls.used.get(bit / 64), self.denied_word(bit / 64))
+        let (Some(used), Some(word)) = (calls.used.get(bit / 64), self.checked_word(bit / 64))
         else {
             return;
         };
@@ -1025,9 +1040,7 @@ impl Group {
                 state.tested_any = !tested.is_empty();
                 // SAFETY: The group is not online.
                 drop(self.tests.swap(tests));
-                for (a, w) in self.denied_words().zip(checked.words) {
-                    a.store(w, Ordering::Relaxed);
-                }
+                self.store_checked(&checked);
                 if let Some(calls) = calls {
                     self.store_tested(calls, tested.words);
                 }
@@ -1035,8 +1048,6 @@ impl Group {
                     a.store(w, Ordering::Relaxed);
                 }
                 self.delegated.store(delegated, Ordering::Relaxed);
-                self.filtering_flag()
-                    .store(!checked.is_empty(), Ordering::Relaxed);
                 self.online.store(true, Ordering::Release);
                 true
             })
@@ -1339,9 +1350,7 @@ impl Writer {
                         t.store(trusted.encode(), Ordering::Relaxed);
                     }
                 }
-                for (a, w) in group.denied_words().zip(checked.words) {
-                    a.store(w, Ordering::Relaxed);
-                }
+                let was = group.store_checked(&checked);
                 if let (true, Some(calls)) = (store_tested, calls) {
                     group.store_tested(calls, tested.map_or([0; WORDS], |t| t.words));
                 }
@@ -1354,9 +1363,6 @@ impl Writer {
                 }
                 group.delegated.store(delegated, Ordering::Relaxed);
                 group.learning.store(learning, Ordering::Relaxed);
-                let was = group
-                    .filtering_flag()
-                    .swap(!checked.is_empty(), Ordering::Relaxed);
                 (was, retired)
             })
         };

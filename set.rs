@@ -2,7 +2,7 @@
 
 //! Sets of system calls: one bitmap over every ABI.
 //!
-//! The layout is that of `struct syscalls_cgroup`'s `denied` bitmap in
+//! The layout is that of `struct syscalls_cgroup`'s `checked` bitmap in
 //! `include/linux/syscalls_cgroup.h`, which the system call path tests: the
 //! x86_64 numbers from bit 0, the ia32 numbers from the first word after
 //! them. [`crate::group`] copies sets into it word for word.

@@ -11,12 +11,12 @@
 # seccomp_bpf. Prints "N passed, N failed, N skipped", for both kernels.
 #
 # Once the 7.3 test kernel is built and its harness checked, the rest runs
-# in three lanes beside the host's own checks: the builds (the PREEMPT_RT
-# kernel, then 6.12's, at a lower priority), and two of VM runs (the v1
-# kselftests, then 6.12's; the v2 kselftests, the container test, then
-# PREEMPT_RT's), a VM run waiting for the kernel it boots. Each lane
-# writes its TAP and its own results to files, which are printed, in the
-# order above, when all have finished.
+# in two lanes beside the host's own checks, so that both cores stay busy:
+# the builds (the PREEMPT_RT kernel, then 6.12's, at a lower priority) and
+# the VM runs, one at a time (7.3's kselftests, the container test, then
+# PREEMPT_RT's and 6.12's, each waiting for the kernel it boots). The VM
+# lane writes its TAP and its own results to files, which are printed, in
+# that order, when both lanes have finished.
 #
 # Each run has its own results directory, $CACHE/runs/test-DATE-XXXXXX/
 # (the newest 5 are kept), to which $CACHE/results links from the moment
@@ -131,8 +131,9 @@ await() {
 
 # The build lane: the PREEMPT_RT kernel (grafted again: another run may
 # have grafted its own checkout since), then 6.12's toolchain, tree, test
-# kernel and initramfs, and its series check.
-lane=builds
+# kernel and initramfs, and its series check. At a lower priority than the
+# VM runs: on a new machine it builds while they run, and their timing
+# tests (seccomp_bpf's among them) must not starve.
 (
 	rc=0
 	cache_lock build
@@ -153,45 +154,19 @@ lane=builds
 ) &
 builds=$!
 
-# The first VM lane: every kselftest on cgroup v1, seccomp_bpf and the
-# demo; then Linux 6.12: its series, KUnit, the enforcement kselftests on
-# v2 and v1 and seccomp_bpf, with a "6.12:" prefix.
-lane=v1
-: > "$out/console-$LTS.log"
-: > "$out/selftests-$LTS.tap"
+# The VM lane, one VM at a time. First KUnit, every kselftest on v2 and v1,
+# seccomp_bpf and the demo. Then the container test: Debian's crun runs a
+# container on cgroup v2 whose policy changes while it runs
+# (selftests/test_container.sh), "container:" prefixed. Then KUnit and the
+# enforcement kselftests on the PREEMPT_RT kernel (sleeping spinlocks,
+# preemptible RCU, lockdep on), "PREEMPT_RT:". Last Linux 6.12: its series,
+# KUnit, the enforcement kselftests on v2 and v1 and seccomp_bpf, "6.12:".
+lane=vm
+for f in console-container console-rt console-$LTS; do : > "$out/$f.log"; done
+for f in container selftests-rt selftests-$LTS; do : > "$out/$f.tap"; done
 : > "$out/$lane.results"
 (
-	vm_run --timeout 2400 --console "$out/console-v1.log" '/selftests/run.sh v1' \
-		> "$out/selftests-v1.tap" || true
-	read -r rc src < <(await "$LTS")
-	if [ "$rc" -ne 0 ]; then
-		shown "$out/build-$LTS.log"
-		note FAIL "$LTS: the test kernel and its initramfs build"
-		exit 0
-	fi
-	desc="$LTS: series: git am of make series onto pristine $LTS gives the tree make test builds, checkpatch-clean"
-	if [ "$src" -eq 0 ]; then note OK "$desc"; else shown "$out/series-$LTS.log"; note FAIL "$desc"; fi
-	lts_programs="$(for p in $RT_PROGRAMS; do printf 'v2:%s ' "$p"; done)$RT_PROGRAMS seccomp_bpf"
-	"$S/vm-run.sh" --kernel "$boot/bzImage-$LTS" --initramfs "$boot/initramfs-$LTS.cpio" \
-		--timeout 1800 --console "$out/console-$LTS.log" \
-		"/selftests/run.sh $lts_programs" |
-		sed -E "s/^((not )?ok [0-9]+ )/\1$LTS: /" > "$out/selftests-$LTS.tap" || true
-) &
-lane_v1=$!
-
-# The second VM lane: KUnit and every kselftest on cgroup v2; the
-# container test: Debian's crun runs a container on cgroup v2 whose policy
-# changes while it runs (selftests/test_container.sh), "container:"
-# prefixed; then KUnit and the enforcement kselftests on the PREEMPT_RT
-# kernel (sleeping spinlocks, preemptible RCU, lockdep on), "PREEMPT_RT:".
-lane=v2
-: > "$out/console-container.log"
-: > "$out/container.tap"
-: > "$out/console-rt.log"
-: > "$out/selftests-rt.tap"
-: > "$out/$lane.results"
-(
-	vm_run --timeout 1800 --console "$out/console.log" '/selftests/run.sh v2' \
+	vm_run --timeout 2400 --console "$out/console.log" /selftests/run.sh \
 		> "$out/selftests.tap" || true
 	if overlay=$("$S/container.sh" "$boot/overlay-container" 2> "$out/container-prepare.log"); then
 		rc=0
@@ -206,20 +181,35 @@ lane=v2
 		shown "$out/container-prepare.log"
 		note FAIL "container: crun and the OCI bundle are prepared (scripts/container.sh)"
 	fi
+
 	read -r rc < <(await rt)
-	if [ "$rc" -ne 0 ]; then
+	if [ "$rc" -eq 0 ]; then
+		"$S/vm-run.sh" --kernel "$boot/bzImage-rt" --initramfs "$boot/initramfs.cpio" \
+			--timeout 1800 --console "$out/console-rt.log" \
+			"/selftests/run.sh $RT_PROGRAMS" |
+			sed -E 's/^((not )?ok [0-9]+ )/\1PREEMPT_RT: /' > "$out/selftests-rt.tap" || true
+	else
 		shown "$out/build-rt.log"
 		note FAIL "PREEMPT_RT: the kernel builds"
+	fi
+
+	read -r rc src < <(await "$LTS")
+	if [ "$rc" -ne 0 ]; then
+		shown "$out/build-$LTS.log"
+		note FAIL "$LTS: the test kernel and its initramfs build"
 		exit 0
 	fi
-	"$S/vm-run.sh" --kernel "$boot/bzImage-rt" --initramfs "$boot/initramfs.cpio" \
-		--timeout 1800 --console "$out/console-rt.log" \
-		"/selftests/run.sh $RT_PROGRAMS" |
-		sed -E 's/^((not )?ok [0-9]+ )/\1PREEMPT_RT: /' > "$out/selftests-rt.tap" || true
+	desc="$LTS: series: git am of make series onto pristine $LTS gives the tree make test builds, checkpatch-clean"
+	if [ "$src" -eq 0 ]; then note OK "$desc"; else shown "$out/series-$LTS.log"; note FAIL "$desc"; fi
+	lts_programs="$(for p in $RT_PROGRAMS; do printf 'v2:%s ' "$p"; done)$RT_PROGRAMS seccomp_bpf"
+	"$S/vm-run.sh" --kernel "$boot/bzImage-$LTS" --initramfs "$boot/initramfs-$LTS.cpio" \
+		--timeout 1800 --console "$out/console-$LTS.log" \
+		"/selftests/run.sh $lts_programs" |
+		sed -E "s/^((not )?ok [0-9]+ )/\1$LTS: /" > "$out/selftests-$LTS.tap" || true
 ) &
-lane_v2=$!
+vms=$!
 lane=host
-log "the lanes run: builds, v1 then $LTS, v2 then the container and PREEMPT_RT"
+log "the lanes run: the PREEMPT_RT and $LTS builds, and the VM runs"
 
 # Lints: clippy ran in the build (-Dwarnings); rustfmt and checkpatch here.
 if "$S/lint.sh" --no-build > "$out/lint.log" 2>&1; then
@@ -281,9 +271,10 @@ fi
 # the safe-Rust modules in userspace against an independent model, 100,000
 # cases a property from one random seed, one result a property (and one
 # for rustfmt and clippy). A failure's seed, minimal input and replay
-# command are in the log, and shown here.
+# command are in the log, and shown here. Below the VM runs' priority, as
+# the builds are.
 rc=0
-"$S/fuzz.sh" > "$out/policy-fuzz.log" 2>&1 || rc=$?
+nice -n 10 "$S/fuzz.sh" > "$out/policy-fuzz.log" 2>&1 || rc=$?
 props=0
 while read -r status name; do
 	props=$((props + 1))
@@ -297,23 +288,20 @@ if [ $rc -ne 0 ]; then
 fi
 
 log "waiting for the lanes"
-wait "$lane_v2" "$lane_v1" "$builds" || true
+wait "$vms" "$builds" || true
 # What the lanes found, in a fixed order: their TAP and their own results.
-for f in selftests selftests-v1 container selftests-rt selftests-$LTS; do
+for f in selftests container selftests-rt selftests-$LTS; do
 	cat "$out/$f.tap"
 done
-for l in v2 v1; do
-	while read -r status desc; do
-		case $status in
-		"#") echo "# $desc" ;;
-		*) result "$status" "$desc" ;;
-		esac
-	done < "$out/$l.results"
-done
+while read -r status desc; do
+	case $status in
+	"#") echo "# $desc" ;;
+	*) result "$status" "$desc" ;;
+	esac
+done < "$out/vm.results"
 
 echo "# total time: $((SECONDS - start)) s"
 "$S/summarize.sh" --console "$out/console.log" --console "$out/console-rt.log" \
-	--console "$out/console-$LTS.log" --check-console "$out/console-v1.log" \
-	--check-console "$out/console-container.log" \
-	"$tap" "$out/selftests.tap" "$out/selftests-v1.tap" "$out/container.tap" \
-	"$out/selftests-rt.tap" "$out/selftests-$LTS.tap"
+	--console "$out/console-$LTS.log" --check-console "$out/console-container.log" \
+	"$tap" "$out/selftests.tap" "$out/container.tap" "$out/selftests-rt.tap" \
+	"$out/selftests-$LTS.tap"
