@@ -12,9 +12,10 @@
 #
 # Once the 7.3 test kernel is built and its harness checked, the rest runs
 # in two lanes beside the host's own checks, so that both cores stay busy:
-# the builds (the PREEMPT_RT kernel, then 6.12's, at a lower priority) and
-# the VM runs, one at a time (7.3's kselftests, the container test, then
-# PREEMPT_RT's and 6.12's, each waiting for the kernel it boots). The VM
+# the builds (6.12's test kernel, then the PREEMPT_RT kernel, at a lower
+# priority) and the VM runs, one at a time (7.3's kselftests, the
+# container test, then 6.12's and PREEMPT_RT's, each waiting for the
+# kernel it boots). The VM
 # lane writes its TAP and its own results to files, which are printed, in
 # that order, when both lanes have finished.
 #
@@ -129,19 +130,13 @@ await() {
 	cat "$out/$1.ready" 2>/dev/null || echo "1 1"
 }
 
-# The build lane: the PREEMPT_RT kernel (grafted again: another run may
-# have grafted its own checkout since), then 6.12's toolchain, tree, test
-# kernel and initramfs, and its series check. At a lower priority than the
-# VM runs: on a new machine it builds while they run, and their timing
-# tests (seccomp_bpf's among them) must not starve.
+# The build lane: 6.12's toolchain, tree, test kernel and initramfs, and
+# its series check; then the PREEMPT_RT kernel (grafted again: another
+# run may have grafted its own checkout since), whose VM run is the
+# shortest, to come last. At a lower priority than the VM runs: on a new
+# machine it builds while they run, and their timing tests (seccomp_bpf's
+# among them) must not starve.
 (
-	rc=0
-	cache_lock build
-	{ "$S/graft.sh" && nice -n 10 "$S/build-kernel.sh" rt CLIPPY=1 >/dev/null &&
-		cp "$(build_dir rt)/arch/x86/boot/bzImage" "$boot/bzImage-rt"; } \
-		> "$out/build-rt.log" 2>&1 || rc=$?
-	cache_unlock build
-	echo "$rc" > "$out/rt.ready"
 	rc=0 src=0
 	cache_lock build
 	{ built=$(KERNEL=$LTS nice -n 10 "$S/kernel.sh" CLIPPY=1) &&
@@ -151,16 +146,24 @@ await() {
 	[ $rc -ne 0 ] || KERNEL=$LTS "$S/series.sh" --check > "$out/series-$LTS.log" 2>&1 || src=$?
 	cache_unlock build
 	echo "$rc $src" > "$out/$LTS.ready"
+	rc=0
+	cache_lock build
+	{ "$S/graft.sh" && nice -n 10 "$S/build-kernel.sh" rt CLIPPY=1 >/dev/null &&
+		cp "$(build_dir rt)/arch/x86/boot/bzImage" "$boot/bzImage-rt"; } \
+		> "$out/build-rt.log" 2>&1 || rc=$?
+	cache_unlock build
+	echo "$rc" > "$out/rt.ready"
 ) &
 builds=$!
 
 # The VM lane, one VM at a time. First KUnit, every kselftest on v2 and v1,
 # seccomp_bpf and the demo. Then the container test: Debian's crun runs a
 # container on cgroup v2 whose policy changes while it runs
-# (selftests/test_container.sh), "container:" prefixed. Then KUnit and the
-# enforcement kselftests on the PREEMPT_RT kernel (sleeping spinlocks,
-# preemptible RCU, lockdep on), "PREEMPT_RT:". Last Linux 6.12: its series,
-# KUnit, the enforcement kselftests on v2 and v1 and seccomp_bpf, "6.12:".
+# (selftests/test_container.sh), "container:" prefixed. Then Linux 6.12:
+# its series, KUnit, the enforcement kselftests on v2 and v1 and
+# seccomp_bpf, "6.12:". Last KUnit and the enforcement kselftests on the
+# PREEMPT_RT kernel (sleeping spinlocks, preemptible RCU, lockdep on),
+# "PREEMPT_RT:".
 lane=vm
 for f in console-container console-rt console-$LTS; do : > "$out/$f.log"; done
 for f in container selftests-rt selftests-$LTS; do : > "$out/$f.tap"; done
@@ -182,6 +185,20 @@ for f in container selftests-rt selftests-$LTS; do : > "$out/$f.tap"; done
 		note FAIL "container: crun and the OCI bundle are prepared (scripts/container.sh)"
 	fi
 
+	read -r rc src < <(await "$LTS")
+	if [ "$rc" -ne 0 ]; then
+		shown "$out/build-$LTS.log"
+		note FAIL "$LTS: the test kernel and its initramfs build"
+	else
+		desc="$LTS: series: git am of make series onto pristine $LTS gives the tree make test builds, checkpatch-clean"
+		if [ "$src" -eq 0 ]; then note OK "$desc"; else shown "$out/series-$LTS.log"; note FAIL "$desc"; fi
+		lts_programs="$(for p in $RT_PROGRAMS; do printf 'v2:%s ' "$p"; done)$RT_PROGRAMS seccomp_bpf"
+		"$S/vm-run.sh" --kernel "$boot/bzImage-$LTS" --initramfs "$boot/initramfs-$LTS.cpio" \
+			--timeout 1800 --console "$out/console-$LTS.log" \
+			"/selftests/run.sh $lts_programs" |
+			sed -E "s/^((not )?ok [0-9]+ )/\1$LTS: /" > "$out/selftests-$LTS.tap" || true
+	fi
+
 	read -r rc < <(await rt)
 	if [ "$rc" -eq 0 ]; then
 		"$S/vm-run.sh" --kernel "$boot/bzImage-rt" --initramfs "$boot/initramfs.cpio" \
@@ -192,24 +209,10 @@ for f in container selftests-rt selftests-$LTS; do : > "$out/$f.tap"; done
 		shown "$out/build-rt.log"
 		note FAIL "PREEMPT_RT: the kernel builds"
 	fi
-
-	read -r rc src < <(await "$LTS")
-	if [ "$rc" -ne 0 ]; then
-		shown "$out/build-$LTS.log"
-		note FAIL "$LTS: the test kernel and its initramfs build"
-		exit 0
-	fi
-	desc="$LTS: series: git am of make series onto pristine $LTS gives the tree make test builds, checkpatch-clean"
-	if [ "$src" -eq 0 ]; then note OK "$desc"; else shown "$out/series-$LTS.log"; note FAIL "$desc"; fi
-	lts_programs="$(for p in $RT_PROGRAMS; do printf 'v2:%s ' "$p"; done)$RT_PROGRAMS seccomp_bpf"
-	"$S/vm-run.sh" --kernel "$boot/bzImage-$LTS" --initramfs "$boot/initramfs-$LTS.cpio" \
-		--timeout 1800 --console "$out/console-$LTS.log" \
-		"/selftests/run.sh $lts_programs" |
-		sed -E "s/^((not )?ok [0-9]+ )/\1$LTS: /" > "$out/selftests-$LTS.tap" || true
 ) &
 vms=$!
 lane=host
-log "the lanes run: the PREEMPT_RT and $LTS builds, and the VM runs"
+log "the lanes run: the $LTS and PREEMPT_RT builds, and the VM runs"
 
 # Lints: clippy ran in the build (-Dwarnings); rustfmt and checkpatch here.
 if "$S/lint.sh" --no-build > "$out/lint.log" 2>&1; then
@@ -290,7 +293,7 @@ fi
 log "waiting for the lanes"
 wait "$vms" "$builds" || true
 # What the lanes found, in a fixed order: their TAP and their own results.
-for f in selftests container selftests-rt selftests-$LTS; do
+for f in selftests container selftests-$LTS selftests-rt; do
 	cat "$out/$f.tap"
 done
 while read -r status desc; do
