@@ -235,8 +235,8 @@ impl Current {
     }
 }
 
-/// The check of system call `nr` of `task`, which is current, with
-/// registers `regs`, when `syscalls_cgroup_enter()` found in the `tested`
+/// The check of current's system call `nr`, with registers `regs`, when
+/// `syscalls_cgroup_enter()` found in the `tested`
 /// bitmap of its cgroup's state `sc`, in the read side of its seqlock that
 /// began at sequence `seq`, that argument conditions alone decide on the
 /// call, of bit `bit`. The call runs at once when none of them denies it
@@ -247,14 +247,14 @@ impl Current {
 ///
 /// # Safety
 ///
-/// `task` is current, in a system call whose registers are `regs` and
-/// whose number has bit `bit`; `sc` is the state of its cgroup, and the
-/// caller holds `rcu_read_lock()`, which this releases.
+/// Current is in a system call whose registers are `regs` and whose number
+/// has bit `bit`; `sc` is the state of its cgroup, and the caller holds
+/// `rcu_read_lock()`, which this releases. (Current is not an argument: the
+/// fewer registers the allowed path keeps, the fewer it saves.)
 #[no_mangle]
 pub unsafe extern "C" fn __syscalls_cgroup_args(
     regs: *mut bindings::pt_regs,
     nr: c_long,
-    task: *mut bindings::task_struct,
     sc: *const bindings::syscalls_cgroup,
     bit: u32,
     seq: u32,
@@ -275,8 +275,9 @@ pub unsafe extern "C" fn __syscalls_cgroup_args(
     if allowed {
         return nr;
     }
-    // SAFETY: By the safety requirements.
-    unsafe { __syscalls_cgroup_slow(regs, nr, task) }
+    // SAFETY: `get_current()` has no preconditions; the rest is by the
+    // safety requirements.
+    unsafe { __syscalls_cgroup_slow(regs, nr, bindings::get_current()) }
 }
 
 // The registers of `pt_regs`, as `abi::Abi::arg_slot` counts them: words.

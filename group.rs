@@ -505,7 +505,11 @@ impl Group {
     /// was filtering before.
     fn store_checked(&self, checked: &SyscallSet) -> bool {
         let filtering = !checked.is_empty();
-        let words = if filtering { checked.words } else { [!0; WORDS] };
+        let words = if filtering {
+            checked.words
+        } else {
+            [!0; WORDS]
+        };
         for (i, w) in words.into_iter().enumerate() {
             if let Some(a) = self.checked_word(i) {
                 a.store(w, Ordering::Relaxed);
@@ -592,11 +596,7 @@ impl Group {
     /// Whether the group denies any system call.
     pub(crate) fn is_filtering(&self) -> bool {
         // SAFETY: As in `effective`.
-        unsafe {
-            seqlock_read(self.seqlock(), || {
-                self.filtering.load(Ordering::Relaxed)
-            })
-        }
+        unsafe { seqlock_read(self.seqlock(), || self.filtering.load(Ordering::Relaxed)) }
     }
 
     /// What the group decides on call `nr` of `abi` for the task of
