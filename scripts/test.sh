@@ -211,7 +211,6 @@ for f in container selftests-rt selftests-$LTS; do : > "$out/$f.tap"; done
 	fi
 ) &
 vms=$!
-lane=host
 log "the lanes run: the $LTS and PREEMPT_RT builds, and the VM runs"
 
 # Lints: clippy ran in the build (-Dwarnings); rustfmt and checkpatch here.
