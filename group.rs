@@ -5,9 +5,8 @@
 //! A [`Group`] wraps the C `struct syscalls_cgroup` that the system call
 //! path reads (the css, a seqlock and the bitmap of calls to check) and
 //! adds whether the cgroup is filtering and the rules that only writers
-//! touch. A
-//! [`Writer`] holds the mutex that serialises every change of rules and
-//! publishes new sets.
+//! touch. A [`Writer`] holds the mutex that serialises every change of
+//! rules and publishes new sets.
 //!
 //! C header: [`include/linux/syscalls_cgroup.h`](srctree/include/linux/syscalls_cgroup.h)
 
@@ -296,11 +295,12 @@ impl<'a> Look<'a> {
 ///
 /// # Invariants
 ///
-/// `state` was zeroed and its seqlock and work initialised by
-/// [`Group::new`], and it has not moved since. Its `checked` bitmap is
+/// `state` was zeroed, but for `checked`, all set, and its seqlock and
+/// work initialised by [`Group::new`], and it has not moved since. Its `checked` bitmap is
 /// stored to only inside the seqlock's write side, by a [`Writer`] or by
-/// [`Group::learn`] (which only clears bits), and so are `filtering`, `delegated`,
-/// `rulers`, `learning`, `effective` and the decisions of `calls`, but
+/// [`Group::learn`] (which only clears bits), and so are `filtering`,
+/// `delegated`, `rulers`, `learning`, `effective` and the decisions of
+/// `calls`, but
 /// for the stores [`Group::inherit`] makes before the group is online,
 /// when nothing reads them. `writer` is accessed only by the holder of
 /// [`WRITERS`] once `online` is set, and before that only by

@@ -6,11 +6,9 @@
 # Without arguments: first the cgroup v2 programs (test_cgroup2,
 # test_delegation, and the enforcement programs in v2 mode, whose TAP names
 # start with "v2: "), then a check that they left the controller free for
-# v1, then the v1 programs and the demo. "run.sh v2" runs the first half
-# alone, "run.sh v1" the second (make test boots one VM for each, side by
-# side). With other arguments, runs only the programs named, on v1
-# (test_cgroup2 and test_delegation are v2 always), or on v2 for a name
-# written v2:PROGRAM.
+# v1, then the v1 programs and the demo. With arguments, runs only the
+# programs named, on v1 (test_cgroup2 and test_delegation are v2 always),
+# or on v2 for a name written v2:PROGRAM.
 # test_log runs last on v1: its audit test turns audit on, and every task
 # forked after that carries an audit context.
 cd "$(dirname "$0")" || exit 1
@@ -35,11 +33,7 @@ run() {
 	fi
 }
 
-groups="v2 v1"
-case "$*" in
-"") ;;
-v1 | v2) groups=$* ;;
-*)
+if [ -n "$*" ]; then
 	for p in "$@"; do
 		case $p in
 		v2:*) run "v2-${p#v2:}" "${p#v2:}" SYSCALLS_CGROUP_V2=1 ;;
@@ -47,41 +41,32 @@ v1 | v2) groups=$* ;;
 		esac
 	done
 	exit $status
-	;;
-esac
+fi
 
-run_v2() {
-	for p in $V2_PROGS; do
-		run "v2-$p" "$p" SYSCALLS_CGROUP_V2=1
-	done
-	# Each v2 program leaves v2 as it found it: unmounted, the controller
-	# enabled nowhere. Were it left enabled, v1 could not have it.
-	if grep -q ' cgroup2 ' /proc/mounts; then
-		echo "not ok 1 v2: the programs leave no cgroup2 mount behind"
-		grep ' cgroup2 ' /proc/mounts | sed 's/^/# /'
-		status=1
-	else
-		echo "ok 1 v2: the programs leave no cgroup2 mount behind"
-	fi
-}
-
-run_v1() {
-	for p in $V1_PROGS; do
-		run "$p" "$p"
-	done
-	# The classic session of README.md and the admin guide, as `make demo`
-	# shows it: one result.
-	echo "# ---- demo.sh"
-	if sh ./demo.sh > /tmp/demo.out 2>&1; then
-		echo "ok 1 demo: the classic session behaves as documented"
-	else
-		cat /tmp/demo.out
-		echo "not ok 1 demo: the classic session behaves as documented"
-		status=1
-	fi
-}
-
-for g in $groups; do
-	"run_$g"
+for p in $V2_PROGS; do
+	run "v2-$p" "$p" SYSCALLS_CGROUP_V2=1
 done
+# Each v2 program leaves v2 as it found it: unmounted, the controller
+# enabled nowhere. Were it left enabled, v1 could not have it.
+if grep -q ' cgroup2 ' /proc/mounts; then
+	echo "not ok 1 v2: the programs leave no cgroup2 mount behind"
+	grep ' cgroup2 ' /proc/mounts | sed 's/^/# /'
+	status=1
+else
+	echo "ok 1 v2: the programs leave no cgroup2 mount behind"
+fi
+
+for p in $V1_PROGS; do
+	run "$p" "$p"
+done
+# The classic session of README.md and the admin guide, as `make demo`
+# shows it: one result.
+echo "# ---- demo.sh"
+if sh ./demo.sh > /tmp/demo.out 2>&1; then
+	echo "ok 1 demo: the classic session behaves as documented"
+else
+	cat /tmp/demo.out
+	echo "not ok 1 demo: the classic session behaves as documented"
+	status=1
+fi
 exit $status
