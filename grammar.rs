@@ -107,7 +107,7 @@ fn parse_items(input: &[u8], conditional: bool) -> Result<Request> {
                     Some(open) => {
                         let (calls, cond) = parse_conditional(&item[..open], &item[open..])?;
                         for bit in calls.bits() {
-                            conditions.push((bit, cond), GFP_KERNEL)?;
+                            conditions.push((bit, cond), GFP_KERNEL_ACCOUNT)?;
                         }
                     }
                 }
@@ -369,7 +369,7 @@ pub(crate) struct TextBuf {
 impl Write for TextBuf {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         self.bytes
-            .extend_from_slice(s.as_bytes(), GFP_KERNEL)
+            .extend_from_slice(s.as_bytes(), GFP_KERNEL_ACCOUNT)
             .map_err(|_| fmt::Error)
     }
 }
@@ -394,7 +394,7 @@ pub(crate) fn format_denied(
         }
         write_conditions(&mut buf, conds).map_err(|_| ENOMEM)?;
     }
-    buf.bytes.push(b'\n', GFP_KERNEL)?;
+    buf.bytes.push(b'\n', GFP_KERNEL_ACCOUNT)?;
     Ok(buf.bytes)
 }
 

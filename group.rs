@@ -839,9 +839,9 @@ impl Group {
 
     /// Denials of each call by tasks of the subtree, indexed by bit.
     pub(crate) fn denials_by_call(&self) -> Result<KVec<u64>> {
-        let mut counts = KVec::with_capacity(BITS, GFP_KERNEL)?;
+        let mut counts = KVec::with_capacity(BITS, GFP_KERNEL_ACCOUNT)?;
         for _ in 0..BITS {
-            counts.push(0u64, GFP_KERNEL)?;
+            counts.push(0u64, GFP_KERNEL_ACCOUNT)?;
         }
         self.for_each_in_subtree(|g| {
             if let Some(calls) = g.calls.get() {
@@ -1107,7 +1107,7 @@ impl Group {
                 && id > 0
                 && result.is_ok()
             {
-                result = ids.push(id, GFP_KERNEL).map_err(Error::from);
+                result = ids.push(id, GFP_KERNEL_ACCOUNT).map_err(Error::from);
             }
         });
         result.map(|()| ids)
