@@ -7,14 +7,26 @@
 # $CACHE/apt/trixie-backports (private_apt), so that the machine's own apt
 # sources are left alone; for KERNEL=6.12, linux-source-6.12 from the
 # machine's own sources. The .deb is kept in $CACHE/dl (kernel_deb).
+#
+#   fetch-kernel.sh              download (unless kept) and unpack
+#   fetch-kernel.sh --download   only download, holding $CACHE/dl.lock
+#                                instead: nothing waits for a build
 source "$(dirname "$0")/lib.sh"
 
+if [ "${1:-}" = --download ]; then
+	[ -f "$KSRC/.syscalls-source" ] && exit 0
+	cache_lock dl
+	kernel_deb > /dev/null
+	exit 0
+fi
 [ -f "$KSRC/.syscalls-source" ] && exit 0
 cache_lock build
 # Again: another run may have unpacked it while this one waited.
 [ -f "$KSRC/.syscalls-source" ] && exit 0
 
+cache_lock dl
 deb=$(kernel_deb)
+cache_unlock dl
 log "unpacking $(basename "$deb")"
 rm -rf "$KSRC" "$KCACHE/unpack"
 mkdir -p "$KCACHE/unpack"

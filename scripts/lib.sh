@@ -51,7 +51,8 @@ KMAKE=(make -C "$KSRC" ARCH=x86_64 LLVM="$KLLVM" OBJCOPY=objcopy
 	CLIPPY_DRIVER=/usr/bin/clippy-driver RUSTFMT=/usr/bin/rustfmt
 	BINDGEN="$BINDGEN")
 
-log() { printf '==> %s\n' "$*" >&2; }
+# log MESSAGE: a step on standard error, with the time of day it began.
+log() { printf '==> %s %s\n' "$(date +%T)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Two runs at once (two `make test`, `make test` and `make vm-run`, ...)

@@ -46,6 +46,15 @@ trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$boot"' EXIT
 
 LTS=6.12
 
+# 7.3's toolchain first; then, in the background and at a lower priority,
+# 6.12's (its bindgen builds from crates.io) and its source's download,
+# on the core that the 7.3 build leaves idle while its Rust crates
+# compile one at a time. The build lane waits for it.
+"$S/setup.sh"
+( KERNEL=$LTS nice -n 10 "$S/setup.sh" &&
+	KERNEL=$LTS nice -n 10 "$S/fetch-kernel.sh" --download ) > "$out/prepare-$LTS.log" 2>&1 &
+prepare=$!
+
 # The 7.3 test kernel and initramfs, and the series check of that graft,
 # under one hold of the build lock: the series is of the tree just built.
 cache_lock build
@@ -138,6 +147,10 @@ await() {
 # among them) must not starve.
 (
 	rc=0 src=0
+	# The early preparation (above) is not this subshell's child: it is
+	# waited for by its pid. Had it failed, kernel.sh installs and
+	# fetches again, and its log says why.
+	while kill -0 "$prepare" 2>/dev/null; do sleep 2; done
 	cache_lock build
 	{ built=$(KERNEL=$LTS nice -n 10 "$S/kernel.sh" CLIPPY=1) &&
 		cp "$(sed -n 1p <<< "$built")" "$boot/bzImage-$LTS" &&
@@ -212,6 +225,10 @@ for f in container selftests-rt selftests-$LTS; do : > "$out/$f.tap"; done
 ) &
 vms=$!
 log "the lanes run: the $LTS and PREEMPT_RT builds, and the VM runs"
+# The host's checks below take no timing: they run at the builds'
+# priority, below the VM lane (a 7.3 seccomp_bpf test timed out beside
+# syscallsctl's cargo build).
+renice -n 10 -p $$ > /dev/null
 
 # Lints: clippy ran in the build (-Dwarnings); rustfmt and checkpatch here.
 if "$S/lint.sh" --no-build > "$out/lint.log" 2>&1; then
