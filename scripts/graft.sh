@@ -30,8 +30,12 @@ for guide in "${ADMIN_GUIDES[@]}"; do
 	sync "$guide" "$KSRC/$guide"
 done
 # Files the repository no longer has (a renamed module) must go, too.
+# (A lookup, not `printf | grep -q` under pipefail: grep's early exit can
+# kill printf with SIGPIPE, and a starved graft removed set.rs so.)
+declare -A wanted=()
+for f in "${files[@]}"; do wanted[$f]=1; done
 ( cd "$dst" && find . -type f | sed 's|^\./||' ) | while read -r f; do
-	printf '%s\n' "${files[@]}" | grep -qxF "$f" || { rm -f "$dst/$f"; log "removed ${dst#"$KSRC"/}/$f"; }
+	[ -n "${wanted[$f]:-}" ] || { rm -f "$dst/$f"; log "removed ${dst#"$KSRC"/}/$f"; }
 done
 
 # Patches: $KSRC/.syscalls-applied holds a copy of each applied patch.

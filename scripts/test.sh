@@ -148,8 +148,8 @@ await() {
 (
 	rc=0 src=0
 	# The early preparation (above) is not this subshell's child: it is
-	# waited for by its pid. Had it failed, kernel.sh installs and
-	# fetches again, and its log says why.
+	# waited for by its pid. Had it failed ($out/prepare-6.12.log says
+	# why), kernel.sh installs and fetches again.
 	while kill -0 "$prepare" 2>/dev/null; do sleep 2; done
 	cache_lock build
 	{ built=$(KERNEL=$LTS nice -n 10 "$S/kernel.sh" CLIPPY=1) &&
@@ -226,8 +226,8 @@ for f in container selftests-rt selftests-$LTS; do : > "$out/$f.tap"; done
 vms=$!
 log "the lanes run: the $LTS and PREEMPT_RT builds, and the VM runs"
 # The host's checks below take no timing: they run at the builds'
-# priority, below the VM lane (a 7.3 seccomp_bpf test timed out beside
-# syscallsctl's cargo build).
+# priority, below the VM lane (at the same priority as it, their cargo
+# builds and checkpatch ran beside a 7.3 seccomp_bpf test that timed out).
 renice -n 10 -p $$ > /dev/null
 
 # Lints: clippy ran in the build (-Dwarnings); rustfmt and checkpatch here.
