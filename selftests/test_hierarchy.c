@@ -356,18 +356,46 @@ static bool read_charged(struct charged *c)
 	return slab;
 }
 
+/* This process's cgroup on v2 before it entered LEAK_MEMCG, "/..." */
+static char leak_home[PATH_MAX + 8] = "/";
+
+/* Whether LEAK_MNT's root has memory in its cgroup.subtree_control. */
+static bool root_has_memory(void)
+{
+	char buf[512] = "";
+	FILE *f = fopen(LEAK_MNT "/cgroup.subtree_control", "r");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	return strstr(buf, "memory") != NULL;
+}
+
 /*
  * Puts this process in a memory cgroup of its own, LEAK_MEMCG, on a
  * cgroup2 mount of its own (the syscalls hierarchy under test may be v1;
- * the memory controller is then on v2). KSFT_PASS, KSFT_SKIP without
- * memory cgroups, or KSFT_FAIL.
+ * the memory controller is then on v2), noting where it was, and enabling
+ * memory at the root unless it is (*enabled says whether it did).
+ * KSFT_PASS, KSFT_SKIP without memory cgroups, or KSFT_FAIL.
  */
 static int enter_leak_memcg(bool *enabled)
 {
-	char pid[32];
+	char pid[32], line[PATH_MAX + 8];
+	FILE *f;
 	int err;
 
 	*enabled = false;
+	f = fopen("/proc/self/cgroup", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "0::", 3)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(leak_home, sizeof(leak_home), "%s", line + 3);
+		}
+	}
+	if (f)
+		fclose(f);
 	if (mkdir(LEAK_MNT, 0755) && errno != EEXIST) {
 		diag("mkdir %s: expected success, got %s", LEAK_MNT, result_name(-errno));
 		return KSFT_FAIL;
@@ -377,13 +405,15 @@ static int enter_leak_memcg(bool *enabled)
 		     result_name(-errno));
 		return KSFT_FAIL;
 	}
-	err = write_file(LEAK_MNT "/cgroup.subtree_control", "+memory");
-	if (err) {
-		diag("+memory at the cgroup2 root: %s (no CONFIG_MEMCG, or v1 holds it?)",
-		     result_name(err));
-		return KSFT_SKIP;
+	if (!root_has_memory()) {
+		err = write_file(LEAK_MNT "/cgroup.subtree_control", "+memory");
+		if (err) {
+			diag("+memory at the cgroup2 root: %s (no CONFIG_MEMCG, or v1 holds it?)",
+			     result_name(err));
+			return KSFT_SKIP;
+		}
+		*enabled = true;
 	}
-	*enabled = true;
 	if (mkdir(LEAK_MEMCG, 0755)) {
 		diag("mkdir %s: expected success, got %s", LEAK_MEMCG, result_name(-errno));
 		return KSFT_FAIL;
@@ -401,10 +431,11 @@ static int enter_leak_memcg(bool *enabled)
 /* Undoes enter_leak_memcg(), whatever part of it was done. */
 static void leave_leak_memcg(bool enabled)
 {
-	char pid[32];
+	char pid[32], path[2 * PATH_MAX];
 
 	snprintf(pid, sizeof(pid), "%d", getpid());
-	poke(LEAK_MNT "/cgroup.procs", pid);
+	snprintf(path, sizeof(path), "%s%s/cgroup.procs", LEAK_MNT, leak_home);
+	poke(path, pid);
 	/* Its charges still held, a memory cgroup goes away in the background. */
 	rmdir(LEAK_MEMCG);
 	if (enabled)
