@@ -266,8 +266,8 @@ cleanup:
  * KASAN, freed objects wait in a quarantine of up to 1/32 of memory,
  * still counted as Slab). It is exact to the object but for the per-CPU
  * stock of object charges, a page or so of each kind on each CPU. On the
- * 7.3 test kernel, 1,000 cycles left 3,264 bytes and 2,000 left 6,528:
- * less than an object in ten cycles (some index that grows now and then),
+ * 7.3 test kernel, 1,000 cycles left from -1,704 to +3,264 bytes and
+ * 2,000 left 6,528: less than an object in ten cycles,
  * where an object leaked in each cycle, 32 bytes or more, would leave more
  * than the slack; a leaked directory on tmpfs a cycle left 3.7 MB.
  */
