@@ -269,7 +269,8 @@ cleanup:
  * 7.3 test kernel, 1,000 cycles left from -1,704 to +3,264 bytes and
  * 2,000 left 6,528: less than an object in ten cycles,
  * where an object leaked in each cycle, 32 bytes or more, would leave more
- * than the slack; a leaked directory on tmpfs a cycle left 3.7 MB.
+ * than the slack; a directory on tmpfs leaked a cycle left 3.7 MB in
+ * 2,000.
  */
 #define LEAK_CYCLES 1000
 #define LEAK_SLACK_BYTES (32L << 10)
