@@ -41,8 +41,16 @@ log "results in $out"
 # This run's copies of what it built, and its container overlay.
 boot=$out/boot
 mkdir -p "$boot"
-# Should make test stop early, its lanes stop with it.
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$boot"' EXIT
+# Should make test stop early, its lanes stop with it. The trap runs
+# under errexit, and kill with no job left fails: it must not turn a
+# green run's status into kill's.
+stop_lanes() {
+	local pids
+	pids=$(jobs -p)
+	[ -z "$pids" ] || kill $pids 2>/dev/null || true
+	rm -rf "$boot"
+}
+trap stop_lanes EXIT
 
 LTS=6.12
 
