@@ -11,15 +11,13 @@
 # seccomp_bpf. Prints "N passed, N failed, N skipped", for both kernels.
 #
 # Once the 7.3 test kernel is built and its harness checked, the rest runs
-# in three lanes beside the host's own checks, so that both cores stay
-# busy: the builds (6.12's test kernel, then the PREEMPT_RT kernel, at a
-# lower priority), 7.3's VM runs (its kselftests, then the container
-# test) and the other kernels' VM runs (6.12's, then PREEMPT_RT's, each
-# waiting for the kernel it boots). Two VMs run at once only when no
-# kernel builds beside them: the second lane waits for the builds to end
-# or for the first lane to end. The VM lanes write their TAP and their
-# own results to files, which are printed, in that order, when all lanes
-# have finished.
+# in two lanes beside the host's own checks, so that both cores stay busy:
+# the builds (6.12's test kernel, then the PREEMPT_RT kernel, at a lower
+# priority) and the VM runs, one at a time (7.3's kselftests, the
+# container test, then 6.12's and PREEMPT_RT's, each waiting for the
+# kernel it boots). The VM
+# lane writes its TAP and its own results to files, which are printed, in
+# that order, when both lanes have finished.
 #
 # Each run has its own results directory, $CACHE/runs/test-DATE-XXXXXX/
 # (the newest 5 are kept), to which $CACHE/results links from the moment
@@ -141,14 +139,9 @@ note() { echo "$1 $2" >> "$out/$lane.results"; }
 # shown FILE: FILE's last lines, as "#" lines for a lane's results.
 shown() { tail -n 40 "$1" | sed 's/^/# /' >> "$out/$lane.results"; }
 # await NAME: waits for the build lane's $out/NAME.ready (its statuses),
-# or for the lane's end; then, while the build lane still builds, for the
-# 7.3 VM lane's end ($out/vm.done): two VMs and a kernel build at once
-# starve the VMs' timing tests. Prints the statuses, "1 1" if it left none.
+# or for the lane's end; prints the statuses, "1 1" if it left none.
 await() {
 	while [ ! -s "$out/$1.ready" ] && kill -0 "$builds" 2>/dev/null; do
-		sleep 2
-	done
-	while [ ! -e "$out/vm.done" ] && kill -0 "$builds" 2>/dev/null; do
 		sleep 2
 	done
 	cat "$out/$1.ready" 2>/dev/null || echo "1 1"
@@ -184,17 +177,19 @@ await() {
 ) &
 builds=$!
 
-# The 7.3 VM lane, one VM at a time. First KUnit, every kselftest on v2
-# and v1, seccomp_bpf and the demo. Then the container test: Debian's crun
-# runs a container on cgroup v2 whose policy changes while it runs
-# (selftests/test_container.sh), "container:" prefixed.
+# The VM lane, one VM at a time. First KUnit, every kselftest on v2 and v1,
+# seccomp_bpf and the demo. Then the container test: Debian's crun runs a
+# container on cgroup v2 whose policy changes while it runs
+# (selftests/test_container.sh), "container:" prefixed. Then Linux 6.12:
+# its series, KUnit, the enforcement kselftests on v2 and v1 and
+# seccomp_bpf, "6.12:". Last KUnit and the enforcement kselftests on the
+# PREEMPT_RT kernel (sleeping spinlocks, preemptible RCU, lockdep on),
+# "PREEMPT_RT:".
+lane=vm
 for f in console-container console-rt console-$LTS; do : > "$out/$f.log"; done
 for f in container selftests-rt selftests-$LTS; do : > "$out/$f.tap"; done
-: > "$out/vm.results"
-: > "$out/other.results"
-rm -f "$out/vm.done"
+: > "$out/$lane.results"
 (
-	lane=vm
 	vm_run --timeout 2400 --console "$out/console.log" /selftests/run.sh \
 		> "$out/selftests.tap" || true
 	if overlay=$("$S/container.sh" "$boot/overlay-container" 2> "$out/container-prepare.log"); then
@@ -210,16 +205,7 @@ rm -f "$out/vm.done"
 		shown "$out/container-prepare.log"
 		note FAIL "container: crun and the OCI bundle are prepared (scripts/container.sh)"
 	fi
-	: > "$out/vm.done"
-) &
-vms=$!
 
-# The other kernels' VM lane, one VM at a time: Linux 6.12, its series,
-# KUnit, the enforcement kselftests on v2 and v1 and seccomp_bpf,
-# "6.12:"; then KUnit and the enforcement kselftests on the PREEMPT_RT
-# kernel (sleeping spinlocks, preemptible RCU, lockdep on), "PREEMPT_RT:".
-(
-	lane=other
 	read -r rc src < <(await "$LTS")
 	if [ "$rc" -ne 0 ]; then
 		shown "$out/build-$LTS.log"
@@ -245,7 +231,7 @@ vms=$!
 		note FAIL "PREEMPT_RT: the kernel builds"
 	fi
 ) &
-others=$!
+vms=$!
 log "the lanes run: the $LTS and PREEMPT_RT builds, and the VM runs"
 # The host's checks below take no timing: they run at the builds'
 # priority, below the VM lane (at the same priority as it, their cargo
@@ -329,7 +315,7 @@ if [ $rc -ne 0 ]; then
 fi
 
 log "waiting for the lanes"
-wait "$vms" "$others" "$builds" || true
+wait "$vms" "$builds" || true
 # What the lanes found, in a fixed order: their TAP and their own results.
 for f in selftests container selftests-$LTS selftests-rt; do
 	cat "$out/$f.tap"
@@ -339,7 +325,7 @@ while read -r status desc; do
 	"#") echo "# $desc" ;;
 	*) result "$status" "$desc" ;;
 	esac
-done < <(cat "$out/vm.results" "$out/other.results")
+done < "$out/vm.results"
 
 echo "# total time: $((SECONDS - start)) s"
 "$S/summarize.sh" --console "$out/console.log" --console "$out/console-rt.log" \
