@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Configures and builds one kernel kind of $KERNEL (lib.sh), incrementally:
-#   test      base.config + test.config: KUnit and lock/memory debugging
-#   rt        the test kernel with PREEMPT_RT (rt.config)
+#   test      base.config + test.config: KUnit and lock/memory debugging;
+#             on the primary kernel also full.config (KASAN, uprobes,
+#             memory cgroups, cgroup BPF: what only its full run needs)
+#   rt        test.config with PREEMPT_RT (rt.config)
 #   bench     base.config + bench.config: what users run
 #   baseline  bench without CONFIG_CGROUP_SYSCALLS, to show that
 #             unfiltered tasks pay nothing
@@ -16,7 +18,10 @@ shift
 B=$(build_dir "$kind")
 frags=("$REPO/config/base.config" "$REPO/config/kernel-$KERNEL.config")
 case $kind in
-test) frags+=("$REPO/config/test.config") ;;
+test)
+	frags+=("$REPO/config/test.config")
+	[ "$KERNEL" != "${KERNELS[0]}" ] || frags+=("$REPO/config/full.config")
+	;;
 rt) frags+=("$REPO/config/test.config" "$REPO/config/rt.config") ;;
 bench) frags+=("$REPO/config/bench.config") ;;
 baseline)
