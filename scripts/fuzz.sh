@@ -15,7 +15,12 @@
 # the full cargo log $CACHE/policy-fuzz.log.
 source "$(dirname "$0")/lib.sh"
 
-crate=$REPO/tools/policy-fuzz
+# From a copy of what the crate reads (lib.sh's stage): the policy modules
+# at the top, asm/, syscallsctl's tables.
+cache_lock policy-fuzz
+src=$(stage policy-fuzz tools/policy-fuzz asm tools/syscallsctl/src \
+	$(cd "$REPO" && echo *.rs)) || exit 1
+crate=$src/tools/policy-fuzz
 export CARGO_TARGET_DIR=$CACHE/policy-fuzz-target
 export PROPTEST_CASES=${PROPTEST_CASES:-100000}
 export PROPTEST_RNG_SEED=${PROPTEST_RNG_SEED:-$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')}

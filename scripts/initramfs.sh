@@ -31,13 +31,16 @@ cp /bin/busybox "$ROOT/bin/busybox"
 cp "$REPO/scripts/init.sh" "$ROOT/init"
 chmod +x "$ROOT/init"
 
-make -s -C "$REPO/selftests" KSRC="$KSRC" KHDR="$HDR/include" \
+# The selftests and syscallsctl build from a copy of the checkout
+# (lib.sh's stage), under the build lock: a clean clone rebuilds nothing.
+src=$(stage initramfs selftests tools/syscallsctl asm) || exit 1
+make -s -j"$NPROC" -C "$src/selftests" KSRC="$KSRC" KHDR="$HDR/include" \
 	OUTPUT="$KCACHE/selftests" >&2
 cp -a "$KCACHE/selftests/." "$ROOT/selftests/"
 
 # syscallsctl, for test_syscallsctl.sh and the container test. build.sh
 # prints the binary's path on stdout, which is ours for the cpio path.
-ctl=$("$REPO/tools/syscallsctl/build.sh" "$CACHE/syscallsctl-bin") ||
+ctl=$("$src/tools/syscallsctl/build.sh" "$CACHE/syscallsctl-bin") ||
 	die "tools/syscallsctl/build.sh failed"
 cp "$ctl" "$ROOT/bin/syscallsctl"
 mkdir -p "$ROOT/selftests/syscallsctl"

@@ -94,6 +94,21 @@ cache_unlock() {
 	SYSCALLS_LOCKS=${SYSCALLS_LOCKS// "$file"/}
 }
 
+# stage NAME PATH...: copies the checkout's PATHs (relative to $REPO, in
+# their layout) into $CACHE/stage/NAME, and prints that directory. make and
+# cargo rebuild by file times, and every file of a clean clone (CI's) is
+# new; rsync rewrites only the files whose content differs from the last
+# copy, so that a build from the copy redoes only what changed. The caller
+# holds a lock that covers the copy and the build from it.
+stage() {
+	local dst=$CACHE/stage/$1
+	shift
+	mkdir -p "$dst"
+	(cd "$REPO" && rsync -rlpR --checksum --delete "$@" "$dst/") ||
+		die "copying $* to $dst failed"
+	echo "$dst"
+}
+
 # Each run's own files are in $CACHE/runs/, named for the kind of run and
 # its start time: a VM run's default console, console-KIND-DATE-XXXXXX.log,
 # and make test's and make bench's results, test-DATE-XXXXXX/ and

@@ -274,8 +274,14 @@ else
 	unset SYSCALLS_PODMAN_PROFILE
 fi
 rc=0
-"$REPO/tools/syscallsctl/build.sh" --test "$CACHE/syscallsctl-test" \
-	> "$out/syscallsctl.log" 2>&1 || rc=$?
+cache_lock syscallsctl
+if ctl_src=$(stage syscallsctl tools/syscallsctl asm); then
+	"$ctl_src/tools/syscallsctl/build.sh" --test "$CACHE/syscallsctl-test" \
+		> "$out/syscallsctl.log" 2>&1 || rc=$?
+else
+	rc=1
+fi
+cache_unlock syscallsctl
 units=0
 while read -r name status why; do
 	units=$((units + 1))

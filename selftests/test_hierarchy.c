@@ -268,9 +268,10 @@ cleanup:
  * stock of object charges, a page or so of each kind on each CPU. On the
  * 7.3 test kernel, 1,000 cycles left from -1,704 to +3,264 bytes and
  * 2,000 left 6,528: less than an object in ten cycles,
- * where an object leaked in each cycle, 32 bytes or more, would leave more
- * than the slack; a directory on tmpfs leaked a cycle left 3.7 MB in
- * 2,000.
+ * where an object leaked in each cycle would leave more than the slack
+ * (with KASAN's redzones the smallest, kmalloc-8, takes 32 bytes of slab,
+ * 40 charged: 40,000 bytes in 1,000 cycles); a directory on tmpfs leaked
+ * a cycle left 3.7 MB in 2,000.
  */
 #define LEAK_CYCLES 1000
 #define LEAK_SLACK_BYTES (32L << 10)
