@@ -36,8 +36,12 @@ failed=0
 P='# '
 [ "${1-}" != --demo ] || P=
 
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+# at: how long the test has run, after each result (each step starts
+# containers, which TCG makes slow: this says which).
+T0=$(date +%s)
+at() { [ -z "$P" ] || echo "${P}at $(($(date +%s) - T0)) s"; }
+ok() { n=$((n + 1)); echo "ok $n $*"; at; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; at; }
 check() { # check DESCRIPTION CMD...: one result, CMD's status
 	d=$1
 	shift
