@@ -33,9 +33,8 @@
 #
 # --build-each applies the series with `git am` in the same way, then
 # builds a kernel of tinyconfig, config/base.config,
-# config/kernel-$KERNEL.config and test.config (the test kernel's, without
-# full.config)
-# after each patch, in a whole pristine tree of its own,
+# config/kernel-$KERNEL.config and test.config (without full.config) after
+# each patch, in a whole pristine tree of its own,
 # $KCACHE/series-build-src/, and $KCACHE/build-series: each patch must build
 # on its own: one full build, then one incremental build per patch.
 #
