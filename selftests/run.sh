@@ -16,9 +16,11 @@ V2_PROGS="test_cgroup2 test_delegation test_enforce test_tasks test_abi test_abi
 V1_PROGS="test_interface test_grammar test_hierarchy test_enforce test_tasks test_abi test_abi32 test_races test_security test_actions test_policy test_arm test_conditions test_conditions32 test_events test_learn seccomp_bpf test_log"
 status=0
 
-# run NAME PROGRAM [ENV]: runs one program, with ENV (VAR=VALUE) if given.
+# run NAME PROGRAM [ENV]: runs one program, with ENV (VAR=VALUE) if given,
+# and says how long it took, "# ---- NAME: N s".
 run() {
 	echo "# ---- $1"
+	t0=$(date +%s)
 	if [ -n "$3" ]; then
 		env "$3" "./$2" > "/tmp/$1.out" 2>&1
 	else
@@ -26,6 +28,7 @@ run() {
 	fi
 	rc=$?
 	cat "/tmp/$1.out"
+	echo "# ---- $1: $(($(date +%s) - t0)) s"
 	if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
 		status=1
 		grep -q '^not ok' "/tmp/$1.out" ||
