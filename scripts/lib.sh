@@ -156,11 +156,13 @@ prune_runs() {
 build_dir() { realpath -m "$KCACHE/build-$1"; }
 
 # Where the controller goes in the kernel tree, and its administrator's
-# guides, v1 first (graft.sh copies them, series.sh adds them to the
-# series with the patch that lists the first in its index).
+# guides, the reference (cgroup v2) first, then the page of what differs
+# on v1 (graft.sh copies them, series.sh adds them to the series with the
+# patch that lists the first in its directory's index,
+# Documentation/admin-guide/index.rst).
 GRAFT_DIR=kernel/cgroup/syscalls
-ADMIN_GUIDES=(Documentation/admin-guide/cgroup-v1/syscalls.rst
-	Documentation/admin-guide/cgroup-v2-syscalls.rst)
+ADMIN_GUIDES=(Documentation/admin-guide/cgroup-v2-syscalls.rst
+	Documentation/admin-guide/cgroup-v1/syscalls.rst)
 ADMIN_GUIDE=${ADMIN_GUIDES[0]}
 
 # controller_files: the controller's files, relative to the repository and

@@ -18,10 +18,11 @@
 # lib.sh, the list graft.sh copies; the same for both kernels) go into
 # the patch that hooks them into kernel/cgroup/Makefile, and the
 # administrator's guides (ADMIN_GUIDES) into the patch that lists the
-# first in the cgroup-v1 index, so that each patch builds and documents
-# what it adds. The cover letter's subject (its first paragraph) and body
-# come from patches/cover-letter.txt, which both kernels' series share,
-# less its lines that start with '#'. Dates are fixed: the same input
+# first, the v2 reference, in Documentation/admin-guide/index.rst, so
+# that each patch builds and documents what it adds. The cover letter's
+# subject (its first paragraph) and body come from
+# patches/cover-letter.txt, which both kernels' series share, less its
+# lines that start with '#'. Dates are fixed: the same input
 # gives the same series, byte for byte.
 #
 # --check runs checkpatch.pl --strict from the kernel tree on every patch
