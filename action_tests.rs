@@ -9,10 +9,8 @@ use core::fmt::Write;
 use kernel::prelude::*;
 
 use crate::abi::Abi;
-use crate::grammar::{
-    format_actions, format_arm, format_policy, format_stat, parse_action_write, parse_arm,
-    parse_mode, parse_switch, ActionWrite, TextBuf,
-};
+use crate::format::{self, TextBuf};
+use crate::grammar::{parse_action_write, parse_arm, parse_mode, parse_switch, ActionWrite};
 use crate::kunit::{kunit_suite, Test};
 use crate::policy::{
     combine, replace, unarmed_judge, Action, Arm, Author, Decision, Mode, Overrides, OwnRules,
@@ -95,7 +93,7 @@ fn actions_for_particular_calls(t: &mut Test) {
             && own.decision(mkdir) == Decision::Errno(EPERM_),
         format_args!("clone3 must take its own errno, mkdir the default"),
     );
-    let read = format_actions(own.action, &own.overrides).unwrap_or_default();
+    let read = format::actions(own.action, &own.overrides).unwrap_or_default();
     t.check(
         read.as_slice() == b"errno EPERM\nerrno ENOSYS 435 ia32:435\n",
         format_args!("the read: {:?}", kernel::str::BStr::from_bytes(&read)),
@@ -207,7 +205,7 @@ fn mode_action_and_learn_grammar(t: &mut Test) {
         (Action::Kill, &b"kill\n"[..]),
     ];
     for (action, want) in reads {
-        let got = format_actions(action, &Overrides::EMPTY).unwrap_or_default();
+        let got = format::actions(action, &Overrides::EMPTY).unwrap_or_default();
         t.check(
             got.as_slice() == want,
             format_args!("{action:?} reads {:?}", kernel::str::BStr::from_bytes(&got)),
@@ -223,7 +221,7 @@ fn stat_names_each_call(t: &mut Test) {
         t.check(false, format_args!("the x86_64 table must have a hole"));
         return;
     };
-    let got = format_stat([(mkdir, 3), (hole, 2), (socketcall, 1)].into_iter()).unwrap_or_default();
+    let got = format::stat([(mkdir, 3), (hole, 2), (socketcall, 1)].into_iter()).unwrap_or_default();
     let mut want = TextBuf { bytes: KVec::new() };
     let _ = write!(want, "mkdir 3\nx86_64:{hole} 2\nia32:socketcall 1\n");
     t.check(
@@ -309,7 +307,7 @@ fn a_policy_replaces_the_own_rules_in_one_write(t: &mut Test) {
     let Some(before) = boxed(t, &*rules) else {
         return;
     };
-    let text = format_policy(
+    let text = format::policy(
         &all.denied,
         &all.conditions,
         all.mode,
@@ -410,7 +408,7 @@ fn who_judges_a_task_that_is_not_armed(t: &mut Test) {
         );
     }
     for arm in [Inherit, Now, Exec] {
-        let back = format_arm(arm).map(|text| parse_arm(&text));
+        let back = format::arm(arm).map(|text| parse_arm(&text));
         t.check(
             matches!(back, Ok(Ok(a)) if a == arm) && Arm::decode(arm as u8) == arm,
             format_args!("{arm:?} must read back"),

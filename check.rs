@@ -23,7 +23,9 @@ use kernel::ffi::c_long;
 use kernel::task::Task;
 
 use crate::abi::{self, Abi};
+use crate::cgroup::CssState;
 use crate::cond;
+use crate::cred::CredRef;
 use crate::group::{self, Group};
 use crate::names;
 use crate::policy::Decision;
@@ -82,10 +84,11 @@ impl Current {
     }
 
     /// The objective credentials of current, valid while it runs.
-    fn objective(&self) -> *const bindings::cred {
+    fn objective(&self) -> &CredRef {
         // SAFETY: By the type invariant `task` is current, which is alive;
-        // only current changes its own `real_cred`, and holds a reference.
-        unsafe { (*self.task).real_cred }
+        // only current changes its own `real_cred`, and holds a reference
+        // to it while the call runs.
+        unsafe { CredRef::from_ptr((*self.task).real_cred) }
     }
 
     /// The ABI and index of system call `nr`, as the entry code finds it.
@@ -110,11 +113,9 @@ impl Current {
             return Outcome::Run;
         };
         let rcu = RcuGuard::new();
-        // SAFETY: `rcu` keeps the group alive while it is used here.
-        let group = unsafe { Group::of_task(self.task()) };
+        let group = Group::of_task(self.task(), &rcu);
         let task = self.objective();
-        // SAFETY: `rcu` keeps the group alive, and current's credentials.
-        let look = unsafe { group.look(abi, idx, task) };
+        let look = group.look(abi, idx, task, &rcu);
         if !look.filtering {
             drop(rcu);
             return if again {
@@ -131,8 +132,7 @@ impl Current {
         let (judge, look) = if group::any_waits_for_exec() && !self.armed() {
             match group.judge_of_unarmed() {
                 Some(judge) if core::ptr::eq(judge, group) => (group, look),
-                // SAFETY: `rcu` keeps the judge alive, an ancestor of `group`.
-                Some(judge) => (judge, unsafe { judge.look_again(abi, idx, task) }),
+                Some(judge) => (judge, judge.look_again(abi, idx, task, &rcu)),
                 None => return Outcome::Run,
             }
         } else {
@@ -145,8 +145,7 @@ impl Current {
         let (abi, idx, made, look) = if restart {
             match self.restarted() {
                 Some((abi, idx, made)) => {
-                    // SAFETY: As above.
-                    let look = unsafe { judge.look_again(abi, idx, task) };
+                    let look = judge.look_again(abi, idx, task, &rcu);
                     (abi, idx, made, look)
                 }
                 None => return Outcome::Run,
@@ -195,14 +194,13 @@ impl Current {
         unsafe { bindings::syscalls_cgroup_clear_work() };
         smp_mb();
         let filtering = {
-            let _rcu = RcuGuard::new();
-            // SAFETY: `_rcu` keeps the group alive while it is used here.
-            unsafe { Group::of_task(self.task()) }.is_filtering()
+            let rcu = RcuGuard::new();
+            Group::of_task(self.task(), &rcu).is_filtering()
         };
         if !filtering {
             return Outcome::Run;
         }
-        group::mark_task(self.task());
+        mark_task(self.task());
         // SAFETY: By the safety requirements.
         unsafe { self.decide(regs, nr, true) }
     }
@@ -261,8 +259,7 @@ pub unsafe extern "C" fn __syscalls_cgroup_args(
 ) -> c_long {
     let allowed = !group::any_waits_for_exec() && {
         // SAFETY: By the safety requirements `sc` is alive under the
-        // caller's RCU; its css is its first field, and every css of the
-        // subsystem is in a `Group`.
+        // caller's RCU; its css is a css of the subsystem.
         let group = unsafe { Group::from_css((&raw const (*sc).css).cast_mut()) };
         // SAFETY: By the safety requirements `regs` are current's; `slot`
         // is below `ARG_SLOTS`, within them (see `abi::Abi::arg_slot`).
@@ -342,9 +339,7 @@ unsafe fn judge_arguments(
 
 /// Whether `task` is armed (see [`syscalls_cgroup_execve`]).
 pub(crate) fn is_armed(task: &Task) -> bool {
-    let task = core::ptr::from_ref(task)
-        .cast_mut()
-        .cast::<bindings::task_struct>();
+    let task = raw(task);
     // SAFETY: `task` is alive while borrowed; its `atomic_flags` is a word
     // that C changes with atomic bit operations only.
     let flags = unsafe { AtomicUsize::from_ptr(&raw mut (*task).atomic_flags) };
@@ -370,9 +365,8 @@ pub extern "C" fn syscalls_cgroup_execve() {
         return;
     }
     let waits = {
-        let _rcu = RcuGuard::new();
-        // SAFETY: `_rcu` keeps the group alive while it is used here.
-        unsafe { Group::of_task(current.task()) }.waits_for_exec()
+        let rcu = RcuGuard::new();
+        Group::of_task(current.task(), &rcu).waits_for_exec()
     };
     if waits {
         current.arm();
@@ -441,4 +435,46 @@ pub unsafe extern "C" fn syscalls_cgroup_note_restart(restart: *mut bindings::re
             (*restart).syscall_compat = ia32;
         }
     }
+}
+
+/// Sets the work bit of `task` unless it is a kernel thread, which makes
+/// no system calls of its own and is never filtered.
+pub(crate) fn mark_task(task: &Task) {
+    if !is_kthread(task) {
+        // SAFETY: `task` is alive while borrowed; setting the bit is an
+        // atomic operation.
+        unsafe { bindings::syscalls_cgroup_set_work(raw(task)) };
+    }
+}
+
+/// The thread ID of `task`, a user task, in current's PID namespace;
+/// `None` for a kernel thread or a task not in that namespace.
+pub(crate) fn user_thread_id(task: &Task) -> Option<i32> {
+    if is_kthread(task) {
+        return None;
+    }
+    // SAFETY: `task` is alive while borrowed; the kernel's own lookup reads
+    // its pid in the namespace of current for a null namespace.
+    let id = unsafe {
+        bindings::__task_pid_nr_ns(
+            raw(task),
+            bindings::pid_type_PIDTYPE_PID,
+            core::ptr::null_mut(),
+        )
+    };
+    (id > 0).then_some(id)
+}
+
+/// Whether `task` is a kernel thread.
+fn is_kthread(task: &Task) -> bool {
+    // SAFETY: `task` is alive while borrowed; its flags are read once.
+    let flags = unsafe { (*raw(task)).flags };
+    flags & bindings::PF_KTHREAD != 0
+}
+
+/// The C structure of `task`.
+fn raw(task: &Task) -> *mut bindings::task_struct {
+    core::ptr::from_ref(task)
+        .cast_mut()
+        .cast::<bindings::task_struct>()
 }

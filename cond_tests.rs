@@ -10,7 +10,8 @@ use kernel::prelude::*;
 
 use crate::abi::Abi;
 use crate::cond::{judge, Condition, Level, Sense, Tests, MAX_CONDITIONS};
-use crate::grammar::{parse_rules, write_conditions, TextBuf};
+use crate::format::{write_conditions, TextBuf};
+use crate::grammar::parse_rules;
 use crate::kunit::{kunit_suite, Test};
 use crate::policy::{Author, Decision, Rule, Rules};
 use crate::tests::nr;

@@ -7,15 +7,21 @@ use kernel::prelude::*;
 
 use kernel::sync::Arc;
 
+use crate::cgroup::CssState;
 use crate::cond::{Condition, Level, Tests, MAX_CONDITIONS};
 use crate::cred::Identity;
+use crate::format;
 use crate::grammar::{self, ActionWrite};
 use crate::group::{Group, Writer};
 use crate::policy::{self, Arm, Author, Decision, Rule, Rules};
 
-/// A file of the controller, other than `syscalls.allow` and `syscalls.deny`.
+/// An interface file of the controller, `syscalls.NAME`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Setting {
+pub(crate) enum File {
+    /// `syscalls.allow`: the calls the cgroup allows.
+    Allow,
+    /// `syscalls.deny`: the calls the cgroup denies.
+    Deny,
     /// `syscalls.mode`: `enforce` or `log`.
     Mode,
     /// `syscalls.action`: `errno NAME`, `errno N` or `kill`.
@@ -26,11 +32,6 @@ pub(crate) enum Setting {
     Policy,
     /// `syscalls.arm`: `inherit`, `now` or `exec`.
     Arm,
-}
-
-/// A read-only file of the controller.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Report {
     /// `syscalls.events`: denials in the subtree.
     Events,
     /// `syscalls.events.local`: denials in the cgroup itself.
@@ -320,7 +321,8 @@ pub(crate) fn css_offline(group: &Group) {
     group.fold_into_parent();
 }
 
-/// A write of `input` to the file of `rule` by `author`: all or nothing.
+/// A write of `input` to `file` by `author`: all or nothing, `EINVAL` for
+/// a bad value, `EPERM` for a delegatee on cgroup v1.
 ///
 /// On cgroup v1 only an administrator may change rules; on v2 whoever the
 /// file's owner and mode let write may, as for every v2 controller.
@@ -328,7 +330,7 @@ pub(crate) fn css_offline(group: &Group) {
 /// `who` is the delegatee who writes, `None` for an administrator.
 pub(crate) fn write(
     group: &Group,
-    rule: Rule,
+    file: File,
     input: &[u8],
     author: Author,
     who: Option<&Identity>,
@@ -336,6 +338,21 @@ pub(crate) fn write(
     if author != Author::Admin && !group.on_v2() {
         return Err(EPERM);
     }
+    match file {
+        File::Allow => write_rules(group, Rule::Allow, input, author, who),
+        File::Deny => write_rules(group, Rule::Deny, input, author, who),
+        _ => write_setting(group, file, input, author, who),
+    }
+}
+
+/// A write of `input` to the file of `rule`.
+fn write_rules(
+    group: &Group,
+    rule: Rule,
+    input: &[u8],
+    author: Author,
+    who: Option<&Identity>,
+) -> Result {
     let request = grammar::parse_rules(input)?;
     let mut w = Writer::lock();
     let mut rules = w.rules(group)?;
@@ -350,34 +367,30 @@ pub(crate) fn write(
     commit(&mut w, group, rules, author, who)
 }
 
-/// A write of `input` to the file of `setting`, with the same permissions
-/// as rules: all or nothing, `EINVAL` for a bad value.
-pub(crate) fn write_setting(
+/// A write of `input` to `file`, a file of settings.
+fn write_setting(
     group: &Group,
-    setting: Setting,
+    file: File,
     input: &[u8],
     author: Author,
     who: Option<&Identity>,
 ) -> Result {
-    if author != Author::Admin && !group.on_v2() {
-        return Err(EPERM);
-    }
     let mut w = Writer::lock();
     let mut rules = w.rules(group)?;
-    match setting {
-        Setting::Mode => rules.set_mode(grammar::parse_mode(input)?, author),
-        Setting::Action => match grammar::parse_action_write(input)? {
+    match file {
+        File::Mode => rules.set_mode(grammar::parse_mode(input)?, author),
+        File::Action => match grammar::parse_action_write(input)? {
             ActionWrite::Default(action) => rules.set_action(Some(action), None, author)?,
             ActionWrite::Calls(action, calls) => rules.set_action(action, Some(&calls), author)?,
         },
-        Setting::Learn => {
+        File::Learn => {
             let learn = grammar::parse_switch(input)?;
             w.set_learn(group, learn)?;
             let result = propagate(&mut w, group);
             w.release_retired(group);
             return result;
         }
-        Setting::Arm => {
+        File::Arm => {
             let arm = grammar::parse_arm(input)?;
             // A delegatee may defer its own rules, never the
             // administrators' of the same cgroup.
@@ -390,11 +403,13 @@ pub(crate) fn write_setting(
             group.set_arm(arm);
             return Ok(());
         }
-        Setting::Policy => {
+        File::Policy => {
             let parent = group.parent().map(|p| w.effective(p));
             let held = held_above(&w, group);
             policy::replace(&mut rules, parent.as_ref(), held, author, input)?;
         }
+        // Read-only files have no `write`; the rules' files come here not.
+        _ => return Err(EINVAL),
     }
     commit(&mut w, group, rules, author, who)
 }
@@ -415,56 +430,72 @@ fn propagate(w: &mut Writer, root: &Group) -> Result {
     })
 }
 
+/// What a read of `file` prints.
+pub(crate) fn show(group: &Group, file: File) -> Result<KVec<u8>> {
+    match file {
+        File::Allow => show_rules(group, Rule::Allow),
+        File::Deny => show_rules(group, Rule::Deny),
+        File::Mode | File::Action | File::Learn | File::Policy | File::Arm => {
+            show_setting(group, file)
+        }
+        File::Events | File::EventsLocal | File::Stat | File::Used | File::Unarmed => {
+            show_report(group, file)
+        }
+    }
+}
+
 /// What a read of the file of `rule` prints: the effective set for
 /// `syscalls.deny`, its complement for `syscalls.allow`.
-pub(crate) fn show(group: &Group, rule: Rule) -> Result<KVec<u8>> {
+fn show_rules(group: &Group, rule: Rule) -> Result<KVec<u8>> {
     let denied = group.effective_set();
     match rule {
         Rule::Deny => {
             let tests = group.tests_for_read();
             let tests = tests.as_deref().map_or(&[][..], |t| &t.all[..]);
-            grammar::format_denied(&denied, tests.iter())
+            format::denied(&denied, tests.iter())
         }
-        Rule::Allow => grammar::format_set(&denied.complement()),
+        Rule::Allow => format::set(&denied.complement()),
     }
 }
 
-/// What a read of the file of `setting` prints.
-pub(crate) fn show_setting(group: &Group, setting: Setting) -> Result<KVec<u8>> {
-    group.with_own(|rules, learn| match setting {
-        Setting::Mode => grammar::format_mode(rules.all.mode),
-        Setting::Action => grammar::format_actions(rules.all.action, &rules.all.overrides),
-        Setting::Learn => grammar::format_switch(learn),
-        Setting::Arm => grammar::format_arm(group.arm()),
-        Setting::Policy => grammar::format_policy(
+/// What a read of `file`, a file of settings, prints.
+fn show_setting(group: &Group, file: File) -> Result<KVec<u8>> {
+    group.with_own(|rules, learn| match file {
+        File::Mode => format::mode(rules.all.mode),
+        File::Action => format::actions(rules.all.action, &rules.all.overrides),
+        File::Learn => format::switch(learn),
+        File::Arm => format::arm(group.arm()),
+        File::Policy => format::policy(
             &rules.all.denied,
             &rules.all.conditions,
             rules.all.mode,
             rules.all.action,
             &rules.all.overrides,
         ),
+        _ => Err(EINVAL),
     })
 }
 
-/// What a read of the read-only file `report` prints.
-pub(crate) fn show_report(group: &Group, report: Report) -> Result<KVec<u8>> {
+/// What a read of `file`, a read-only file, prints.
+fn show_report(group: &Group, file: File) -> Result<KVec<u8>> {
     let (subtree, local) = group.denials();
-    match report {
-        Report::Events => grammar::format_events(subtree),
-        Report::EventsLocal => grammar::format_events(local),
-        Report::Stat => {
+    match file {
+        File::Events => format::events(subtree),
+        File::EventsLocal => format::events(local),
+        File::Stat => {
             let counts = group.denials_by_call()?;
-            grammar::format_stat(counts.iter().copied().enumerate().filter(|&(_, n)| n != 0))
+            format::stat(counts.iter().copied().enumerate().filter(|&(_, n)| n != 0))
         }
-        Report::Used => {
+        File::Used => {
             // Calls outside the rules cannot be written to `syscalls.allow`.
             let mut used = group.used();
             used.subtract(&crate::names::outside_rules());
-            grammar::format_set(&used)
+            format::set(&used)
         }
-        Report::Unarmed => {
+        File::Unarmed => {
             let ids = group.unarmed_tasks()?;
-            grammar::format_ids(ids.iter().copied())
+            format::ids(ids.iter().copied())
         }
+        _ => Err(EINVAL),
     }
 }

@@ -16,8 +16,16 @@
 //! [`include/linux/security.h`](srctree/include/linux/security.h) (`security_capable()`)
 
 use core::ptr::NonNull;
+use core::sync::atomic::{AtomicPtr, Ordering};
 
-use kernel::bindings;
+use kernel::{bindings, types::Opaque};
+
+use crate::cgroup::OpenFile;
+use crate::sync::RcuGuard;
+
+/// How many delegatees with different powers may write rules in one
+/// cgroup.
+pub(crate) const MAX_DELEGATEES: usize = 4;
 
 /// A counted reference to a `struct cred`.
 ///
@@ -69,7 +77,7 @@ impl Cred {
     }
 
     /// The pointer, for publication to readers under RCU.
-    pub(crate) fn as_ptr(&self) -> *mut bindings::cred {
+    fn as_ptr(&self) -> *mut bindings::cred {
         self.0.as_ptr()
     }
 
@@ -100,33 +108,118 @@ impl Drop for Cred {
     }
 }
 
-/// Whether the delegatee of credentials `ruler` has power over the task of
-/// objective credentials `task`, as the module documentation defines it.
-///
-/// # Safety
-///
-/// Both point to live creds: held, or read under RCU from a holder.
-pub(crate) unsafe fn has_power(ruler: *const bindings::cred, task: *const bindings::cred) -> bool {
-    if ruler == task {
-        return true;
+/// A `struct cred` borrowed for `'a`: a task's, while it runs, or one
+/// that a holder published and RCU keeps.
+#[repr(transparent)]
+pub(crate) struct CredRef(Opaque<bindings::cred>);
+
+impl CredRef {
+    /// The cred at `cred`.
+    ///
+    /// # Safety
+    ///
+    /// `cred` points to a `struct cred` that stays alive for `'a`.
+    pub(crate) unsafe fn from_ptr<'a>(cred: *const bindings::cred) -> &'a CredRef {
+        // SAFETY: `CredRef` is transparent over the C structure, alive for
+        // `'a` by the safety requirements; a cred is immutable once
+        // published.
+        unsafe { &*cred.cast::<CredRef>() }
     }
-    // SAFETY: By the safety requirements both are live.
-    let (r, t) = unsafe { (&*ruler, &*task) };
-    let (uid, gid) = (r.euid.val, r.egid.val);
-    let same_user = t.uid.val == uid
-        && t.euid.val == uid
-        && t.suid.val == uid
-        && t.gid.val == gid
-        && t.egid.val == gid
-        && t.sgid.val == gid
-        && t.user_ns == r.user_ns
-        && t.cap_permitted.val & !r.cap_permitted.val == 0;
-    same_user
-        // SAFETY: `ruler` is live and `t.user_ns` is held by the live
-        // `task`; `security_capable()` only reads them.
-        || unsafe {
-            bindings::syscalls_cgroup_capable(ruler, t.user_ns, bindings::CAP_SYS_PTRACE as i32)
+
+    fn as_ptr(&self) -> *const bindings::cred {
+        self.0.get()
+    }
+
+    fn fields(&self) -> &bindings::cred {
+        // SAFETY: The cred is alive while borrowed, and immutable.
+        unsafe { &*self.as_ptr() }
+    }
+
+    /// Whether the delegatee of these credentials has power over the task
+    /// of objective credentials `task`, as the module documentation
+    /// defines it.
+    pub(crate) fn has_power_over(&self, task: &CredRef) -> bool {
+        if core::ptr::eq(self, task) {
+            return true;
         }
+        let (r, t) = (self.fields(), task.fields());
+        let (uid, gid) = (r.euid.val, r.egid.val);
+        let same_user = t.uid.val == uid
+            && t.euid.val == uid
+            && t.suid.val == uid
+            && t.gid.val == gid
+            && t.egid.val == gid
+            && t.sgid.val == gid
+            && t.user_ns == r.user_ns
+            && t.cap_permitted.val & !r.cap_permitted.val == 0;
+        same_user
+            // SAFETY: `self` is live, and `t.user_ns` is held by the live
+            // `task`; `security_capable()` only reads them.
+            || unsafe {
+                bindings::syscalls_cgroup_capable(
+                    self.as_ptr(),
+                    t.user_ns,
+                    bindings::CAP_SYS_PTRACE as i32,
+                )
+            }
+    }
+}
+
+/// The writer and opener creds of the delegatees of a group's own rules,
+/// published for the system call path, which reads them under RCU.
+///
+/// # Invariants
+///
+/// Each non-null pointer is the cred of a [`Cred`] that a holder keeps
+/// from before it is stored here until after it is replaced: a cred is
+/// freed a grace period after its last put at the earliest, so the pointer
+/// stays valid inside an RCU read-side critical section that read it.
+#[derive(Default)]
+pub(crate) struct Rulers([[AtomicPtr<bindings::cred>; 2]; MAX_DELEGATEES]);
+
+/// What [`Rulers::load`] read.
+#[derive(Clone, Copy)]
+pub(crate) struct LoadedRulers([[*mut bindings::cred; 2]; MAX_DELEGATEES]);
+
+impl Rulers {
+    /// Publishes the creds of `delegatees` in place of those before.
+    ///
+    /// # Safety
+    ///
+    /// The caller keeps `delegatees` alive until after the next `publish`
+    /// of this value, or until it is dropped.
+    pub(crate) unsafe fn publish(&self, delegatees: &[Option<Identity>; MAX_DELEGATEES]) {
+        for (r, d) in self.0.iter().zip(delegatees.iter()) {
+            let [w, o] = d.as_ref().map_or([core::ptr::null_mut(); 2], |d| {
+                [d.writer.as_ptr(), d.opener.as_ptr()]
+            });
+            // INVARIANT: by the safety requirements.
+            r[0].store(w, Ordering::Relaxed);
+            r[1].store(o, Ordering::Relaxed);
+        }
+    }
+
+    /// The creds as published, with plain loads: inside the group's
+    /// seqlock they are consistent with the rest.
+    pub(crate) fn load(&self) -> LoadedRulers {
+        LoadedRulers(
+            self.0
+                .each_ref()
+                .map(|[w, o]| [w.load(Ordering::Relaxed), o.load(Ordering::Relaxed)]),
+        )
+    }
+}
+
+impl LoadedRulers {
+    /// Whether each of the creds has power over the task of objective
+    /// credentials `task`. `_rcu` is the section in which they were loaded.
+    pub(crate) fn have_power_over(&self, task: &CredRef, _rcu: &RcuGuard) -> bool {
+        self.0.iter().flatten().filter(|c| !c.is_null()).all(|&c| {
+            // SAFETY: By the type invariant of `Rulers`, a published cred
+            // stays valid in the RCU section that loaded it.
+            unsafe { CredRef::from_ptr(c) }.has_power_over(task)
+        })
+    }
 }
 
 /// A delegatee who wrote rules: the credentials of the writer and of the
@@ -140,16 +233,12 @@ pub(crate) struct Identity {
 }
 
 impl Identity {
-    /// The writer of the open file `file`, which is current.
-    ///
-    /// # Safety
-    ///
-    /// `file` points to an open file.
-    pub(crate) unsafe fn of_write(file: *mut bindings::file) -> Identity {
+    /// The writer through `of`, which is current.
+    pub(crate) fn of_write(of: &OpenFile<'_>) -> Identity {
         Identity {
             writer: Cred::current(),
-            // SAFETY: By the safety requirements.
-            opener: unsafe { Cred::of_opener(file) },
+            // SAFETY: The file is open while the write runs.
+            opener: unsafe { Cred::of_opener(of.file()) },
         }
     }
 

@@ -31,15 +31,14 @@
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
-use kernel::ffi::c_char;
 use kernel::{bindings, prelude::*};
 
 use crate::abi::Abi;
+use crate::cgroup::CssState;
 use crate::cond::Denied;
-use crate::grammar;
+use crate::format;
 use crate::group::Group;
 use crate::policy::Decision;
-use crate::sync::unbound_wq;
 
 /// How many lines a budget gives in one interval.
 const LINES_PER_CGROUP: u32 = 10;
@@ -183,17 +182,7 @@ impl Denial {
             refused = (before, all);
         }
         let mut path = [0u8; PATH_MAX];
-        // SAFETY: The caller keeps `group` alive, so its css and cgroup,
-        // whose kernfs node lives as long; `path` has `PATH_MAX` bytes.
-        let len = unsafe {
-            bindings::kernfs_path_from_node(
-                (*(*group.css()).cgroup).kn,
-                core::ptr::null_mut(),
-                path.as_mut_ptr().cast::<c_char>(),
-                PATH_MAX,
-            )
-        };
-        let path_len = usize::try_from(len).map_or(0, |n| n.min(PATH_MAX - 1));
+        let path_len = group.css().path(&mut path);
         Some(Denial {
             abi,
             nr,
@@ -365,7 +354,7 @@ struct Call(usize);
 
 impl fmt::Display for Call {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        grammar::write_call(f, self.0)
+        format::write_call(f, self.0)
     }
 }
 
@@ -381,19 +370,7 @@ pub(crate) fn queue_notification(group: &Group) {
     let interval = NOTIFY_INTERVAL.load(Ordering::Relaxed);
     let since = jiffies().wrapping_sub(group.last_notified());
     let delay = interval.saturating_sub(since).min(interval);
-    // SAFETY: `group`'s css is alive; the reference keeps it so until the
-    // work has run (or was queued already and holds one).
-    unsafe {
-        bindings::css_get(group.css());
-        if !bindings::queue_delayed_work_on(
-            bindings::wq_misc_consts_WORK_CPU_UNBOUND as i32,
-            unbound_wq(),
-            group.notify_work(),
-            delay,
-        ) {
-            bindings::css_put(group.css());
-        }
-    }
+    group.queue_notification(delay);
 }
 
 /// The work that notifies the events files of a group, and of its
@@ -404,21 +381,10 @@ pub(crate) fn queue_notification(group: &Group) {
 /// Only the workqueue calls it, with the `notify_work` of a group that
 /// [`queue_notification`] queued, holding a reference to its css.
 pub(crate) unsafe extern "C" fn notify_events(work: *mut bindings::work_struct) {
-    // SAFETY: The reference taken when queueing keeps the group alive.
-    let group = unsafe { Group::from_work(work) };
+    // SAFETY: By the safety requirements; `_held`, the reference taken
+    // when queueing, keeps the group alive until it is dropped, last.
+    let (group, _held) = unsafe { Group::from_notification(work) };
     // Denials from here on queue the work anew, an interval from now.
     group.take_notification(jiffies());
-    let (_, local) = group.events_files();
-    // SAFETY: The files are in live groups: `group`, and its ancestors,
-    // which the core keeps as long as it; the core ignores a file it never
-    // created (the root's on v2, `events.local` on v1).
-    unsafe { bindings::cgroup_file_notify(local) };
-    let mut g = Some(group);
-    while let Some(this) = g {
-        // SAFETY: As above.
-        unsafe { bindings::cgroup_file_notify(this.events_files().0) };
-        g = this.parent();
-    }
-    // SAFETY: Drops the reference `queue_notification` took.
-    unsafe { bindings::css_put(group.css()) };
+    group.notify_events_files();
 }

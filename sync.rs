@@ -2,8 +2,8 @@
 
 //! The controller's locking, on what the `kernel` crate offers: the
 //! writers' mutex in a static, RCU read-side sections and grace periods,
-//! the full barrier, and the reader and writer of a `seqlock_t` that C
-//! code embeds; and the workqueue its notifications go to.
+//! the full barrier, [`SeqLock`] (a `seqlock_t` that C code embeds and
+//! reads too), and the workqueue its notifications go to.
 //!
 //! One source serves two kernels. Linux 7.x has `global_lock!`,
 //! `rcu::Guard`, `synchronize_rcu()` and `barrier::smp_mb()`, and the
@@ -18,7 +18,12 @@
 //! [`include/linux/rcupdate.h`](srctree/include/linux/rcupdate.h),
 //! [`include/linux/seqlock.h`](srctree/include/linux/seqlock.h)
 
-use kernel::bindings;
+#[cfg(not(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC)))]
+use core::sync::atomic::{fence, AtomicU32, Ordering};
+
+use kernel::{bindings, types::Opaque};
+
+use crate::cgroup::adapter::FirstCall;
 
 // `global_lock!` names `Pin` unqualified.
 #[cfg(not(linux_6_12))]
@@ -40,6 +45,10 @@ kernel::sync::global_lock! {
 #[cfg(not(linux_6_12))]
 pub(crate) type WritersGuard = kernel::sync::GlobalGuard<WRITERS>;
 
+/// A `T` that only the holder of [`WRITERS`] reaches.
+#[cfg(not(linux_6_12))]
+pub(crate) type WritersLockedBy<T> = kernel::sync::GlobalLockedBy<T, WRITERS>;
+
 /// A full memory barrier, `smp_mb()`.
 #[cfg(not(linux_6_12))]
 #[inline(always)]
@@ -57,16 +66,15 @@ pub(crate) fn unbound_wq() -> *mut bindings::workqueue_struct {
 }
 
 #[cfg(linux_6_12)]
-pub(crate) use lts::{smp_mb, synchronize_rcu, unbound_wq, RcuGuard, WritersGuard, WRITERS};
+pub(crate) use lts::{
+    smp_mb, synchronize_rcu, unbound_wq, RcuGuard, WritersGuard, WritersLockedBy, WRITERS,
+};
 
-/// Initialises [`WRITERS`].
-///
-/// # Safety
-///
-/// Called once, before anything can lock it: by the `css_alloc` of the
-/// root, which `cgroup_init()` makes before any other callback.
-pub(crate) unsafe fn init_writers() {
-    // SAFETY: By the safety requirements.
+/// Initialises [`WRITERS`], from the subsystem's first callback.
+pub(crate) fn init_writers(_first: &FirstCall) {
+    // SAFETY: A `FirstCall` exists only during the root's `css_alloc`,
+    // which `cgroup_init()` makes once, before any other callback: before
+    // anything can lock the mutex.
     unsafe { WRITERS.init() };
 }
 
@@ -138,6 +146,39 @@ mod lts {
         }
     }
 
+    /// A `T` that only the holder of [`WRITERS`] reaches: 7.x's
+    /// `GlobalLockedBy<T, WRITERS>`.
+    pub(crate) struct WritersLockedBy<T> {
+        value: core::cell::UnsafeCell<T>,
+    }
+
+    // SAFETY: Only the holder of `WRITERS`, one thread at a time, reaches
+    // the value, which may move between threads.
+    unsafe impl<T: Send> Sync for WritersLockedBy<T> {}
+
+    impl<T> WritersLockedBy<T> {
+        /// `value`, from now on reached under `WRITERS`.
+        pub(crate) fn new(value: T) -> Self {
+            Self {
+                value: core::cell::UnsafeCell::new(value),
+            }
+        }
+
+        /// The value, for the holder of `WRITERS`.
+        pub(crate) fn as_ref<'a>(&'a self, _guard: &'a WritersGuard) -> &'a T {
+            // SAFETY: The mutex is one, so there is one guard at a time; it
+            // is borrowed shared, so no `as_mut` borrow is alive.
+            unsafe { &*self.value.get() }
+        }
+
+        /// The value, for the holder of `WRITERS`, exclusively.
+        pub(crate) fn as_mut<'a>(&'a self, _guard: &'a mut WritersGuard) -> &'a mut T {
+            // SAFETY: As in `as_ref`; the guard is borrowed exclusively, so
+            // this is the only borrow.
+            unsafe { &mut *self.value.get() }
+        }
+    }
+
     /// An RCU read-side critical section, from creation to drop.
     pub(crate) struct RcuGuard {
         // Not `Send`: the section must end on the thread that began it.
@@ -183,98 +224,111 @@ mod lts {
     }
 }
 
-/// Runs `read` until it ran with no writer of `seqlock` in between, and
-/// returns what that run returned: `read_seqbegin()` and
-/// `read_seqretry()`. `read` must only load atomics, since a writer may
-/// change what it reads under its feet before it retries.
+/// A `seqlock_t` that C code embeds and reads too: writers serialise on
+/// its spinlock, and readers retry a section that a writer overlapped.
 ///
-/// The system call path reads under it, so the sequence is read here as
-/// those functions read it, without a call: an acquire load (an even
-/// count: no writer), the reads, an acquire fence (`smp_rmb()`) and the
-/// count again. On PREEMPT_RT a reader that finds a writer at work must
-/// take the lock to let a preempted writer finish, which the C functions
-/// do: there they are called. So they are with `CONFIG_DEBUG_LOCK_ALLOC`,
-/// where they tell lockdep of every read, so that a debug kernel checks
-/// the readers (the system call path, fork, the reads of the files) as
-/// it checks C's: none may read inside a write on its own CPU.
+/// Only references to it exist, made by [`SeqLock::from_raw`] from the C
+/// structure that holds it.
 ///
-/// # Safety
+/// # Invariants
 ///
-/// `seqlock` is an initialised `seqlock_t` that stays alive during the call.
-pub(crate) unsafe fn seqlock_read<R>(seqlock: *mut bindings::seqlock_t, read: impl Fn() -> R) -> R {
-    #[cfg(not(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC)))]
-    {
-        use core::sync::atomic::{fence, AtomicU32, Ordering};
+/// The seqlock is initialised (`seqlock_init()`).
+#[repr(transparent)]
+pub(crate) struct SeqLock(Opaque<bindings::seqlock_t>);
 
-        // SAFETY: By the safety requirements the seqlock is alive; its
-        // sequence is an aligned `unsigned int` that writers change with
-        // plain stores between barriers, which an atomic load may race.
-        let sequence =
-            unsafe { AtomicU32::from_ptr(&raw mut (*seqlock).seqcount.seqcount.sequence) };
+impl SeqLock {
+    /// The seqlock at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` points to an initialised `seqlock_t` that stays alive and in
+    /// place for `'a`.
+    pub(crate) unsafe fn from_raw<'a>(ptr: *mut bindings::seqlock_t) -> &'a SeqLock {
+        // INVARIANT: By the safety requirements the seqlock is initialised.
+        // SAFETY: `SeqLock` is transparent over `Opaque<seqlock_t>`, itself
+        // transparent; by the safety requirements `ptr` is valid for `'a`.
+        unsafe { &*ptr.cast::<SeqLock>() }
+    }
+
+    fn as_raw(&self) -> *mut bindings::seqlock_t {
+        self.0.get()
+    }
+
+    /// Runs `read` until it ran with no writer in between, and returns what
+    /// that run returned: `read_seqbegin()` and `read_seqretry()`. `read`
+    /// must only load atomics, since a writer may change what it reads
+    /// under its feet before it retries.
+    ///
+    /// The system call path reads under it, so the sequence is read here as
+    /// those functions read it, without a call: an acquire load (an even
+    /// count: no writer), the reads, an acquire fence (`smp_rmb()`) and the
+    /// count again. On PREEMPT_RT a reader that finds a writer at work must
+    /// take the lock to let a preempted writer finish, which the C
+    /// functions do: there they are called. So they are with
+    /// `CONFIG_DEBUG_LOCK_ALLOC`, where they tell lockdep of every read, so
+    /// that a debug kernel checks the readers (the system call path, fork,
+    /// the reads of the files) as it checks C's: none may read inside a
+    /// write on its own CPU.
+    #[inline(always)]
+    pub(crate) fn read<R>(&self, read: impl Fn() -> R) -> R {
+        #[cfg(not(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC)))]
         loop {
-            let start = sequence.load(Ordering::Acquire);
+            let start = self.sequence().load(Ordering::Acquire);
             if start & 1 != 0 {
                 core::hint::spin_loop();
                 continue;
             }
             let value = read();
-            fence(Ordering::Acquire);
-            if sequence.load(Ordering::Relaxed) == start {
+            if self.unchanged_since(start) {
+                return value;
+            }
+        }
+        #[cfg(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC))]
+        loop {
+            // SAFETY: By the type invariant the seqlock is initialised.
+            let start = unsafe { bindings::read_seqbegin(self.as_raw()) };
+            let value = read();
+            if self.unchanged_since(start) {
                 return value;
             }
         }
     }
-    #[cfg(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC))]
-    loop {
-        // SAFETY: By the safety requirements.
-        let start = unsafe { bindings::read_seqbegin(seqlock) };
-        let value = read();
-        // SAFETY: By the safety requirements; `start` came from it.
-        if unsafe { bindings::read_seqretry(seqlock, start) } == 0 {
-            return value;
+
+    /// Whether no writer began since a read side began at sequence `start`
+    /// (`read_seqbegin()`, in C or in [`SeqLock::read`]), so that what was
+    /// read meanwhile is consistent: `!read_seqretry()`.
+    #[inline(always)]
+    pub(crate) fn unchanged_since(&self, start: u32) -> bool {
+        #[cfg(not(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC)))]
+        {
+            fence(Ordering::Acquire);
+            self.sequence().load(Ordering::Relaxed) == start
+        }
+        #[cfg(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC))]
+        // SAFETY: By the type invariant the seqlock is initialised.
+        unsafe {
+            bindings::read_seqretry(self.as_raw(), start) == 0
         }
     }
-}
 
-/// Whether no writer of `seqlock` began since a read side began at
-/// sequence `start` (`read_seqbegin()`), so that what was read meanwhile is
-/// consistent: `!read_seqretry()`.
-///
-/// # Safety
-///
-/// `seqlock` is an initialised `seqlock_t` that stays alive during the call.
-pub(crate) unsafe fn seqlock_unchanged(seqlock: *mut bindings::seqlock_t, start: u32) -> bool {
+    /// The sequence count, as the inline read side loads it.
     #[cfg(not(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC)))]
-    {
-        use core::sync::atomic::{fence, AtomicU32, Ordering};
-
-        fence(Ordering::Acquire);
-        // SAFETY: As in `seqlock_read`.
-        let sequence =
-            unsafe { AtomicU32::from_ptr(&raw mut (*seqlock).seqcount.seqcount.sequence) };
-        sequence.load(Ordering::Relaxed) == start
+    #[inline(always)]
+    fn sequence(&self) -> &AtomicU32 {
+        // SAFETY: The sequence is an aligned `unsigned int` of the live
+        // seqlock, which writers change with plain stores between barriers,
+        // and which an atomic load may race.
+        unsafe { AtomicU32::from_ptr(&raw mut (*self.as_raw()).seqcount.seqcount.sequence) }
     }
-    #[cfg(any(CONFIG_PREEMPT_RT, CONFIG_DEBUG_LOCK_ALLOC))]
-    // SAFETY: By the safety requirements.
-    unsafe {
-        bindings::read_seqretry(seqlock, start) == 0
-    }
-}
 
-/// Runs `write` as the only writer of `seqlock`, while readers retry:
-/// `write_seqlock()` and `write_sequnlock()`.
-///
-/// # Safety
-///
-/// `seqlock` is an initialised `seqlock_t` that stays alive during the call.
-pub(crate) unsafe fn seqlock_write<R>(
-    seqlock: *mut bindings::seqlock_t,
-    write: impl FnOnce() -> R,
-) -> R {
-    // SAFETY: By the safety requirements.
-    unsafe { bindings::write_seqlock(seqlock) };
-    let value = write();
-    // SAFETY: This thread took the lock just above.
-    unsafe { bindings::write_sequnlock(seqlock) };
-    value
+    /// Runs `write` as the only writer, while readers retry:
+    /// `write_seqlock()` and `write_sequnlock()`. It must not sleep.
+    pub(crate) fn write<R>(&self, write: impl FnOnce() -> R) -> R {
+        // SAFETY: By the type invariant the seqlock is initialised.
+        unsafe { bindings::write_seqlock(self.as_raw()) };
+        let value = write();
+        // SAFETY: This thread took the lock just above.
+        unsafe { bindings::write_sequnlock(self.as_raw()) };
+        value
+    }
 }

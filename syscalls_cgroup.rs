@@ -15,7 +15,8 @@
 //! path unchanged.
 //!
 //! The layers, each in its own file. The binding layer holds every
-//! `unsafe`: [`group`] (the per-cgroup state and its writer), [`subsys`]
+//! `unsafe`: [`cgroup`] (the cgroup subsystem abstraction), [`group`] (the C state
+//! of a cgroup and what the system call path reads of it), [`subsys`]
 //! (the `cgroup_subsys` table and the file callbacks), [`check`] (the
 //! system call check past its inline allowed path), [`report`] (the denial
 //! log, audit records and events notifications), [`cred`] (who wrote a
@@ -40,12 +41,14 @@ const __LOG_PREFIX: &[u8] = b"syscalls_cgroup\0";
 mod abi;
 #[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
 mod action_tests;
+pub mod cgroup;
 pub mod check;
 mod cond;
 #[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
 mod cond_tests;
 mod controller;
 mod cred;
+mod format;
 mod grammar;
 mod group;
 #[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]

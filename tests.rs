@@ -9,7 +9,8 @@ use core::fmt::Write;
 use kernel::prelude::*;
 
 use crate::abi::{classify, Abi};
-use crate::grammar::{format_set, parse, TextBuf};
+use crate::format::{self, TextBuf};
+use crate::grammar::parse;
 use crate::kunit::{kunit_suite, Test};
 use crate::names;
 use crate::policy::{effective, OwnRules};
@@ -69,7 +70,7 @@ fn errno_of(text: &str) -> i32 {
 
 /// What a read of `set` prints, newline included.
 fn read_of(set: &SyscallSet) -> KVec<u8> {
-    format_set(set).unwrap_or_default()
+    format::set(set).unwrap_or_default()
 }
 
 /// What a read of `set` prints, without the newline, as text.

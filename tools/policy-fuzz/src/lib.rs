@@ -26,6 +26,9 @@ mod abi;
 #[path = "../../../cond.rs"]
 #[rustfmt::skip]
 mod cond;
+#[path = "../../../format.rs"]
+#[rustfmt::skip]
+mod format;
 #[path = "../../../grammar.rs"]
 #[rustfmt::skip]
 mod grammar;

@@ -22,6 +22,7 @@ use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunne
 
 use crate::abi::{tables, Abi, ARG_SLOTS};
 use crate::cond::{self, Condition, Conditions, Level, Sense, Tests};
+use crate::format;
 use crate::grammar::{self, ActionWrite};
 use crate::model::{self, Act, Calls, Cond, Errno, Fate, Pair, Tree, IA32, X86_64};
 use crate::names;
@@ -851,7 +852,7 @@ fn read_format_matches_model() {
         prop_assert_eq!(&to_model(&set)?, &want);
         for (set, model) in [(set, want.clone()), (set.complement(), want.complement())] {
             let read =
-                grammar::format_set(&set).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                format::set(&set).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
             prop_assert_eq!(text(&read), format!("{}\n", model::format(&model)));
         }
         Ok(())
@@ -866,7 +867,7 @@ fn read_back_round_trip() {
         let set = from_model(&calls);
         for set in [set, set.complement()] {
             let read =
-                grammar::format_set(&set).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                format::set(&set).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
             let mut want = set;
             want.subtract(&names::outside_rules());
             let back = grammar::parse(&read);
@@ -874,7 +875,7 @@ fn read_back_round_trip() {
             prop_assert_eq!(model::parse(&read), Ok(to_model(&want)?), "{}", text(&read));
             // And reading what was written back prints the same again.
             let again =
-                grammar::format_set(&want).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                format::set(&want).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
             let reparsed = grammar::parse(&again);
             prop_assert_eq!(reparsed, Ok(want), "{}", text(&again));
         }
@@ -929,7 +930,7 @@ fn hierarchy_matches_model() {
             for g in 0..real.len() {
                 same_state(&real, &tree, g)?;
                 same_deny_read(&real, &tests, &tree, g)?;
-                let read = grammar::format_set(&real.effective[g].complement())
+                let read = format::set(&real.effective[g].complement())
                     .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
                 prop_assert_eq!(
                     text(&read),
@@ -1483,7 +1484,7 @@ fn actions_match_model() {
         same_state(&real, &tree, 0)?;
         // A read shows everyone's rules.
         let own = &real.rules[0].all;
-        let read = grammar::format_actions(own.action, &own.overrides)
+        let read = format::actions(own.action, &own.overrides)
             .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         let read = text(&read);
         let lines: Vec<&str> = read.lines().collect();
@@ -1775,7 +1776,7 @@ fn policy_read_writes_back() {
             }
             let g = pick.index(real.len());
             let own = real.rules[g].all;
-            let read = grammar::format_policy(
+            let read = format::policy(
                 &own.denied,
                 &own.conditions,
                 own.mode,
@@ -1903,7 +1904,7 @@ fn restart_errnos_refused() {
             if valid {
                 prop_assert_eq!(result, Ok(()), "{:?}", input);
                 let own = &real.rules[1].all;
-                let read = grammar::format_actions(own.action, &own.overrides)
+                let read = format::actions(own.action, &own.overrides)
                     .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
                 let shown = match names::errno_name(e) {
                     Some(name) => format!("errno {name}"),
@@ -2572,7 +2573,7 @@ fn condition_read_writes_back() {
         let Some(t) = tests[1].as_deref() else {
             return Ok(());
         };
-        let read = grammar::format_denied(&real.effective[1], t.all.iter())
+        let read = format::denied(&real.effective[1], t.all.iter())
             .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         let back = grammar::parse_rules(&read)
             .map_err(|e| TestCaseError::fail(format!("{:?} reads back as {e:?}", text(&read))))?;
@@ -2616,8 +2617,8 @@ fn same_deny_read(
     g: usize,
 ) -> Result<(), TestCaseError> {
     let read = match tests[g].as_deref() {
-        Some(t) => grammar::format_denied(&real.effective[g], t.all.iter()),
-        None => grammar::format_denied(&real.effective[g], [].iter()),
+        Some(t) => format::denied(&real.effective[g], t.all.iter()),
+        None => format::denied(&real.effective[g], [].iter()),
     }
     .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
     let read = text(&read);
@@ -2762,10 +2763,10 @@ fn condition_values_order_free() {
                     cond_of(c)
                 );
                 let mut read = String::new();
-                grammar::write_conditions(&mut read, [(bit, &a)].into_iter())
+                format::write_conditions(&mut read, [(bit, &a)].into_iter())
                     .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
                 let mut again = String::new();
-                grammar::write_conditions(&mut again, [(bit, c)].into_iter())
+                format::write_conditions(&mut again, [(bit, c)].into_iter())
                     .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
                 prop_assert_eq!(&read, &again, "reads of {:?}", input);
                 reads.push(read);
