@@ -16,8 +16,6 @@
 //! C headers: [`include/linux/syscalls_cgroup.h`](srctree/include/linux/syscalls_cgroup.h),
 //! [`include/linux/restart_block.h`](srctree/include/linux/restart_block.h)
 
-use core::sync::atomic::{AtomicUsize, Ordering};
-
 use kernel::bindings;
 use kernel::ffi::c_long;
 use kernel::task::Task;
@@ -31,6 +29,7 @@ use crate::names;
 use crate::policy::Decision;
 use crate::report::{self, Denial};
 use crate::sync::{smp_mb, RcuGuard};
+use crate::task;
 
 /// What becomes of a call of a task that carries the work bit.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -73,14 +72,12 @@ impl Current {
     /// Whether current is armed: it made an `execve()` in a cgroup that
     /// waits for one, or descends from a task that did (`syscalls.arm`).
     fn armed(&self) -> bool {
-        is_armed(self.task())
+        task::is_armed(self.task())
     }
 
     /// Arms current: the cgroups that wait for an exec judge it from now on.
     fn arm(&self) {
-        // SAFETY: As in `armed`.
-        let flags = unsafe { AtomicUsize::from_ptr(&raw mut (*self.task).atomic_flags) };
-        flags.fetch_or(ARMED, Ordering::Relaxed);
+        task::arm(self.task());
     }
 
     /// The objective credentials of current, valid while it runs.
@@ -200,7 +197,7 @@ impl Current {
         if !filtering {
             return Outcome::Run;
         }
-        mark_task(self.task());
+        task::mark_task(self.task());
         // SAFETY: By the safety requirements.
         unsafe { self.decide(regs, nr, true) }
     }
@@ -337,18 +334,6 @@ unsafe fn judge_arguments(
     cond::judge(tests, bit, read, by_number)
 }
 
-/// Whether `task` is armed (see [`syscalls_cgroup_execve`]).
-pub(crate) fn is_armed(task: &Task) -> bool {
-    let task = raw(task);
-    // SAFETY: `task` is alive while borrowed; its `atomic_flags` is a word
-    // that C changes with atomic bit operations only.
-    let flags = unsafe { AtomicUsize::from_ptr(&raw mut (*task).atomic_flags) };
-    flags.load(Ordering::Relaxed) & ARMED != 0
-}
-
-/// `PFA_SYSCALLS_ARMED` of `<linux/sched.h>`, as a mask of `atomic_flags`.
-const ARMED: usize = 1 << bindings::PFA_SYSCALLS_ARMED;
-
 /// Called by current once its `execve()` succeeded: it is armed if its
 /// cgroup waits for an exec, and stays so for life, wherever it moves, and
 /// so do the tasks it creates (they copy `atomic_flags`).
@@ -435,46 +420,4 @@ pub unsafe extern "C" fn syscalls_cgroup_note_restart(restart: *mut bindings::re
             (*restart).syscall_compat = ia32;
         }
     }
-}
-
-/// Sets the work bit of `task` unless it is a kernel thread, which makes
-/// no system calls of its own and is never filtered.
-pub(crate) fn mark_task(task: &Task) {
-    if !is_kthread(task) {
-        // SAFETY: `task` is alive while borrowed; setting the bit is an
-        // atomic operation.
-        unsafe { bindings::syscalls_cgroup_set_work(raw(task)) };
-    }
-}
-
-/// The thread ID of `task`, a user task, in current's PID namespace;
-/// `None` for a kernel thread or a task not in that namespace.
-pub(crate) fn user_thread_id(task: &Task) -> Option<i32> {
-    if is_kthread(task) {
-        return None;
-    }
-    // SAFETY: `task` is alive while borrowed; the kernel's own lookup reads
-    // its pid in the namespace of current for a null namespace.
-    let id = unsafe {
-        bindings::__task_pid_nr_ns(
-            raw(task),
-            bindings::pid_type_PIDTYPE_PID,
-            core::ptr::null_mut(),
-        )
-    };
-    (id > 0).then_some(id)
-}
-
-/// Whether `task` is a kernel thread.
-fn is_kthread(task: &Task) -> bool {
-    // SAFETY: `task` is alive while borrowed; its flags are read once.
-    let flags = unsafe { (*raw(task)).flags };
-    flags & bindings::PF_KTHREAD != 0
-}
-
-/// The C structure of `task`.
-fn raw(task: &Task) -> *mut bindings::task_struct {
-    core::ptr::from_ref(task)
-        .cast_mut()
-        .cast::<bindings::task_struct>()
 }

@@ -25,13 +25,13 @@ use kernel::sync::Mutex;
 use kernel::{new_mutex, prelude::*};
 
 use crate::cgroup::CssState;
-use crate::check;
 use crate::cond::Tests;
 use crate::cred::{Identity, Rulers, MAX_DELEGATEES};
 use crate::policy::{self, Arm, Rules};
 use crate::report::RateLimit;
 use crate::set::{SyscallSet, WORDS};
 use crate::sync::WritersLockedBy;
+use crate::task;
 
 use calls::{Calls, LazyCalls, PublishedTests};
 pub(crate) use state::{EVENTS_FILE, EVENTS_LOCAL_FILE};
@@ -373,12 +373,10 @@ impl Group {
             return Ok(ids);
         }
         let mut result = Ok(());
-        self.for_each_task(|task| {
-            if let (Some(id), false, true) = (
-                check::user_thread_id(task),
-                check::is_armed(task),
-                result.is_ok(),
-            ) {
+        self.for_each_task(|t| {
+            if let (Some(id), false, true) =
+                (task::user_thread_id(t), task::is_armed(t), result.is_ok())
+            {
                 result = ids.push(id, GFP_KERNEL_ACCOUNT).map_err(Error::from);
             }
         });

@@ -8,13 +8,13 @@ use kernel::{prelude::*, task::Task};
 
 use crate::cgroup::adapter::FirstCall;
 use crate::cgroup::{CgroupSubsys, CssState, FileSpec, OpenFile, Taskset};
-use crate::check::mark_task;
 use crate::controller::{self, File};
 use crate::cred::Identity;
 use crate::group::{Group, Writer, EVENTS_FILE, EVENTS_LOCAL_FILE};
 use crate::policy::Author;
 use crate::report;
 use crate::sync::{smp_mb, RcuGuard};
+use crate::task::mark_task;
 
 /// The `syscalls` controller.
 pub(crate) struct Syscalls;

@@ -61,5 +61,6 @@ mod report;
 mod set;
 pub mod subsys;
 mod sync;
+mod task;
 #[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
 mod tests;

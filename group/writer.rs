@@ -13,12 +13,12 @@ use kernel::sync::Arc;
 use super::{forget_conditioned, Delegatees, Group, CONDITIONED};
 use crate::cgroup::adapter::FirstCall;
 use crate::cgroup::CssState;
-use crate::check;
 use crate::cond::Tests;
 use crate::cred::Identity;
 use crate::policy::{self, Decision, Rules};
 use crate::set::{SyscallSet, WORDS};
 use crate::sync::{init_writers, smp_mb, synchronize_rcu, WritersGuard, WRITERS};
+use crate::task;
 
 /// What only writers touch, under [`WRITERS`].
 pub(super) struct WriterState {
@@ -349,6 +349,6 @@ impl Writer {
     /// Sets the work bit on every user task of the group, so that its next
     /// system call is checked.
     pub(crate) fn mark_tasks(&mut self, group: &Group) {
-        group.for_each_task(check::mark_task);
+        group.for_each_task(task::mark_task);
     }
 }
