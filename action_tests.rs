@@ -221,7 +221,8 @@ fn stat_names_each_call(t: &mut Test) {
         t.check(false, format_args!("the x86_64 table must have a hole"));
         return;
     };
-    let got = format::stat([(mkdir, 3), (hole, 2), (socketcall, 1)].into_iter()).unwrap_or_default();
+    let got =
+        format::stat([(mkdir, 3), (hole, 2), (socketcall, 1)].into_iter()).unwrap_or_default();
     let mut want = TextBuf { bytes: KVec::new() };
     let _ = write!(want, "mkdir 3\nx86_64:{hole} 2\nia32:socketcall 1\n");
     t.check(

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! What the controller does when a cgroup comes or goes, and when one of
-//! its files is read or written: safe Rust over [`crate::group`].
+//! its files is written: safe Rust over [`crate::group`]. What reads print
+//! is in [`crate::subsys`].
 
 use kernel::prelude::*;
 
@@ -10,39 +11,10 @@ use kernel::sync::Arc;
 use crate::cgroup::CssState;
 use crate::cond::{Condition, Level, Tests, MAX_CONDITIONS};
 use crate::cred::Identity;
-use crate::format;
 use crate::grammar::{self, ActionWrite};
 use crate::group::{Group, Writer};
 use crate::policy::{self, Arm, Author, Decision, Rule, Rules};
-
-/// An interface file of the controller, `syscalls.NAME`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum File {
-    /// `syscalls.allow`: the calls the cgroup allows.
-    Allow,
-    /// `syscalls.deny`: the calls the cgroup denies.
-    Deny,
-    /// `syscalls.mode`: `enforce` or `log`.
-    Mode,
-    /// `syscalls.action`: `errno NAME`, `errno N` or `kill`.
-    Action,
-    /// `syscalls.learn`: `0` or `1`.
-    Learn,
-    /// `syscalls.policy`: the cgroup's whole own policy, replaced at once.
-    Policy,
-    /// `syscalls.arm`: `inherit`, `now` or `exec`.
-    Arm,
-    /// `syscalls.events`: denials in the subtree.
-    Events,
-    /// `syscalls.events.local`: denials in the cgroup itself.
-    EventsLocal,
-    /// `syscalls.stat`: denials in the subtree, per call.
-    Stat,
-    /// `syscalls.used`: the calls made while learning.
-    Used,
-    /// `syscalls.unarmed`: the tasks that the cgroup's rules wait for.
-    Unarmed,
-}
+use crate::subsys::File;
 
 /// A new cgroup starts with its parent's effective set and no rules. It
 /// takes no global lock: creating cgroups never waits for a writer.
@@ -428,74 +400,4 @@ fn propagate(w: &mut Writer, root: &Group) -> Result {
         }
         Ok(())
     })
-}
-
-/// What a read of `file` prints.
-pub(crate) fn show(group: &Group, file: File) -> Result<KVec<u8>> {
-    match file {
-        File::Allow => show_rules(group, Rule::Allow),
-        File::Deny => show_rules(group, Rule::Deny),
-        File::Mode | File::Action | File::Learn | File::Policy | File::Arm => {
-            show_setting(group, file)
-        }
-        File::Events | File::EventsLocal | File::Stat | File::Used | File::Unarmed => {
-            show_report(group, file)
-        }
-    }
-}
-
-/// What a read of the file of `rule` prints: the effective set for
-/// `syscalls.deny`, its complement for `syscalls.allow`.
-fn show_rules(group: &Group, rule: Rule) -> Result<KVec<u8>> {
-    let denied = group.effective_set();
-    match rule {
-        Rule::Deny => {
-            let tests = group.tests_for_read();
-            let tests = tests.as_deref().map_or(&[][..], |t| &t.all[..]);
-            format::denied(&denied, tests.iter())
-        }
-        Rule::Allow => format::set(&denied.complement()),
-    }
-}
-
-/// What a read of `file`, a file of settings, prints.
-fn show_setting(group: &Group, file: File) -> Result<KVec<u8>> {
-    group.with_own(|rules, learn| match file {
-        File::Mode => format::mode(rules.all.mode),
-        File::Action => format::actions(rules.all.action, &rules.all.overrides),
-        File::Learn => format::switch(learn),
-        File::Arm => format::arm(group.arm()),
-        File::Policy => format::policy(
-            &rules.all.denied,
-            &rules.all.conditions,
-            rules.all.mode,
-            rules.all.action,
-            &rules.all.overrides,
-        ),
-        _ => Err(EINVAL),
-    })
-}
-
-/// What a read of `file`, a read-only file, prints.
-fn show_report(group: &Group, file: File) -> Result<KVec<u8>> {
-    let (subtree, local) = group.denials();
-    match file {
-        File::Events => format::events(subtree),
-        File::EventsLocal => format::events(local),
-        File::Stat => {
-            let counts = group.denials_by_call()?;
-            format::stat(counts.iter().copied().enumerate().filter(|&(_, n)| n != 0))
-        }
-        File::Used => {
-            // Calls outside the rules cannot be written to `syscalls.allow`.
-            let mut used = group.used();
-            used.subtract(&crate::names::outside_rules());
-            format::set(&used)
-        }
-        File::Unarmed => {
-            let ids = group.unarmed_tasks()?;
-            format::ids(ids.iter().copied())
-        }
-        _ => Err(EINVAL),
-    }
 }

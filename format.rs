@@ -110,10 +110,7 @@ pub(crate) fn set(set: &SyscallSet) -> Result<KVec<u8>> {
 
 /// What a read of `syscalls.deny` prints: the effective set, then the
 /// conditions of `tests` (see [`write_conditions`]), newline included.
-pub(crate) fn denied(
-    set: &SyscallSet,
-    tests: core::slice::Iter<'_, Test>,
-) -> Result<KVec<u8>> {
+pub(crate) fn denied(set: &SyscallSet, tests: core::slice::Iter<'_, Test>) -> Result<KVec<u8>> {
     let mut buf = TextBuf { bytes: KVec::new() };
     write_set(&mut buf, set).map_err(|_| ENOMEM)?;
     let conds = tests.map(|t| (usize::from(t.bit), &t.cond));

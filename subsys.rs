@@ -1,20 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The `syscalls` cgroup subsystem: its files and what it does when the
-//! cgroup core calls, on the [`crate::cgroup`] abstraction.
+//! The `syscalls` cgroup subsystem, on the [`crate::cgroup`] abstraction:
+//! its interface files and what a read of each prints, and what it does
+//! when the cgroup core calls. Writes go to [`crate::controller`].
 
 use kernel::alloc::flags::GFP_KERNEL_ACCOUNT;
 use kernel::{prelude::*, task::Task};
 
 use crate::cgroup::adapter::FirstCall;
 use crate::cgroup::{CgroupSubsys, CssState, FileSpec, OpenFile, Taskset};
-use crate::controller::{self, File};
+use crate::controller;
 use crate::cred::Identity;
+use crate::format;
 use crate::group::{Group, Writer, EVENTS_FILE, EVENTS_LOCAL_FILE};
-use crate::policy::Author;
+use crate::policy::{Author, Rule};
 use crate::report;
 use crate::sync::{smp_mb, RcuGuard};
 use crate::task::mark_task;
+
+/// An interface file of the controller, `syscalls.NAME`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum File {
+    /// `syscalls.allow`: the calls the cgroup allows.
+    Allow,
+    /// `syscalls.deny`: the calls the cgroup denies.
+    Deny,
+    /// `syscalls.mode`: `enforce` or `log`.
+    Mode,
+    /// `syscalls.action`: `errno NAME`, `errno N` or `kill`.
+    Action,
+    /// `syscalls.learn`: `0` or `1`.
+    Learn,
+    /// `syscalls.policy`: the cgroup's whole own policy, replaced at once.
+    Policy,
+    /// `syscalls.arm`: `inherit`, `now` or `exec`.
+    Arm,
+    /// `syscalls.events`: denials in the subtree.
+    Events,
+    /// `syscalls.events.local`: denials in the cgroup itself.
+    EventsLocal,
+    /// `syscalls.stat`: denials in the subtree, per call.
+    Stat,
+    /// `syscalls.used`: the calls made while learning.
+    Used,
+    /// `syscalls.unarmed`: the tasks that the cgroup's rules wait for.
+    Unarmed,
+}
 
 /// The `syscalls` controller.
 pub(crate) struct Syscalls;
@@ -105,7 +136,7 @@ impl CgroupSubsys for Syscalls {
     }
 
     fn show(group: &Group, file: File) -> Result<KVec<u8>> {
-        controller::show(group, file)
+        show(group, file)
     }
 
     fn write(group: &Group, file: File, input: &[u8], of: &OpenFile<'_>) -> Result {
@@ -115,6 +146,76 @@ impl CgroupSubsys for Syscalls {
             (Author::Delegatee, Some(Identity::of_write(of)))
         };
         controller::write(group, file, input, author, who.as_ref())
+    }
+}
+
+/// What a read of `file` prints.
+fn show(group: &Group, file: File) -> Result<KVec<u8>> {
+    match file {
+        File::Allow => show_rules(group, Rule::Allow),
+        File::Deny => show_rules(group, Rule::Deny),
+        File::Mode | File::Action | File::Learn | File::Policy | File::Arm => {
+            show_setting(group, file)
+        }
+        File::Events | File::EventsLocal | File::Stat | File::Used | File::Unarmed => {
+            show_report(group, file)
+        }
+    }
+}
+
+/// What a read of the file of `rule` prints: the effective set for
+/// `syscalls.deny`, its complement for `syscalls.allow`.
+fn show_rules(group: &Group, rule: Rule) -> Result<KVec<u8>> {
+    let denied = group.effective_set();
+    match rule {
+        Rule::Deny => {
+            let tests = group.tests_for_read();
+            let tests = tests.as_deref().map_or(&[][..], |t| &t.all[..]);
+            format::denied(&denied, tests.iter())
+        }
+        Rule::Allow => format::set(&denied.complement()),
+    }
+}
+
+/// What a read of `file`, a file of settings, prints.
+fn show_setting(group: &Group, file: File) -> Result<KVec<u8>> {
+    group.with_own(|rules, learn| match file {
+        File::Mode => format::mode(rules.all.mode),
+        File::Action => format::actions(rules.all.action, &rules.all.overrides),
+        File::Learn => format::switch(learn),
+        File::Arm => format::arm(group.arm()),
+        File::Policy => format::policy(
+            &rules.all.denied,
+            &rules.all.conditions,
+            rules.all.mode,
+            rules.all.action,
+            &rules.all.overrides,
+        ),
+        _ => Err(EINVAL),
+    })
+}
+
+/// What a read of `file`, a read-only file, prints.
+fn show_report(group: &Group, file: File) -> Result<KVec<u8>> {
+    let (subtree, local) = group.denials();
+    match file {
+        File::Events => format::events(subtree),
+        File::EventsLocal => format::events(local),
+        File::Stat => {
+            let counts = group.denials_by_call()?;
+            format::stat(counts.iter().copied().enumerate().filter(|&(_, n)| n != 0))
+        }
+        File::Used => {
+            // Calls outside the rules cannot be written to `syscalls.allow`.
+            let mut used = group.used();
+            used.subtract(&crate::names::outside_rules());
+            format::set(&used)
+        }
+        File::Unarmed => {
+            let ids = group.unarmed_tasks()?;
+            format::ids(ids.iter().copied())
+        }
+        _ => Err(EINVAL),
     }
 }
 
