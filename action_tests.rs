@@ -9,13 +9,11 @@ use core::fmt::Write;
 use kernel::prelude::*;
 
 use crate::abi::Abi;
+use crate::action::{unarmed_judge, Action, Arm, Decision, Mode, Overrides, MAX_OVERRIDES};
 use crate::format::{self, TextBuf};
 use crate::grammar::{parse_action_write, parse_arm, parse_mode, parse_switch, ActionWrite};
 use crate::kunit::{kunit_suite, Test};
-use crate::policy::{
-    combine, replace, unarmed_judge, Action, Arm, Author, Decision, Mode, Overrides, OwnRules,
-    Rules, MAX_OVERRIDES,
-};
+use crate::policy::{combine, replace, Author, OwnRules, Rules};
 use crate::tests::{boxed, nr, own_of, set_of};
 
 const EPERM_: u16 = 1;

@@ -21,12 +21,13 @@ use kernel::ffi::c_long;
 use kernel::task::Task;
 
 use crate::abi::{self, Abi};
+use crate::action::Decision;
 use crate::cgroup::CssState;
 use crate::cond;
 use crate::cred::CredRef;
 use crate::group::{self, Group};
+use crate::judge;
 use crate::names;
-use crate::policy::Decision;
 use crate::report::{self, Denial};
 use crate::sync::{smp_mb, RcuGuard};
 use crate::task;
@@ -316,22 +317,22 @@ const _: () = {
 /// `regs` are the registers of current's system call.
 #[inline(never)]
 unsafe fn judge_arguments(
-    tests: &[cond::Test],
+    tests: &[judge::Test],
     regs: *const bindings::pt_regs,
     nr: i64,
     bit: usize,
     by_number: Decision,
-) -> (Decision, Option<cond::Denied>) {
+) -> (Decision, Option<judge::Denied>) {
     // An x32-only entry's arguments are not where the conditions look:
     // they deny it whatever its arguments. (An ia32 call with the x32 bit
     // runs no entry, and was let through before this.)
     if abi::is_x32_only(nr as u32) {
-        return (cond::judge_unreadable(tests, bit, by_number), None);
+        return (judge::judge_unreadable(tests, bit, by_number), None);
     }
     // SAFETY: By the safety requirements `regs` are current's; `slot` is
     // below `ARG_SLOTS`, within them.
     let read = |slot: usize| unsafe { *regs.cast::<u64>().add(slot) };
-    cond::judge(tests, bit, read, by_number)
+    judge::judge(tests, bit, read, by_number)
 }
 
 /// Called by current once its `execve()` succeeded: it is armed if its

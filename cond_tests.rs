@@ -9,11 +9,13 @@ use core::fmt::Write;
 use kernel::prelude::*;
 
 use crate::abi::Abi;
-use crate::cond::{judge, Condition, Level, Sense, Tests, MAX_CONDITIONS};
+use crate::action::Decision;
+use crate::cond::{Condition, Sense, MAX_CONDITIONS};
 use crate::format::{write_conditions, TextBuf};
 use crate::grammar::parse_rules;
+use crate::judge::{judge, Level, Tests};
 use crate::kunit::{kunit_suite, Test};
-use crate::policy::{Author, Decision, Rule, Rules};
+use crate::policy::{Author, Rule, Rules};
 use crate::tests::nr;
 
 const EPERM_: u16 = kernel::bindings::EPERM as u16;
@@ -193,7 +195,7 @@ fn conditions_compose_down_the_hierarchy(t: &mut Test) {
     let none = |_: usize, _: &Condition| false;
     let r1 = parent.write_request(None, none, Rule::Deny, Author::Admin, &parent_write);
     let r2 = parent.set_action(
-        Some(crate::policy::Action::Errno(EPERM_)),
+        Some(crate::action::Action::Errno(EPERM_)),
         None,
         Author::Admin,
     );

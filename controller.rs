@@ -8,12 +8,14 @@ use kernel::prelude::*;
 
 use kernel::sync::Arc;
 
+use crate::action::{Arm, Decision};
 use crate::cgroup::CssState;
-use crate::cond::{Condition, Level, Tests, MAX_CONDITIONS};
+use crate::cond::{Condition, MAX_CONDITIONS};
 use crate::cred::Identity;
 use crate::grammar::{self, ActionWrite};
 use crate::group::{Group, Writer};
-use crate::policy::{self, Arm, Author, Decision, Rule, Rules};
+use crate::judge::{Level, Tests};
+use crate::policy::{self, Author, Rule, Rules};
 use crate::subsys::File;
 
 /// A new cgroup starts with its parent's effective set and no rules. It

@@ -11,9 +11,10 @@ use core::fmt::{self, Write};
 use kernel::prelude::*;
 
 use crate::abi::Abi;
-use crate::cond::{Condition, Conditions, Sense, Test};
+use crate::action::{Action, Arm, Mode, Overrides};
+use crate::cond::{Condition, Conditions, Sense};
+use crate::judge::Test;
 use crate::names;
-use crate::policy::{Action, Arm, Mode, Overrides};
 use crate::set::SyscallSet;
 
 /// Writes conditions in the read format, each an item behind its ABI's

@@ -21,10 +21,10 @@ use core::fmt::{self, Write};
 use kernel::prelude::*;
 
 use crate::abi::Abi;
+use crate::action::{Action, Arm, Mode, MAX_ERRNO};
 use crate::cond::{Condition, Sense, MAX_VALUES};
 use crate::format::{write_conditions, write_set};
 use crate::names;
-use crate::policy::{Action, Arm, Mode, MAX_ERRNO};
 use crate::set::SyscallSet;
 
 /// A parsed write to `syscalls.deny` or `syscalls.allow`: the calls it

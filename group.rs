@@ -24,10 +24,11 @@ use kernel::alloc::flags::GFP_KERNEL_ACCOUNT;
 use kernel::sync::Mutex;
 use kernel::{new_mutex, prelude::*};
 
+use crate::action::{self, Arm};
 use crate::cgroup::CssState;
-use crate::cond::Tests;
 use crate::cred::{Identity, Rulers, MAX_DELEGATEES};
-use crate::policy::{self, Arm, Rules};
+use crate::judge::Tests;
+use crate::policy::{self, Rules};
 use crate::report::RateLimit;
 use crate::set::{SyscallSet, WORDS};
 use crate::sync::WritersLockedBy;
@@ -253,12 +254,12 @@ impl Group {
 
     /// The group whose rules judge a task of this group that is not armed
     /// (has made no `execve()` in a cgroup that waits for one), by
-    /// [`policy::unarmed_judge`]; `None` when every level waits.
+    /// [`action::unarmed_judge`]; `None` when every level waits.
     ///
     /// Under RCU or another reference that keeps the group alive, as its
     /// ancestors are with it.
     pub(crate) fn judge_of_unarmed(&self) -> Option<&Group> {
-        let up = policy::unarmed_judge(self.ancestors().map(Group::arm))?;
+        let up = action::unarmed_judge(self.ancestors().map(Group::arm))?;
         self.ancestors().nth(up)
     }
 

@@ -7,11 +7,10 @@
 use kernel::prelude::*;
 
 use crate::abi::Abi;
+use crate::action::{Action, Decision, Mode};
 use crate::kunit::{kunit_suite, Test};
 use crate::names;
-use crate::policy::{
-    apply, checked, combine, effective, Action, Author, Decision, Mode, OwnRules, Rule, Rules,
-};
+use crate::policy::{apply, checked, combine, effective, Author, OwnRules, Rule, Rules};
 use crate::set::SyscallSet;
 use crate::tests::{boxed, nr, own_boxed, own_of, set_of};
 

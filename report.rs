@@ -34,11 +34,11 @@ use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use kernel::{bindings, prelude::*};
 
 use crate::abi::Abi;
+use crate::action::Decision;
 use crate::cgroup::CssState;
-use crate::cond::Denied;
 use crate::format;
 use crate::group::Group;
-use crate::policy::Decision;
+use crate::judge::Denied;
 
 /// How many lines a budget gives in one interval.
 const LINES_PER_CGROUP: u32 = 10;

@@ -39,6 +39,7 @@ const __LOG_PREFIX: &[u8] = b"syscalls_cgroup\0";
 
 #[path = "asm/abi.rs"]
 mod abi;
+mod action;
 #[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
 mod action_tests;
 pub mod cgroup;
@@ -51,6 +52,7 @@ mod cred;
 mod format;
 mod grammar;
 mod group;
+mod judge;
 #[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
 mod kunit;
 mod names;

@@ -11,13 +11,13 @@ use kernel::alloc::{flags, KVBox};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
-use crate::cond::Tests;
+use crate::judge::Tests;
 use crate::set::{BITS, WORDS};
 
 /// What a group keeps per system call: too large for the group itself, it
 /// has an allocation of its own (`kvmalloc`), zeroed.
 pub(super) struct Calls {
-    /// The [`crate::policy::Decision`] on each call, encoded. Stored to only inside the
+    /// The [`crate::action::Decision`] on each call, encoded. Stored to only inside the
     /// seqlock's write side, by a [`super::Writer`].
     pub(super) decisions: [AtomicU16; BITS],
     /// The same, by the administrators' rules alone: for the tasks that a

@@ -10,11 +10,11 @@ use kernel::sync::Arc;
 
 use super::Group;
 use crate::abi::Abi;
+use crate::action::Decision;
 use crate::cgroup::CssState;
-use crate::cond::{Test, Tests};
 use crate::cred::CredRef;
+use crate::judge::{Test, Tests};
 use crate::names;
-use crate::policy::Decision;
 use crate::sync::RcuGuard;
 
 /// What the system call path reads of a group for one call, consistent.

@@ -11,11 +11,12 @@ use kernel::prelude::*;
 use kernel::sync::Arc;
 
 use super::{forget_conditioned, Delegatees, Group, CONDITIONED};
+use crate::action::Decision;
 use crate::cgroup::adapter::FirstCall;
 use crate::cgroup::CssState;
-use crate::cond::Tests;
 use crate::cred::Identity;
-use crate::policy::{self, Decision, Rules};
+use crate::judge::Tests;
+use crate::policy::{self, Rules};
 use crate::set::{SyscallSet, WORDS};
 use crate::sync::{init_writers, smp_mb, synchronize_rcu, WritersGuard, WRITERS};
 use crate::task;

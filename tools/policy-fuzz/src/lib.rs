@@ -23,6 +23,9 @@
 #[path = "../../../asm/abi.rs"]
 #[rustfmt::skip]
 mod abi;
+#[path = "../../../action.rs"]
+#[rustfmt::skip]
+mod action;
 #[path = "../../../cond.rs"]
 #[rustfmt::skip]
 mod cond;
@@ -32,6 +35,9 @@ mod format;
 #[path = "../../../grammar.rs"]
 #[rustfmt::skip]
 mod grammar;
+#[path = "../../../judge.rs"]
+#[rustfmt::skip]
+mod judge;
 #[path = "../../../names.rs"]
 #[rustfmt::skip]
 mod names;

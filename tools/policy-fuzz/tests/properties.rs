@@ -21,12 +21,14 @@ use proptest::sample::{select, Index};
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
 
 use crate::abi::{tables, Abi, ARG_SLOTS};
-use crate::cond::{self, Condition, Conditions, Level, Sense, Tests};
+use crate::judge::{Level, Tests};
+use crate::cond::{self, Condition, Conditions, Sense};
 use crate::format;
 use crate::grammar::{self, ActionWrite};
 use crate::model::{self, Act, Calls, Cond, Errno, Fate, Pair, Tree, IA32, X86_64};
 use crate::names;
-use crate::policy::{self, Action, Author, Decision, Mode, OwnRules, Rule, Rules};
+use crate::action::{Action, Decision, Mode};
+use crate::policy::{self, Author, OwnRules, Rule, Rules};
 use crate::set::SyscallSet;
 
 // The runner.
@@ -300,7 +302,7 @@ impl Real {
         (abi, nr): (Abi, usize),
         args: &[u64; cond::ARGS],
         trusted: bool,
-    ) -> (Decision, Option<cond::Denied>) {
+    ) -> (Decision, Option<judge::Denied>) {
         let bit = abi.first_bit() + nr;
         let by_number = match trusted {
             false => self.decision(g, bit),
@@ -309,8 +311,8 @@ impl Real {
         let regs = regs(abi, args);
         let read = |slot: usize| regs[slot];
         match (&tests[g], trusted) {
-            (Some(t), false) => cond::judge(&t.all, bit, read, by_number),
-            (Some(t), true) => cond::judge(&t.trusted, bit, read, by_number),
+            (Some(t), false) => judge::judge(&t.all, bit, read, by_number),
+            (Some(t), true) => judge::judge(&t.trusted, bit, read, by_number),
             (None, _) => (by_number, None),
         }
     }
@@ -1062,7 +1064,7 @@ fn decision() -> impl Strategy<Value = Decision> {
     prop_oneof![
         Just(Decision::Allow),
         Just(Decision::Log),
-        (1..=policy::MAX_ERRNO).prop_map(Decision::Errno),
+        (1..=action::MAX_ERRNO).prop_map(Decision::Errno),
         Just(Decision::Kill),
     ]
 }
@@ -2538,7 +2540,7 @@ fn tests_compose_parent_and_child() {
 }
 
 /// The pairs of `tests`, each once (two levels may hold the same).
-fn dedup(tests: &[cond::Test]) -> Vec<(usize, &Condition)> {
+fn dedup(tests: &[judge::Test]) -> Vec<(usize, &Condition)> {
     let mut seen: Vec<(usize, &Condition)> = Vec::new();
     for t in tests {
         let pair = (usize::from(t.bit), &t.cond);
@@ -2783,7 +2785,7 @@ fn condition_values_order_free() {
 /// at 8, 16, 32 or 64 bits exactly when `(arg & mask & cut)` is (`=`) or
 /// is not (`!=`) one of the values cut to the width, and reports the
 /// argument cut to the width: `Condition::denies`, and the system call
-/// path's `cond::judge` and `Tests::allows` on a call that reads the
+/// path's `judge::judge` and `Tests::allows` on a call that reads the
 /// argument at that width, its other registers holding other values.
 #[test]
 fn condition_denies_matches_model() {
@@ -2889,11 +2891,11 @@ fn condition_denies_matches_model() {
             let mut args = [0x5a5a_5a5a_5a5a_5a5a; cond::ARGS];
             args[arg] = raw;
             let regs = regs(abi, &args);
-            let got = cond::judge(&tests.all, bit, |s| regs[s], Decision::Allow);
+            let got = judge::judge(&tests.all, bit, |s| regs[s], Decision::Allow);
             let want = match expected {
                 true => (
                     deny,
-                    Some(cond::Denied {
+                    Some(judge::Denied {
                         arg: arg as u8,
                         value: model::cut(raw, width),
                     }),
