@@ -21,13 +21,13 @@ use proptest::sample::{select, Index};
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
 
 use crate::abi::{tables, Abi, ARG_SLOTS};
-use crate::judge::{Level, Tests};
+use crate::action::{self, Action, Decision, Mode};
 use crate::cond::{self, Condition, Conditions, Sense};
 use crate::format;
 use crate::grammar::{self, ActionWrite};
+use crate::judge::{self, Level, Tests};
 use crate::model::{self, Act, Calls, Cond, Errno, Fate, Pair, Tree, IA32, X86_64};
 use crate::names;
-use crate::action::{Action, Decision, Mode};
 use crate::policy::{self, Author, OwnRules, Rule, Rules};
 use crate::set::SyscallSet;
 
