@@ -25,10 +25,10 @@ use crate::action::Decision;
 use crate::cgroup::CssState;
 use crate::cond;
 use crate::cred::CredRef;
+use crate::denial::{self, Denial};
 use crate::group::{self, Group};
 use crate::judge;
 use crate::names;
-use crate::report::{self, Denial};
 use crate::sync::{smp_mb, RcuGuard};
 use crate::task;
 
@@ -165,7 +165,7 @@ impl Current {
             return Outcome::Run;
         }
         if judge.count_denial(abi, idx) {
-            report::queue_notification(judge);
+            denial::queue_notification(judge);
         }
         let denial = Denial::new(judge, abi, idx, made, decision).map(|d| d.with_argument(denied));
         drop(rcu);

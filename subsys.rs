@@ -11,10 +11,10 @@ use crate::cgroup::adapter::FirstCall;
 use crate::cgroup::{CgroupSubsys, CssState, FileSpec, OpenFile, Taskset};
 use crate::controller;
 use crate::cred::Identity;
+use crate::denial;
 use crate::format;
 use crate::group::{Group, Writer, EVENTS_FILE, EVENTS_LOCAL_FILE};
 use crate::policy::{Author, Rule};
-use crate::report;
 use crate::sync::{smp_mb, RcuGuard};
 use crate::task::mark_task;
 
@@ -94,7 +94,7 @@ impl CgroupSubsys for Syscalls {
     fn init(first: &FirstCall) {
         // The writers' mutex and the log's rate limit.
         Writer::init(first);
-        report::init();
+        denial::init();
     }
 
     fn css_alloc(_parent: Option<&Group>) -> Result<Pin<KBox<Group>>> {
@@ -158,7 +158,7 @@ fn show(group: &Group, file: File) -> Result<KVec<u8>> {
             show_setting(group, file)
         }
         File::Events | File::EventsLocal | File::Stat | File::Used | File::Unarmed => {
-            show_report(group, file)
+            show_read_only(group, file)
         }
     }
 }
@@ -196,7 +196,7 @@ fn show_setting(group: &Group, file: File) -> Result<KVec<u8>> {
 }
 
 /// What a read of `file`, a read-only file, prints.
-fn show_report(group: &Group, file: File) -> Result<KVec<u8>> {
+fn show_read_only(group: &Group, file: File) -> Result<KVec<u8>> {
     let (subtree, local) = group.denials();
     match file {
         File::Events => format::events(subtree),

@@ -15,20 +15,24 @@
 //! path unchanged.
 //!
 //! The layers, each in its own file. The binding layer holds every
-//! `unsafe`: [`cgroup`] (the cgroup subsystem abstraction), [`group`] (the C state
-//! of a cgroup and what the system call path reads of it), [`subsys`]
-//! (the `cgroup_subsys` table and the file callbacks), [`check`] (the
-//! system call check past its inline allowed path), [`report`] (the denial
-//! log, audit records and events notifications), [`cred`] (who wrote a
-//! delegatee's rules, and whom they may judge), [`sync`] and [`kunit`].
-//! Above it, safe Rust: [`controller`] (what a write, a read or a new
-//! cgroup does), [`policy`] (the hierarchy rules), [`cond`] (conditions on
-//! a call's argument), [`grammar`] (the files' format), [`set`] and
+//! `unsafe`: [`cgroup`] (a cgroup subsystem from a trait: the css, the
+//! walks, the trampolines and the file tables), [`sync`] (the writers'
+//! mutex, RCU, the seqlock), the C state of a group and what it publishes
+//! beside it (`group::state`, `group::calls`), [`cred`] (the creds of
+//! delegatees and their power over a task), [`task`], [`denial`] (the log
+//! line, the audit record and the events notification), [`check`] (the
+//! system call check past its inline allowed path, and the C entry
+//! points) and [`kunit`]. Above it, safe Rust: [`subsys`] (the files and
+//! what a read prints), [`controller`] (what a write or a new cgroup
+//! does), [`group`] (a cgroup's state, its reads and its one writer),
+//! [`policy`] (the hierarchy rules), [`action`] (what a denial does),
+//! [`cond`] and [`judge`] (conditions on a call's arguments), [`grammar`]
+//! and [`format`] (what writes take and reads print), [`set`] and
 //! [`names`]; [`abi`] is the x86 glue, with the tables and the arguments'
 //! widths generated from the kernel's own.
 //!
 //! C header: [`include/linux/syscalls_cgroup.h`](srctree/include/linux/syscalls_cgroup.h)
-//! Documentation: `Documentation/admin-guide/cgroup-v1/syscalls.rst`
+//! Documentation: `Documentation/admin-guide/cgroup-v2-syscalls.rst`
 
 // `pin_init!` of a `Group`, with its many fields, nests deeper than the
 // default limit of macro expansion.
@@ -49,6 +53,7 @@ mod cond;
 mod cond_tests;
 mod controller;
 mod cred;
+mod denial;
 mod format;
 mod grammar;
 mod group;
@@ -59,7 +64,6 @@ mod names;
 mod policy;
 #[cfg(CONFIG_CGROUP_SYSCALLS_KUNIT_TEST)]
 mod policy_tests;
-mod report;
 mod set;
 pub mod subsys;
 mod sync;

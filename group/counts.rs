@@ -11,7 +11,7 @@ use kernel::prelude::*;
 use super::Group;
 use crate::abi::Abi;
 use crate::cgroup::CssState;
-use crate::report::RateLimit;
+use crate::denial::RateLimit;
 use crate::set::{SyscallSet, BITS};
 
 impl Group {

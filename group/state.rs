@@ -63,7 +63,7 @@ unsafe impl Send for EntryState {}
 impl EntryState {
     /// A state that checks every call (`checked` all set, as in a group
     /// that filters nothing), its seqlock and work ready: the work is
-    /// [`crate::report::notify_events`].
+    /// [`crate::denial::notify_events`].
     pub(crate) fn new() -> impl PinInit<Self> {
         pin_init!(Self {
             // INVARIANT: zeroed, `checked` set, then the seqlock and the
@@ -75,7 +75,7 @@ impl EntryState {
                 state.write_bytes(0, 1);
                 (&raw mut (*state).checked).write_bytes(0xff, 1);
                 bindings::seqlock_init(&raw mut (*state).seqlock);
-                bindings::syscalls_cgroup_init_notify(state, Some(crate::report::notify_events));
+                bindings::syscalls_cgroup_init_notify(state, Some(crate::denial::notify_events));
             }),
         })
     }

@@ -137,7 +137,7 @@ pub(crate) fn init() {
 }
 
 /// The longest cgroup path a log line shows; longer ones are cut.
-const PATH_MAX: usize = 256;
+const LOGGED_PATH_LEN: usize = 256;
 
 /// A denial to report, with what it needs of the task and the cgroup,
 /// gathered while the group is alive.
@@ -152,7 +152,7 @@ pub(crate) struct Denial {
     denied: Option<Denied>,
     /// Lines this cgroup's budget and the controller's refused before.
     refused: (u32, u32),
-    path: [u8; PATH_MAX],
+    path: [u8; LOGGED_PATH_LEN],
     path_len: usize,
 }
 
@@ -181,7 +181,7 @@ impl Denial {
             };
             refused = (before, all);
         }
-        let mut path = [0u8; PATH_MAX];
+        let mut path = [0u8; LOGGED_PATH_LEN];
         let path_len = group.css().path(&mut path);
         Some(Denial {
             abi,
