@@ -38,10 +38,7 @@ fn the_strictest_decision_wins(t: &mut Test) {
     ];
     for (parent, own, want) in cases {
         let got = combine(parent, own);
-        t.check(
-            got == want,
-            format_args!("{parent:?} over {own:?}: expected {want:?}, got {got:?}"),
-        );
+        t.check_eq(got, want, format_args!("{parent:?} over {own:?}"));
     }
 }
 
@@ -49,23 +46,27 @@ fn own_rules_decide_by_mode_then_action(t: &mut Test) {
     let mkdir = Abi::X86_64.first_bit() + nr(Abi::X86_64, "mkdir");
     let rmdir = Abi::X86_64.first_bit() + nr(Abi::X86_64, "rmdir");
     let mut own = own_of("mkdir");
-    t.check(
-        own.decision(mkdir) == Decision::Errno(ENOSYS_),
+    t.check_eq(
+        own.decision(mkdir),
+        Decision::Errno(ENOSYS_),
         format_args!("the default must be errno ENOSYS"),
     );
-    t.check(
-        own.decision(rmdir) == Decision::Allow,
+    t.check_eq(
+        own.decision(rmdir),
+        Decision::Allow,
         format_args!("a call the rules do not deny is allowed"),
     );
     own.action = Action::Kill;
     t.check(own.decision(mkdir) == Decision::Kill, format_args!("kill"));
     own.mode = Mode::Log;
-    t.check(
-        own.decision(mkdir) == Decision::Log,
+    t.check_eq(
+        own.decision(mkdir),
+        Decision::Log,
         format_args!("log mode must log whatever the action"),
     );
-    t.check(
-        OwnRules::EMPTY.mode == Mode::Enforce,
+    t.check_eq(
+        OwnRules::EMPTY.mode,
+        Mode::Enforce,
         format_args!("a new cgroup must enforce"),
     );
 }
@@ -380,10 +381,7 @@ fn who_judges_a_task_that_is_not_armed(t: &mut Test) {
     ];
     for (arms, want) in cases {
         let got = unarmed_judge(arms.iter().copied());
-        t.check(
-            got == want,
-            format_args!("levels {arms:?}, nearest first: expected {want:?}, got {got:?}"),
-        );
+        t.check_eq(got, want, format_args!("levels {arms:?}, nearest first"));
         // Never a level below one that says exec.
         if let (Some(up), Some(exec)) = (got, arms.iter().position(|&a| a == Exec)) {
             t.check(
@@ -401,10 +399,7 @@ fn who_judges_a_task_that_is_not_armed(t: &mut Test) {
         (b"", Err(EINVAL)),
     ] {
         let got = parse_arm(text);
-        t.check(
-            got == want,
-            format_args!("{text:?}: expected {want:?}, got {got:?}"),
-        );
+        t.check_eq(got, want, format_args!("{text:?}"));
     }
     for arm in [Inherit, Now, Exec] {
         let back = format::arm(arm).map(|text| parse_arm(&text));

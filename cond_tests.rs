@@ -85,8 +85,9 @@ fn a_condition_reads_as_it_was_meant(t: &mut Test) {
     // What a read prints writes back to the same conditions.
     let text = core::str::from_utf8(&got).unwrap_or("");
     let again = read_back(text);
-    t.check(
-        again == got,
+    t.check_eq(
+        &again,
+        &got,
         format_args!("'{text}' must write back to itself"),
     );
 }
@@ -117,10 +118,7 @@ fn bad_conditions_are_refused(t: &mut Test) {
     ] {
         let got = errno_of(text);
         let want = -errno.to_errno();
-        t.check(
-            got == want,
-            format_args!("'{text}': expected errno {want}, got {got}"),
-        );
+        t.check_eq(got, want, format_args!("'{text}'"));
     }
     t.check(
         errno_of("socket(arg5&0xffffffffffffffff!=18446744073709551615)") == 0
@@ -136,10 +134,7 @@ fn a_condition_compares_at_the_argument_width(t: &mut Test) {
     };
     let socket = nr(Abi::X86_64, "socket");
     let width = Abi::X86_64.arg_width(socket, 0);
-    t.check(
-        width == 32,
-        format_args!("socket's family is an int: expected 32 bits, got {width}"),
-    );
+    t.check_eq(width, 32, format_args!("socket's family is an int"));
     let (denied, seen) = alg.denies(0x1_0000_0026, width);
     t.check(
         denied && seen == 38,
@@ -251,8 +246,9 @@ fn conditions_compose_down_the_hierarchy(t: &mut Test) {
         args(40),
         Decision::Allow,
     );
-    t.check(
-        got == Decision::Allow,
+    t.check_eq(
+        got,
+        Decision::Allow,
         format_args!("the child's condition must not reach its parent: got {got:?}"),
     );
     // A delegatee's conditions do not judge the tasks it has no power over.
@@ -279,8 +275,9 @@ fn conditions_compose_down_the_hierarchy(t: &mut Test) {
         args(2),
         Decision::Kill,
     );
-    t.check(
-        got == Decision::Kill,
+    t.check_eq(
+        got,
+        Decision::Kill,
         format_args!("a deny by number stands: got {got:?}"),
     );
     // The child denies socket by number with its ENOSYS: the parent's

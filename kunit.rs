@@ -29,6 +29,22 @@ impl Test {
     }
 }
 
+impl Test {
+    /// Fails the test unless `got` equals `want`, saying both.
+    pub(crate) fn check_eq<T: PartialEq + fmt::Debug>(
+        &mut self,
+        got: T,
+        want: T,
+        what: fmt::Arguments<'_>,
+    ) {
+        let equal = got == want;
+        self.check(
+            equal,
+            format_args!("{what}: expected {want:?}, got {got:?}"),
+        );
+    }
+}
+
 /// Runs a safe test function for KUnit.
 ///
 /// # Safety

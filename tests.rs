@@ -94,13 +94,11 @@ fn tables_come_from_the_kernel(t: &mut Test) {
         nr(Abi::Ia32, "mkdir") == 39,
         format_args!("ia32 mkdir: expected 39, got {}", nr(Abi::Ia32, "mkdir")),
     );
-    t.check(
-        nr(Abi::X86_64, "getpid") == 39,
-        format_args!("x86_64 getpid: expected 39"),
-    );
-    t.check(
-        nr(Abi::Ia32, "socketcall") == 102,
-        format_args!("ia32 socketcall: expected 102"),
+    t.check_eq(nr(Abi::X86_64, "getpid"), 39, format_args!("x86_64 getpid"));
+    t.check_eq(
+        nr(Abi::Ia32, "socketcall"),
+        102,
+        format_args!("ia32 socketcall"),
     );
     t.check(
         names::lookup(Abi::X86_64, "socketcall").is_none(),
@@ -114,8 +112,9 @@ fn tables_come_from_the_kernel(t: &mut Test) {
         Abi::X86_64.size() > 400 && Abi::Ia32.size() > 400,
         format_args!("tables have their sizes"),
     );
-    t.check(
-        names::ia32_namesake(83) == Some(39),
+    t.check_eq(
+        names::ia32_namesake(83),
+        Some(39),
         format_args!("mkdir 83 pairs with ia32 39"),
     );
     t.check(
@@ -148,9 +147,10 @@ fn classify_follows_the_entry_code(t: &mut Test) {
     ];
     for (i, (n, ia32, want)) in cases.into_iter().enumerate() {
         let got = classify(n, ia32, no_clamp);
-        t.check(
-            got == want,
-            format_args!("case {i}: classify({n:#x}, {ia32}): expected {want:?}, got {got:?}"),
+        t.check_eq(
+            got,
+            want,
+            format_args!("case {i}: classify({n:#x}, {ia32})"),
         );
     }
 }
@@ -179,25 +179,25 @@ fn bare_numbers_and_names_reach_every_abi(t: &mut Test) {
     want.insert(Abi::Ia32, 39);
     for text in ["83", "mkdir", "x86_64:83 ia32:39", "mkdir\n"] {
         let got = set_of(text);
-        t.check(
-            got == want,
-            format_args!("'{text}': expected {want:?}, got {got:?}"),
-        );
+        t.check_eq(got, want, format_args!("'{text}'"));
     }
     let mut ia32 = SyscallSet::EMPTY;
     ia32.insert(Abi::Ia32, 39);
-    t.check(
-        set_of("ia32:39") == ia32,
+    t.check_eq(
+        set_of("ia32:39"),
+        ia32,
         format_args!("ia32:39 is ia32 only"),
     );
-    t.check(
-        set_of("ia32:mkdir") == ia32,
+    t.check_eq(
+        set_of("ia32:mkdir"),
+        ia32,
         format_args!("ia32:mkdir is ia32 only"),
     );
     let mut only = SyscallSet::EMPTY;
     only.insert(Abi::Ia32, 102);
-    t.check(
-        set_of("socketcall") == only,
+    t.check_eq(
+        set_of("socketcall"),
+        only,
         format_args!("a name reaches the ABIs that have it"),
     );
 }
@@ -215,8 +215,9 @@ fn ranges_lists_and_all(t: &mut Test) {
     let all = set_of("all");
     let mut want = SyscallSet::all();
     want.subtract(&names::outside_rules());
-    t.check(
-        all == want,
+    t.check_eq(
+        all,
+        want,
         format_args!("all is every call but the always allowed and restart_syscall"),
     );
     let ia32_all = set_of("ia32:all");
@@ -279,10 +280,7 @@ fn bad_writes_fail_with_the_right_errno(t: &mut Test) {
     ];
     for (text, want) in cases {
         let got = errno_of(text);
-        t.check(
-            got == want,
-            format_args!("'{text}': expected errno {want}, got {got}"),
-        );
+        t.check_eq(got, want, format_args!("'{text}'"));
     }
     // The first number past each table, whichever kernel's it is.
     let (x86_64, ia32) = (Abi::X86_64.size(), Abi::Ia32.size());
@@ -294,10 +292,7 @@ fn bad_writes_fail_with_the_right_errno(t: &mut Test) {
         let mut text = TextBuf { bytes: KVec::new() };
         let _ = text.write_fmt(args);
         let got = parse(&text.bytes).map_or_else(|e| -e.to_errno(), |_| 0);
-        t.check(
-            got == erange,
-            format_args!("'{args}': expected errno {erange}, got {got}"),
-        );
+        t.check_eq(got, erange, format_args!("'{args}'"));
     }
 }
 
@@ -312,8 +307,9 @@ fn reads_use_the_list_format(t: &mut Test) {
     for (write, want) in cases {
         let read = read_of(&set_of(write));
         let got = text_of(&read);
-        t.check(
-            got == want,
+        t.check_eq(
+            got,
+            want,
             format_args!("'{write}' reads as '{got}', expected '{want}'"),
         );
     }
@@ -331,15 +327,17 @@ fn what_is_read_writes_back_the_same(t: &mut Test) {
     ] {
         let set = set_of(write);
         let again = set_of(text_of(&read_of(&set)));
-        t.check(
-            again == set,
+        t.check_eq(
+            again,
+            set,
             format_args!("'{write}' does not round-trip: {set:?} became {again:?}"),
         );
         let allowed = set.complement();
         let mut back = set_of(text_of(&read_of(&allowed)));
         back.union_with(&names::outside_rules());
-        t.check(
-            back == allowed,
+        t.check_eq(
+            back,
+            allowed,
             format_args!("the allow read of '{write}' does not round-trip"),
         );
     }
