@@ -10,7 +10,7 @@
 //! controller takes them from there, and queues unbound work on
 //! `system_dfl_wq`, which 7.x has in place of `system_wq`. The 6.12
 //! `kernel` crate has none of
-//! them: the `linux_6_12` cfg (the Makefile sets it when it builds for
+//! them: the `linux_6_12` cfg (the Kbuild sets it when it builds for
 //! 6.12) brings in [`lts`], the same names made by hand on the same C
 //! functions. Nothing else of the controller knows which kernel it runs on.
 //!

@@ -170,7 +170,7 @@ ADMIN_GUIDE=${ADMIN_GUIDES[0]}
 # so the tree that make test builds and the series cannot disagree.
 controller_files() {
 	local f
-	for f in "$REPO"/Makefile "$REPO"/Kconfig "$REPO"/.kunitconfig "$REPO"/*.rs "$REPO"/asm/* \
+	for f in "$REPO"/Kbuild "$REPO"/Kconfig "$REPO"/.kunitconfig "$REPO"/*.rs "$REPO"/asm/* \
 		"$REPO"/cgroup/*.rs "$REPO"/group/*.rs; do
 		if [ -f "$f" ]; then echo "${f#"$REPO"/}"; fi
 	done
