@@ -188,10 +188,34 @@ done
 [ -n "${has_controller:-}" ] || die "no patch hooks the controller into kernel/cgroup/Makefile"
 [ -n "${has_guide:-}" ] || die "no patch lists the guide in $(dirname "$ADMIN_GUIDE")/index.rst"
 
+# An RFC, to the cgroup list and maintainers, with the lists and
+# maintainers of what it touches besides: Rust, the system call ABI, the
+# generic entry code, x86 and seccomp (MAINTAINERS of 7.3). The 6.12
+# backport says which tree it is for.
+prefix="RFC PATCH"
+[ "$KERNEL" = "${KERNELS[0]}" ] || prefix="RFC PATCH $KERNEL"
+recipients=(--to=cgroups@vger.kernel.org
+	--to="Tejun Heo <tj@kernel.org>"
+	--cc="Johannes Weiner <hannes@cmpxchg.org>"
+	--cc="Michal Koutný <mkoutny@suse.com>"
+	--cc=rust-for-linux@vger.kernel.org
+	--cc="Miguel Ojeda <ojeda@kernel.org>"
+	--cc="Alice Ryhl <aliceryhl@google.com>"
+	--cc=linux-api@vger.kernel.org
+	--cc="Thomas Gleixner <tglx@kernel.org>"
+	--cc="Peter Zijlstra <peterz@infradead.org>"
+	--cc="Andy Lutomirski <luto@kernel.org>"
+	--cc="Ingo Molnar <mingo@redhat.com>"
+	--cc="Borislav Petkov <bp@alien8.de>"
+	--cc="Dave Hansen <dave.hansen@linux.intel.com>"
+	--cc=x86@kernel.org
+	--cc="Kees Cook <kees@kernel.org>"
+	--cc=linux-kernel@vger.kernel.org)
 mkdir -p "$OUT"
 rm -f "$OUT"/[0-9][0-9][0-9][0-9]-*.patch
 at "$n" git -C "$W" -c branch.series.description="$(grep -v '^#' "$COVER")" \
 	format-patch -q --cover-letter --cover-from-description=subject \
+	--subject-prefix="$prefix" "${recipients[@]}" \
 	--no-signature -o "$OUT" base..series
 log "wrote the series to $OUT: $(ls "$OUT"/*.patch | wc -l) files, cover letter included"
 ls "$OUT"/*.patch
