@@ -285,7 +285,8 @@ impl<S: CssState> Taskset<'_, S> {
             f(unsafe { &*task.cast::<Task>() }, unsafe {
                 S::from_css(css)
             });
-            // SAFETY: As above.
+            // SAFETY: By the type invariant the taskset is valid, and the
+            // walk continues from the task `first` or `next` gave.
             task = unsafe { bindings::cgroup_taskset_next(self.0, &mut css) };
         }
     }

@@ -40,7 +40,8 @@ pub(crate) struct Cred(NonNull<bindings::cred>);
 // SAFETY: A cred is immutable once published, and its reference count is
 // atomic: it may be used and released from any thread.
 unsafe impl Send for Cred {}
-// SAFETY: As above: shared use only reads it.
+// SAFETY: A shared `Cred` only reads the cred, which is immutable once
+// published, and takes references atomically.
 unsafe impl Sync for Cred {}
 
 impl Cred {

@@ -87,7 +87,8 @@ unsafe impl Sync for Suite {}
 #[repr(transparent)]
 pub(crate) struct Cases<const N: usize>(pub(crate) UnsafeCell<[bindings::kunit_case; N]>);
 
-// SAFETY: As for `Suite`.
+// SAFETY: Only KUnit touches the cases, from its own thread, once the
+// table is registered.
 unsafe impl<const N: usize> Sync for Cases<N> {}
 
 impl Suite {

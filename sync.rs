@@ -173,8 +173,8 @@ mod lts {
 
         /// The value, for the holder of `WRITERS`, exclusively.
         pub(crate) fn as_mut<'a>(&'a self, _guard: &'a mut WritersGuard) -> &'a mut T {
-            // SAFETY: As in `as_ref`; the guard is borrowed exclusively, so
-            // this is the only borrow.
+            // SAFETY: The mutex is one, so there is one guard at a time, and
+            // it is borrowed exclusively: this is the only borrow.
             unsafe { &mut *self.value.get() }
         }
     }
@@ -219,7 +219,8 @@ mod lts {
 
     /// `system_wq`, 6.12's name for 7.x's `system_dfl_wq`.
     pub(crate) fn unbound_wq() -> *mut bindings::workqueue_struct {
-        // SAFETY: As in 7.x's `unbound_wq`.
+        // SAFETY: The workqueue is set up at boot and never freed; reading
+        // the pointer has no other precondition.
         unsafe { bindings::system_wq }
     }
 }

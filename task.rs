@@ -25,7 +25,8 @@ const ARMED: usize = 1 << bindings::PFA_SYSCALLS_ARMED;
 /// Arms `task`: the cgroups that wait for an exec judge it from now on.
 /// Only current arms itself, once its `execve()` succeeded.
 pub(crate) fn arm(task: &Task) {
-    // SAFETY: As in `is_armed`.
+    // SAFETY: `task` is alive while borrowed; its `atomic_flags` is a word
+    // that C changes with atomic bit operations only.
     let flags = unsafe { AtomicUsize::from_ptr(&raw mut (*raw(task)).atomic_flags) };
     flags.fetch_or(ARMED, Ordering::Relaxed);
 }

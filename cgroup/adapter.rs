@@ -100,7 +100,7 @@ impl<T: CgroupSubsys> Adapter<T> {
     ///
     /// As for [`Adapter::css_alloc`].
     unsafe extern "C" fn css_offline(css: *mut bindings::cgroup_subsys_state) {
-        // SAFETY: As in `css_online`.
+        // SAFETY: The core passes a css this subsystem allocated, alive.
         T::css_offline(unsafe { T::State::from_css(css) });
     }
 
@@ -111,7 +111,8 @@ impl<T: CgroupSubsys> Adapter<T> {
         // SAFETY: The core passes a css of this subsystem for the last time;
         // its state came from the box leaked in `css_alloc`.
         let state = core::ptr::from_ref(unsafe { T::State::from_css(css) });
-        // SAFETY: As above: the box is given back once.
+        // SAFETY: The state came from `KBox::leak` in `css_alloc`, and this
+        // last callback gives it back once.
         drop(unsafe { KBox::from_raw(state.cast_mut()) });
     }
 
@@ -119,7 +120,8 @@ impl<T: CgroupSubsys> Adapter<T> {
     ///
     /// As for [`Adapter::css_alloc`].
     unsafe extern "C" fn bind(root: *mut bindings::cgroup_subsys_state) {
-        // SAFETY: As in `css_online`.
+        // SAFETY: The core passes the root's css, which this subsystem
+        // allocated, alive.
         T::bind(unsafe { T::State::from_css(root) });
     }
 
@@ -200,7 +202,9 @@ impl<T: CgroupSubsys> Adapter<T> {
         let Some(spec) = (unsafe { Self::spec(of) }) else {
             return EINVAL.to_errno() as isize;
         };
-        // SAFETY: As in `seq_show`; `buf` holds `len` bytes.
+        // SAFETY: The css of the file is one of ours, alive while it is
+        // written; `buf` holds `len` bytes; `of` is the open file of this
+        // write.
         let (state, input, open) = unsafe {
             (
                 T::State::from_css(bindings::of_css(of)),

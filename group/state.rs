@@ -126,7 +126,7 @@ impl EntryState {
 
     /// Whether `tested` points to a bitmap.
     pub(crate) fn has_tested(&self) -> bool {
-        // SAFETY: As in `set_tested`.
+        // SAFETY: `tested` is an aligned pointer in the live state.
         let tested =
             unsafe { AtomicPtr::from_ptr((&raw mut (*self.raw()).tested).cast::<*mut u64>()) };
         !tested.load(Ordering::Relaxed).is_null()
