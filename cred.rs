@@ -77,9 +77,21 @@ impl Cred {
         unsafe { Cred::get((*file).f_cred) }
     }
 
-    /// The pointer, for publication to readers under RCU.
-    fn as_ptr(&self) -> *mut bindings::cred {
-        self.0.as_ptr()
+    /// Gives the reference up, as the raw cred: [`Cred::from_raw`] takes
+    /// it back.
+    fn into_raw(self) -> *mut bindings::cred {
+        core::mem::ManuallyDrop::new(self).0.as_ptr()
+    }
+
+    /// Takes back a reference that [`Cred::into_raw`] gave up.
+    ///
+    /// # Safety
+    ///
+    /// `cred` came from [`Cred::into_raw`], and is taken back once.
+    unsafe fn from_raw(cred: *mut bindings::cred) -> Cred {
+        // INVARIANT: the reference `into_raw` gave up comes back.
+        // SAFETY: `into_raw` gave a non-null pointer.
+        Cred(unsafe { NonNull::new_unchecked(cred) })
     }
 
     /// Whether `self` and `other` have the same power over every task:
@@ -171,10 +183,10 @@ impl CredRef {
 ///
 /// # Invariants
 ///
-/// Each non-null pointer is the cred of a [`Cred`] that a holder keeps
-/// from before it is stored here until after it is replaced: a cred is
-/// freed a grace period after its last put at the earliest, so the pointer
-/// stays valid inside an RCU read-side critical section that read it.
+/// Each non-null pointer holds a reference to its cred, which this value
+/// owns: it is put only once the pointer is replaced, and a cred is freed
+/// a grace period after its last put at the earliest, so the pointer stays
+/// valid inside an RCU read-side critical section that read it.
 #[derive(Default)]
 pub(crate) struct Rulers([[AtomicPtr<bindings::cred>; 2]; MAX_DELEGATEES]);
 
@@ -183,20 +195,24 @@ pub(crate) struct Rulers([[AtomicPtr<bindings::cred>; 2]; MAX_DELEGATEES]);
 pub(crate) struct LoadedRulers([[*mut bindings::cred; 2]; MAX_DELEGATEES]);
 
 impl Rulers {
-    /// Publishes the creds of `delegatees` in place of those before.
-    ///
-    /// # Safety
-    ///
-    /// The caller keeps `delegatees` alive until after the next `publish`
-    /// of this value, or until it is dropped.
-    pub(crate) unsafe fn publish(&self, delegatees: &[Option<Identity>; MAX_DELEGATEES]) {
-        for (r, d) in self.0.iter().zip(delegatees.iter()) {
-            let [w, o] = d.as_ref().map_or([core::ptr::null_mut(); 2], |d| {
-                [d.writer.as_ptr(), d.opener.as_ptr()]
+    /// Publishes the creds of `delegatees` in place of those before, with
+    /// references of its own.
+    pub(crate) fn publish(&self, delegatees: &[Option<Identity>; MAX_DELEGATEES]) {
+        for (slot, d) in self.0.iter().zip(delegatees.iter()) {
+            let creds = d.as_ref().map(|d| [d.writer.clone(), d.opener.clone()]);
+            let [w, o] = creds.map_or([core::ptr::null_mut(); 2], |[w, o]| {
+                [w.into_raw(), o.into_raw()]
             });
-            // INVARIANT: by the safety requirements.
-            r[0].store(w, Ordering::Relaxed);
-            r[1].store(o, Ordering::Relaxed);
+            for (a, new) in slot.iter().zip([w, o]) {
+                // INVARIANT: `new` holds the reference `into_raw` gave up;
+                // the replaced one is put below.
+                let old = a.swap(new, Ordering::Relaxed);
+                if !old.is_null() {
+                    // SAFETY: By the type invariant `old` held a reference,
+                    // which nothing else will put.
+                    drop(unsafe { Cred::from_raw(old) });
+                }
+            }
         }
     }
 
@@ -208,6 +224,19 @@ impl Rulers {
                 .each_ref()
                 .map(|[w, o]| [w.load(Ordering::Relaxed), o.load(Ordering::Relaxed)]),
         )
+    }
+}
+
+impl Drop for Rulers {
+    fn drop(&mut self) {
+        for cred in self.0.iter_mut().flatten() {
+            let cred = *cred.get_mut();
+            if !cred.is_null() {
+                // SAFETY: By the type invariant the pointer holds a
+                // reference, put once here.
+                drop(unsafe { Cred::from_raw(cred) });
+            }
+        }
     }
 }
 

@@ -82,8 +82,7 @@ struct Own {
 /// bits), and so are `filtering`, `delegated`, `rulers`, `learning`,
 /// `effective` and the decisions of `calls`, but for the stores
 /// [`Group::inherit`] makes before the group is online, when nothing reads
-/// them. The creds that `rulers` publishes are those of the delegatees in
-/// `writer`, which a writer drops only after it published others.
+/// them.
 #[pin_data]
 pub(crate) struct Group {
     #[pin]

@@ -141,8 +141,9 @@ impl Writer {
             || delegatees.iter().flatten().any(|d| d.is_like(who))
     }
 
-    /// Takes the delegatees of the group away. The caller drops them only
-    /// after [`Writer::publish`] unpublished them.
+    /// Takes the delegatees of the group away; [`Writer::publish`] then
+    /// stops publishing them (the published creds are references of their
+    /// own).
     pub(crate) fn take_delegatees(&mut self, group: &Group) -> Delegatees {
         core::mem::take(&mut self.state_mut(group).delegatees)
     }
@@ -258,10 +259,7 @@ impl Writer {
             for (a, w) in group.effective.iter().zip(effective.words) {
                 a.store(w, Ordering::Relaxed);
             }
-            // SAFETY: The writer state keeps the delegatees until a
-            // later publication replaced them: `take_delegatees` hands
-            // them to a caller who drops them only after that.
-            unsafe { group.rulers.publish(delegatees) };
+            group.rulers.publish(delegatees);
             group.delegated.store(delegated, Ordering::Relaxed);
             group.learning.store(learning, Ordering::Relaxed);
             (was, retired)
