@@ -280,11 +280,13 @@ impl<S: CssState> Taskset<'_, S> {
         // receives the destination css of each task.
         let mut task = unsafe { bindings::cgroup_taskset_first(self.0, &mut css) };
         while !task.is_null() {
+            // SAFETY: The task is alive during the attach; `Task` is
+            // transparent.
+            let moved = unsafe { &*task.cast::<Task>() };
             // SAFETY: The destination css, one of the subsystem, is alive
-            // during the attach, and so is the task; `Task` is transparent.
-            f(unsafe { &*task.cast::<Task>() }, unsafe {
-                S::from_css(css)
-            });
+            // during the attach.
+            let to = unsafe { S::from_css(css) };
+            f(moved, to);
             // SAFETY: By the type invariant the taskset is valid, and the
             // walk continues from the task `first` or `next` gave.
             task = unsafe { bindings::cgroup_taskset_next(self.0, &mut css) };
