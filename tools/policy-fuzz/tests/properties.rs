@@ -853,8 +853,7 @@ fn read_format_matches_model() {
         let set = from_model(&want);
         prop_assert_eq!(&to_model(&set)?, &want);
         for (set, model) in [(set, want.clone()), (set.complement(), want.complement())] {
-            let read =
-                format::set(&set).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let read = format::set(&set).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
             prop_assert_eq!(text(&read), format!("{}\n", model::format(&model)));
         }
         Ok(())
@@ -868,16 +867,14 @@ fn read_back_round_trip() {
     check("read_back_round_trip", calls(), |calls| {
         let set = from_model(&calls);
         for set in [set, set.complement()] {
-            let read =
-                format::set(&set).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let read = format::set(&set).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
             let mut want = set;
             want.subtract(&names::outside_rules());
             let back = grammar::parse(&read);
             prop_assert_eq!(back, Ok(want), "{}", text(&read));
             prop_assert_eq!(model::parse(&read), Ok(to_model(&want)?), "{}", text(&read));
             // And reading what was written back prints the same again.
-            let again =
-                format::set(&want).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let again = format::set(&want).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
             let reparsed = grammar::parse(&again);
             prop_assert_eq!(reparsed, Ok(want), "{}", text(&again));
         }
