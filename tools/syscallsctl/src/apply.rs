@@ -3,12 +3,13 @@
 //! The writes that put a policy or a list of items into a cgroup, all
 //! computed before the first one is made.
 
-use crate::actions::{self, parse_action, Actions, MAX_PER_CALL};
-use crate::cgroup::{read_actions, read_optional, Files, Write};
+use crate::actions::{self, parse_action, Action, Actions, ENOSYS, MAX_PER_CALL};
+use crate::cgroup::{read_actions, read_optional, Files};
 use crate::error::{Error, Result};
 use crate::groups;
-use crate::profile::{describe, Action, Policy, ENOSYS};
+use crate::profile::{describe, Policy};
 use crate::set::{chunk, chunk_within, Items, SyscallSet, WRITE_MAX};
+use crate::write::Write;
 
 /// The writes that give the cgroup `policy`: its actions for particular
 /// calls, its default action and the clearing of the old actions for

@@ -16,12 +16,13 @@
 use std::path::{Path, PathBuf};
 
 use crate::apply::{plan_items, show_writes};
-use crate::cgroup::{self, apply_all, Tree, Write};
+use crate::cgroup::{self, apply_all, Tree};
 use crate::cond::CondItem;
 use crate::error::{Error, Result};
 use crate::groups;
 use crate::set::Items;
 use crate::table::Abi;
+use crate::write::Write;
 
 /// Where `block` writes the rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

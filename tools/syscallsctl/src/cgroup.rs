@@ -11,6 +11,7 @@ use crate::actions::{self, Actions};
 use crate::cond::CondItem;
 use crate::error::{reason, Error, Result};
 use crate::set::{Items, SyscallSet};
+use crate::write::Write;
 
 /// The files of one cgroup. [`Cgroup`] is the real directory; the tests
 /// also use a model of the kernel's behaviour.
@@ -196,22 +197,6 @@ pub fn read_actions(files: &dyn Files) -> Result<Option<Actions>> {
                 files.path("syscalls.action")
             ))
         }),
-    }
-}
-
-/// One write of a plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Write {
-    pub file: String,
-    pub content: String,
-}
-
-impl Write {
-    pub fn new(file: &str, content: impl Into<String>) -> Write {
-        Write {
-            file: file.to_string(),
-            content: content.into(),
-        }
     }
 }
 

@@ -14,8 +14,8 @@
 //! each cell is judged by the rules at one of its points, and the denied
 //! cells become conditions when few enough values name them.
 
+use crate::actions::Action;
 use crate::cond::{width_mask, Cond, MAX_VALUES};
-use crate::profile::Action;
 
 /// A seccomp comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

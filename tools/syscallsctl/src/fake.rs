@@ -17,13 +17,13 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::actions::{parse_action, Actions};
-use crate::cgroup::{Files, Tree, Write};
+use crate::actions::{parse_action, Action, Actions, ENOSYS};
+use crate::cgroup::{Files, Tree};
 use crate::cond::{self, CondItem};
 use crate::error::{Error, Result};
-use crate::profile::{Action, ENOSYS};
 use crate::set::{Items, SyscallSet};
 use crate::table::{self, Abi};
+use crate::write::Write;
 
 /// One cgroup's own policy.
 #[derive(Clone)]

@@ -17,6 +17,7 @@ mod record;
 mod set;
 mod show;
 mod table;
+mod write;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -136,7 +137,7 @@ enum Verb {
         #[arg(long)]
         oci: bool,
         /// The profile's defaultErrnoRet with --oci.
-        #[arg(long, default_value_t = profile::ENOSYS, value_parser = clap::value_parser!(u32).range(1..=4095))]
+        #[arg(long, default_value_t = actions::ENOSYS, value_parser = clap::value_parser!(u32).range(1..=4095))]
         errno: u32,
         /// The command to run, after --.
         #[arg(last = true, value_name = "COMMAND")]
@@ -182,7 +183,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     std::fs::canonicalize(path).map_err(|e| Error(format!("{}: {}", path.display(), reason(&e))))
 }
 
-fn run_writes(cg: &mut Cgroup, writes: &[cgroup::Write], dry_run: bool) -> Result<()> {
+fn run_writes(cg: &mut Cgroup, writes: &[write::Write], dry_run: bool) -> Result<()> {
     if dry_run {
         print!("{}", apply::show_writes(cg, writes));
         Ok(())

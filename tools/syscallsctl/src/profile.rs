@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::actions::MAX_PER_CALL;
+use crate::actions::{Action, ENOSYS, EPERM, MAX_PER_CALL};
 use crate::cond::{self, CondItem};
 use crate::exact;
 use crate::set::SyscallSet;
@@ -74,41 +74,6 @@ pub struct Filter {
     #[serde(default)]
     pub min_kernel: Option<String>,
 }
-
-/// What the cgroup does to a denied call (`syscalls.action`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Action {
-    Errno(u32),
-    Kill,
-}
-
-impl std::fmt::Display for Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Action::Errno(n) => write!(f, "errno {n}"),
-            Action::Kill => f.write_str("kill"),
-        }
-    }
-}
-
-impl Action {
-    /// The action as `syscalls.action` reads it: the errno by name when it
-    /// has one (`errno EPERM`).
-    pub fn by_name(self) -> String {
-        match self {
-            Action::Errno(n) => match table::errno_name(n) {
-                Some(name) => format!("errno {name}"),
-                None => format!("errno {n}"),
-            },
-            Action::Kill => "kill".to_string(),
-        }
-    }
-}
-
-/// `ENOSYS`: what the controller returns by default.
-pub const ENOSYS: u32 = 38;
-/// `EPERM`: runc's and crun's errno for `SCMP_ACT_ERRNO` without a value.
-pub const EPERM: u32 = 1;
 
 /// How to treat rules with argument conditions, which the controller
 /// cannot see.

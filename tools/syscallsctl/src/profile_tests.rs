@@ -358,8 +358,9 @@ fn errno_values() {
 )]
 fn docker_real_default_profile() {
     use crate::apply::plan_policy;
-    use crate::cgroup::{apply, Write};
+    use crate::cgroup::apply;
     use crate::fake::FakeCgroup;
+    use crate::write::Write;
 
     let path = std::env::var("SYSCALLS_DOCKER_PROFILE")
         .expect("SYSCALLS_DOCKER_PROFILE was set when the tests were built, not now");

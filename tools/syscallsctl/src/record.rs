@@ -180,8 +180,9 @@ pub fn oci_profile(set: &SyscallSet, errno: u32, notes: &mut Vec<String>) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actions::Action;
     use crate::fake::FakeCgroup;
-    use crate::profile::{translate, Action, ArgsPolicy, Options};
+    use crate::profile::{translate, ArgsPolicy, Options};
 
     #[test]
     fn start_and_stop_write_learn_and_read_used() {
