@@ -5,7 +5,7 @@
 
 use crate::actions::{self, parse_action, Action, Actions, ENOSYS, MAX_PER_CALL};
 use crate::cgroup::{read_actions, read_optional, Files};
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 use crate::groups;
 use crate::profile::{describe, Policy};
 use crate::set::{chunk, chunk_within, Items, SyscallSet, WRITE_MAX};
@@ -44,11 +44,13 @@ pub fn plan_policy(
         }
         None if policy.action == Action::Errno(ENOSYS) && policy.per_call.is_empty() => {}
         None => {
-            return Err(Error(format!(
-                "{}: no such file: this kernel cannot set an action, and the policy needs {}",
+            return Err(Error::at(
                 files.path("syscalls.action"),
-                policy.action
-            )))
+                format!(
+                    "no such file: this kernel cannot set an action, and the policy needs {}",
+                    policy.action
+                ),
+            ))
         }
     }
     match read_optional(files, "syscalls.mode")? {
@@ -58,10 +60,10 @@ pub fn plan_policy(
         )),
         None if !policy.log => {}
         None => {
-            return Err(Error(format!(
-                "{}: no such file: this kernel has no log mode, which the policy needs",
-                files.path("syscalls.mode")
-            )))
+            return Err(Error::at(
+                files.path("syscalls.mode"),
+                "no such file: this kernel has no log mode, which the policy needs",
+            ))
         }
     }
     let allowed = policy.denied.complement().without_outside_rules();
@@ -122,8 +124,7 @@ fn plan_whole_policy(
             describe(&blocked)
         ));
     }
-    let text = policy_text(policy, &parent)
-        .map_err(|e| Error(format!("{}: {}", files.path("syscalls.policy"), e.0)))?;
+    let text = policy_text(policy, &parent).with_context(|| files.path("syscalls.policy"))?;
     Ok(vec![Write::new("syscalls.policy", text)])
 }
 
@@ -168,7 +169,7 @@ pub fn policy_text(policy: &Policy, parent: &SyscallSet) -> Result<String> {
         ));
     }
     if text.len() > WRITE_MAX {
-        return Err(Error(format!(
+        return Err(Error::msg(format!(
             "the policy takes {} bytes, more than one write holds ({WRITE_MAX})",
             text.len()
         )));
@@ -180,8 +181,8 @@ pub fn policy_text(policy: &Policy, parent: &SyscallSet) -> Result<String> {
 /// names or numbers with an argument condition) to `file`, checked against
 /// the tables and the condition grammar first.
 pub fn plan_items(file: &str, items: &[String]) -> Result<Vec<Write>> {
-    let expanded = groups::expand_items(items).map_err(Error)?;
-    Items::parse(&expanded.join(",")).map_err(Error)?;
+    let expanded = groups::expand_items(items)?;
+    Items::parse(&expanded.join(","))?;
     Ok(chunk(&expanded)
         .into_iter()
         .map(|c| Write::new(file, c))
@@ -197,7 +198,7 @@ pub fn plan_action(words: &[String]) -> Result<Vec<Write>> {
     let text = words.join(" ");
     let words: Vec<&str> = text.split_ascii_whitespace().collect();
     let bad = || {
-        Error(format!(
+        Error::msg(format!(
             "`{}`: not an action (errno NAME, errno N with N from 1 to 4095, or kill; \
              then optional calls), nor default and calls",
             words.join(" ")
@@ -222,8 +223,8 @@ pub fn plan_action(words: &[String]) -> Result<Vec<Write>> {
             _ => Ok(vec![Write::new("syscalls.action", what)]),
         };
     }
-    let expanded = groups::expand_items(&calls).map_err(Error)?;
-    SyscallSet::parse(&expanded.join(",")).map_err(Error)?;
+    let expanded = groups::expand_items(&calls)?;
+    SyscallSet::parse(&expanded.join(","))?;
     let prefix = format!("{what} ");
     Ok(chunk_within(&expanded, WRITE_MAX - prefix.len())
         .into_iter()

@@ -434,7 +434,7 @@ impl Files for At<'_> {
 impl Tree for FakeCgroup {
     fn at(&mut self, dir: &Path) -> Result<Box<dyn Files + '_>> {
         if !self.nodes.contains_key(dir) {
-            return Err(Error(format!("{}: not a syscalls cgroup", dir.display())));
+            return Err(Error::at(dir.display(), "not a syscalls cgroup"));
         }
         Ok(Box::new(At {
             fake: self,

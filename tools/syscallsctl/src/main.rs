@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use cgroup::{Cgroup, Hierarchy};
-use error::{reason, Error, Result};
+use error::{Context, Error, Result};
 use profile::{ArgsPolicy, Options};
 use set::SyscallSet;
 
@@ -171,16 +171,15 @@ fn kernel_version() -> (u32, u32) {
 }
 
 fn load_profile(path: &Path) -> Result<profile::Profile> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error(format!("{}: {}", path.display(), reason(&e))))?;
+    let text = std::fs::read_to_string(path).context(path.display())?;
     serde_json::from_str(&text)
-        .map_err(|e| Error(format!("{}: not a seccomp profile: {e}", path.display())))
+        .with_context(|| format!("{}: not a seccomp profile", path.display()))
 }
 
 /// `path` without `.`, `..` or links, so that its ancestors are the
 /// cgroup's.
 fn absolute(path: &Path) -> Result<PathBuf> {
-    std::fs::canonicalize(path).map_err(|e| Error(format!("{}: {}", path.display(), reason(&e))))
+    std::fs::canonicalize(path).context(path.display())
 }
 
 fn run_writes(cg: &mut Cgroup, writes: &[write::Write], dry_run: bool) -> Result<()> {
@@ -214,8 +213,7 @@ fn run(verb: Verb) -> Result<ExitCode> {
                 args,
                 kernel: kernel_version(),
             };
-            let policy = profile::translate(&p, &opts)
-                .map_err(|e| Error(format!("{}: {e}", profile.display())))?;
+            let policy = profile::translate(&p, &opts).context(profile.display())?;
             let mut notes = policy.notes.clone();
             let writes = apply::plan_policy(&cg, &policy, &mut notes)?;
             notes.iter().for_each(|n| note(n));
@@ -232,8 +230,7 @@ fn run(verb: Verb) -> Result<ExitCode> {
                 args,
                 kernel: kernel_version(),
             };
-            let policy = profile::translate(&p, &opts)
-                .map_err(|e| Error(format!("{}: {e}", profile.display())))?;
+            let policy = profile::translate(&p, &opts).context(profile.display())?;
             policy.notes.iter().for_each(|n| note(n));
             print!("{}", apply::policy_text(&policy, &SyscallSet::empty())?);
         }
@@ -296,8 +293,8 @@ fn run(verb: Verb) -> Result<ExitCode> {
             } else if stop {
                 record::stop(&mut cg)?
             } else if command.is_empty() {
-                return Err(Error(
-                    "record: give a command after --, or --start or --stop".into(),
+                return Err(Error::msg(
+                    "record: give a command after --, or --start or --stop",
                 ));
             } else {
                 let (status, used) = record::run(&mut cg, &command)?;
@@ -329,14 +326,14 @@ fn run(verb: Verb) -> Result<ExitCode> {
                     continue;
                 }
                 let members = match name {
-                    Some(_) => groups::expand(n).map_err(Error)?,
+                    Some(_) => groups::expand(n)?,
                     None => g.members.clone(),
                 };
                 println!("@{n}\n    # {}\n    {}", g.description, members.join(" "));
             }
             if let Some(want) = name {
                 if !all.contains_key(want.trim_start_matches('@')) {
-                    return Err(Error(format!(
+                    return Err(Error::msg(format!(
                         "`@{}`: no such group",
                         want.trim_start_matches('@')
                     )));
