@@ -15,11 +15,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::apply::{plan_items, show_writes};
 use crate::cgroup::{self, apply_all, Tree};
 use crate::cond::CondItem;
 use crate::error::{Context, Error, Result};
 use crate::groups;
+use crate::plan::{plan_items, show_writes};
 use crate::set::Items;
 use crate::table::Abi;
 use crate::write::Write;

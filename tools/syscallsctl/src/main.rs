@@ -3,7 +3,6 @@
 //! syscallsctl: the command-line tool of the syscalls cgroup controller.
 
 mod actions;
-mod apply;
 mod block;
 mod cgroup;
 mod cond;
@@ -12,6 +11,7 @@ mod exact;
 #[cfg(test)]
 mod fake;
 mod groups;
+mod plan;
 mod profile;
 mod record;
 mod set;
@@ -184,7 +184,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 
 fn run_writes(cg: &mut Cgroup, writes: &[write::Write], dry_run: bool) -> Result<()> {
     if dry_run {
-        print!("{}", apply::show_writes(cg, writes));
+        print!("{}", plan::show_writes(cg, writes));
         Ok(())
     } else {
         cgroup::apply(cg, writes)
@@ -193,7 +193,7 @@ fn run_writes(cg: &mut Cgroup, writes: &[write::Write], dry_run: bool) -> Result
 
 fn items_verb(file: &str, cgroup: &Path, items: &[String], dry_run: bool) -> Result<()> {
     let mut cg = Cgroup::open(cgroup)?;
-    let writes = apply::plan_items(file, items)?;
+    let writes = plan::plan_items(file, items)?;
     run_writes(&mut cg, &writes, dry_run)
 }
 
@@ -215,7 +215,7 @@ fn run(verb: Verb) -> Result<ExitCode> {
             };
             let policy = profile::translate(&p, &opts).context(profile.display())?;
             let mut notes = policy.notes.clone();
-            let writes = apply::plan_policy(&cg, &policy, &mut notes)?;
+            let writes = plan::plan_policy(&cg, &policy, &mut notes)?;
             notes.iter().for_each(|n| note(n));
             run_writes(&mut cg, &writes, dry_run)?;
         }
@@ -232,7 +232,7 @@ fn run(verb: Verb) -> Result<ExitCode> {
             };
             let policy = profile::translate(&p, &opts).context(profile.display())?;
             policy.notes.iter().for_each(|n| note(n));
-            print!("{}", apply::policy_text(&policy, &SyscallSet::empty())?);
+            print!("{}", plan::policy_text(&policy, &SyscallSet::empty())?);
         }
         Verb::Deny {
             cgroup,
@@ -270,7 +270,7 @@ fn run(verb: Verb) -> Result<ExitCode> {
             dry_run,
         } => {
             let mut cg = Cgroup::open(&cgroup)?;
-            let writes = apply::plan_action(&action)?;
+            let writes = plan::plan_action(&action)?;
             run_writes(&mut cg, &writes, dry_run)?;
         }
         Verb::Record {

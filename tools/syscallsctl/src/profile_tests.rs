@@ -120,7 +120,7 @@ fn the_af_alg_fixture_denies_two_families_with_the_default_errno() {
         p.conditions
     );
     // The policy text: the conditions after the allows.
-    let text = crate::apply::policy_text(&p, &SyscallSet::empty()).unwrap();
+    let text = crate::plan::policy_text(&p, &SyscallSet::empty()).unwrap();
     assert!(
         text.contains(
             "\ndeny x86_64:41(arg0=38|40),ia32:359(arg0=38|40)\nmode enforce\naction errno 1\n"
@@ -357,9 +357,9 @@ fn errno_values() {
     ignore = "SYSCALLS_DOCKER_PROFILE is not set: run scripts/profiles.sh and set it to the path it prints"
 )]
 fn docker_real_default_profile() {
-    use crate::apply::plan_policy;
     use crate::cgroup::apply;
     use crate::fake::FakeCgroup;
+    use crate::plan::plan_policy;
     use crate::write::Write;
 
     let path = std::env::var("SYSCALLS_DOCKER_PROFILE")
@@ -571,9 +571,9 @@ fn docker_real_default_profile() {
     ignore = "SYSCALLS_PODMAN_PROFILE is not set: run scripts/profiles.sh podman and set it to the path it prints"
 )]
 fn podman_real_default_profile() {
-    use crate::apply::{plan_policy, policy_text};
     use crate::cgroup::apply;
     use crate::fake::FakeCgroup;
+    use crate::plan::{plan_policy, policy_text};
 
     let path = std::env::var("SYSCALLS_PODMAN_PROFILE")
         .expect("SYSCALLS_PODMAN_PROFILE was set when the tests were built, not now");
