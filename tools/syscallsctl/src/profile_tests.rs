@@ -365,8 +365,8 @@ fn docker_real_default_profile() {
     let path = std::env::var("SYSCALLS_DOCKER_PROFILE")
         .expect("SYSCALLS_DOCKER_PROFILE was set when the tests were built, not now");
     // Through the loader of `syscallsctl apply`.
-    let profile =
-        crate::load_profile(std::path::Path::new(&path)).unwrap_or_else(|e| panic!("{}", e.0));
+    let profile = crate::commands::load_profile(std::path::Path::new(&path))
+        .unwrap_or_else(|e| panic!("{}", e.0));
     assert_eq!(profile.default_action, "SCMP_ACT_ERRNO");
     // Docker 20.10's profile has no defaultErrnoRet (EPERM, as runc and
     // crun take it); later ones say 1.
@@ -577,8 +577,8 @@ fn podman_real_default_profile() {
 
     let path = std::env::var("SYSCALLS_PODMAN_PROFILE")
         .expect("SYSCALLS_PODMAN_PROFILE was set when the tests were built, not now");
-    let profile =
-        crate::load_profile(std::path::Path::new(&path)).unwrap_or_else(|e| panic!("{}", e.0));
+    let profile = crate::commands::load_profile(std::path::Path::new(&path))
+        .unwrap_or_else(|e| panic!("{}", e.0));
     // ENOSYS by default, EPERM for the calls its errno rules name.
     assert_eq!(profile.default_action, "SCMP_ACT_ERRNO");
     assert_eq!(profile.default_errno_ret, Some(ENOSYS));
