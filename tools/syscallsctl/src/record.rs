@@ -47,24 +47,13 @@ pub fn run(cg: &mut Cgroup, argv: &[String]) -> Result<(ExitStatus, SyscallSet)>
     let fd = std::os::fd::AsRawFd::as_raw_fd(&procs);
     let mut cmd = Command::new(&argv[0]);
     cmd.args(&argv[1..]);
-    // SAFETY: between fork and exec the closure only calls getpid(2) and
-    // write(2), which are async-signal-safe, and allocates nothing.
+    // SAFETY: between fork and exec the closure only calls write(2), which
+    // is async-signal-safe, and allocates nothing. The kernel reads "0" in
+    // cgroup.procs as the task that writes it, on v1 and v2 alike.
     unsafe {
         cmd.pre_exec(move || {
-            let mut buf = [0u8; 24];
-            let mut pid = libc::getpid() as u64;
-            let mut i = buf.len() - 1;
-            buf[i] = b'\n';
-            loop {
-                i -= 1;
-                buf[i] = b'0' + (pid % 10) as u8;
-                pid /= 10;
-                if pid == 0 {
-                    break;
-                }
-            }
-            let len = buf.len() - i;
-            if libc::write(fd, buf[i..].as_ptr().cast(), len) != len as isize {
+            const ME: &[u8] = b"0";
+            if libc::write(fd, ME.as_ptr().cast(), ME.len()) != ME.len() as isize {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
