@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! syscallsctl: the command-line tool of the syscalls cgroup controller.
+//! syscallsctl: the out-of-tree companion tool of the syscalls cgroup
+//! controller (not part of the kernel series), on the command line.
 //!
 //! `commands` holds the verbs, one module each; below them, `plan` plans
 //! the writes, `cgroup` carries them out all or nothing, `profile` (with
@@ -30,9 +31,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Manage the syscalls cgroup controller (cgroup v1 and v2).
+/// Out-of-tree companion tool of the syscalls cgroup controller (cgroup v1
+/// and v2), not part of the kernel series: apply OCI seccomp profiles,
+/// record, show.
 #[derive(Parser)]
-#[command(name = "syscallsctl", version, about)]
+#[command(name = "syscallsctl", version)]
 struct Cli {
     #[command(subcommand)]
     command: commands::Command,
