@@ -160,7 +160,7 @@ pub struct ArgRule {
     /// Its place in the profile: the first rule's action wins a tie.
     pub order: usize,
     /// `None` for a rule that allows; a denying rule's action and its
-    /// seccomp precedence (see [`crate::profile::precedence`]).
+    /// seccomp precedence (see `precedence` in `profile::rules`).
     pub deny: Option<(Action, u8)>,
     /// ANDed; none: the rule matches every argument.
     pub cmps: Vec<Cmp>,
