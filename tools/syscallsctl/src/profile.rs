@@ -178,5 +178,8 @@ pub fn describe(set: &SyscallSet) -> String {
 use crate::actions::{ENOSYS, EPERM};
 
 #[cfg(test)]
+#[path = "profile_real_tests.rs"]
+mod real_tests;
+#[cfg(test)]
 #[path = "profile_tests.rs"]
 mod tests;
