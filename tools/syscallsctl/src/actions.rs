@@ -1,13 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `syscalls.action`: the cgroup's default action and the actions it set
-//! for particular calls, as its read prints them, and the writes that turn
-//! one such state into another.
+//! `syscalls.action`: what a denied call does ([`Action`]), the cgroup's
+//! default action and the actions it set for particular calls, as its read
+//! prints them, and the writes that turn one such state into another.
 
-use crate::cgroup::Write;
-use crate::profile::Action;
 use crate::set::{chunk_within, SyscallSet, WRITE_MAX};
 use crate::table::{self, Abi};
+use crate::write::Write;
+
+/// What the cgroup does to a denied call (`syscalls.action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Action {
+    Errno(u32),
+    Kill,
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Action::Errno(n) => write!(f, "errno {n}"),
+            Action::Kill => f.write_str("kill"),
+        }
+    }
+}
+
+impl Action {
+    /// The action as `syscalls.action` reads it: the errno by name when it
+    /// has one (`errno EPERM`).
+    pub fn by_name(self) -> String {
+        match self {
+            Action::Errno(n) => match table::errno_name(n) {
+                Some(name) => format!("errno {name}"),
+                None => format!("errno {n}"),
+            },
+            Action::Kill => "kill".to_string(),
+        }
+    }
+}
+
+/// `ENOSYS`: what the controller returns by default.
+pub const ENOSYS: u32 = 38;
+/// `EPERM`: runc's and crun's errno for `SCMP_ACT_ERRNO` without a value.
+pub const EPERM: u32 = 1;
 
 /// How many actions for particular calls a cgroup may hold besides its
 /// default one (the kernel's `MAX_OVERRIDES`; one more is `ENOSPC`).

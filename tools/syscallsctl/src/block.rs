@@ -15,13 +15,14 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::apply::{plan_items, show_writes};
-use crate::cgroup::{self, apply_all, Tree, Write};
+use crate::cgroup::{self, apply_all, Tree};
 use crate::cond::CondItem;
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 use crate::groups;
+use crate::plan::{plan_items, show_writes};
 use crate::set::Items;
 use crate::table::Abi;
+use crate::write::Write;
 
 /// Where `block` writes the rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,16 +45,16 @@ pub fn block(
     dry_run: bool,
 ) -> Result<String> {
     let writes = plan_items("syscalls.deny", items)?;
-    let shown = groups::expand_items(items).map_err(Error)?.join(" ");
+    let shown = groups::expand_items(items)?.join(" ");
     let targets: Vec<PathBuf> = match layout {
         Layout::Baseline => vec![parent.to_path_buf()],
         Layout::Fanout => {
             let children = children(tree, parent)?;
             if children.is_empty() {
-                return Err(Error(format!(
-                    "{}: no child cgroup to fan out to (--layout baseline blocks the cgroup itself)",
-                    parent.display()
-                )));
+                return Err(Error::at(
+                    parent.display(),
+                    "no child cgroup to fan out to (--layout baseline blocks the cgroup itself)",
+                ));
             }
             children
         }
@@ -90,13 +91,7 @@ pub fn block(
 /// The child directories of `parent`, each of which must be a syscalls
 /// cgroup: a fan-out that left one out would leave a container unblocked.
 fn children(tree: &mut dyn Tree, parent: &Path) -> Result<Vec<PathBuf>> {
-    let all = std::fs::read_dir(parent).map_err(|e| {
-        Error(format!(
-            "{}: {}",
-            parent.display(),
-            crate::error::reason(&e)
-        ))
-    })?;
+    let all = std::fs::read_dir(parent).context(parent.display())?;
     let mut dirs: Vec<PathBuf> = all
         .filter_map(|e| e.ok())
         .map(|e| e.path())
@@ -105,12 +100,14 @@ fn children(tree: &mut dyn Tree, parent: &Path) -> Result<Vec<PathBuf>> {
     dirs.sort();
     let cgroups = tree.children(parent)?;
     if let Some(d) = dirs.iter().find(|d| !cgroups.contains(d)) {
-        return Err(Error(format!(
-            "{}: not a syscalls cgroup (the controller is not enabled in {}'s \
-             cgroup.subtree_control?): nothing was written",
+        return Err(Error::at(
             d.display(),
-            parent.display()
-        )));
+            format!(
+                "not a syscalls cgroup (the controller is not enabled in {}'s \
+                 cgroup.subtree_control?): nothing was written",
+                parent.display()
+            ),
+        ));
     }
     Ok(cgroups)
 }
@@ -120,7 +117,7 @@ fn children(tree: &mut dyn Tree, parent: &Path) -> Result<Vec<PathBuf>> {
 /// not is an ancestor's: refused before any write, naming the ancestor.
 pub fn lift(tree: &mut dyn Tree, dir: &Path, items: &[String], dry_run: bool) -> Result<String> {
     let writes = plan_items("syscalls.allow", items)?;
-    let expanded = groups::expand_items(items).map_err(Error)?;
+    let expanded = groups::expand_items(items)?;
     let (effective, own) = {
         let files = tree.at(dir)?;
         (cgroup::effective(&*files)?, cgroup::own(&*files)?)
@@ -129,7 +126,7 @@ pub fn lift(tree: &mut dyn Tree, dir: &Path, items: &[String], dry_run: bool) ->
     // Whose rule each item is: the cgroup's own, an ancestor's, or no one's.
     if let Some(own) = &own {
         for item in &expanded {
-            let want = Items::parse(item).map_err(Error)?;
+            let want = Items::parse(item)?;
             let held = held(&effective, &want);
             let mine = held.iter().all(|r| r.in_items(own));
             if held.is_empty() {
@@ -139,19 +136,18 @@ pub fn lift(tree: &mut dyn Tree, dir: &Path, items: &[String], dry_run: bool) ->
                 ));
             } else if !mine {
                 let theirs = held.iter().find(|r| !r.in_items(own)).unwrap_or(&held[0]);
-                return Err(Error(match holder(tree, dir, theirs)? {
+                let why = match holder(tree, dir, theirs)? {
                     Some(at) => format!(
-                        "{}: {item} is held by the baseline at {}: lift it there \
+                        "{item} is held by the baseline at {}: lift it there \
                          (syscallsctl lift {} {item}), for every cgroup below it",
-                        dir.display(),
                         at.display(),
                         at.display()
                     ),
-                    None => format!(
-                        "{}: {item} is held by an ancestor, not by this cgroup: lift it there",
-                        dir.display()
-                    ),
-                }));
+                    None => {
+                        format!("{item} is held by an ancestor, not by this cgroup: lift it there")
+                    }
+                };
+                return Err(Error::at(dir.display(), why));
             }
         }
     }

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use crate::actions::{self, Actions};
 use crate::cond::CondItem;
-use crate::error::{reason, Error, Result};
+use crate::error::{reason, Context, Error, Result};
 use crate::set::{Items, SyscallSet};
+use crate::write::Write;
 
 /// The files of one cgroup. [`Cgroup`] is the real directory; the tests
 /// also use a model of the kernel's behaviour.
@@ -44,8 +45,7 @@ impl Tree for Hierarchy {
     }
 
     fn children(&self, dir: &Path) -> Result<Vec<PathBuf>> {
-        let entries = std::fs::read_dir(dir)
-            .map_err(|e| Error(format!("{}: {}", dir.display(), reason(&e))))?;
+        let entries = std::fs::read_dir(dir).context(dir.display())?;
         let mut out: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
             .map(|e| e.path())
@@ -64,19 +64,15 @@ pub struct Cgroup {
 impl Cgroup {
     /// Opens `dir`, which must have a `syscalls.deny` file.
     pub fn open(dir: &Path) -> Result<Cgroup> {
-        match std::fs::metadata(dir) {
-            Err(e) => return Err(Error(format!("{}: {}", dir.display(), reason(&e)))),
-            Ok(m) if !m.is_dir() => {
-                return Err(Error(format!("{}: not a directory", dir.display())))
-            }
-            Ok(_) => {}
+        if !std::fs::metadata(dir).context(dir.display())?.is_dir() {
+            return Err(Error::at(dir.display(), "not a directory"));
         }
         if !dir.join("syscalls.deny").exists() {
-            return Err(Error(format!(
-                "{}: not a syscalls cgroup (no syscalls.deny: the controller is not \
+            return Err(Error::at(
+                dir.display(),
+                "not a syscalls cgroup (no syscalls.deny: the controller is not \
                  enabled there, or it is the cgroup v2 root, which has no syscalls files)",
-                dir.display()
-            )));
+            ));
         }
         Ok(Cgroup {
             dir: dir.to_path_buf(),
@@ -126,18 +122,16 @@ impl Files for Cgroup {
         match std::fs::read_to_string(&file) {
             Ok(text) => Items::parse(&text)
                 .map(|i| i.set)
-                .map_err(|e| Error(format!("{}: unexpected content: {e}", file.display()))),
+                .with_context(|| format!("{}: unexpected content", file.display())),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(SyscallSet::empty()),
-            Err(e) => Err(Error(format!("{}: {}", file.display(), reason(&e)))),
+            Err(e) => Err(e).context(file.display()),
         }
     }
 }
 
 /// Reads `file`, naming it in the error.
 pub fn read(files: &dyn Files, file: &str) -> Result<String> {
-    files
-        .read(file)
-        .map_err(|e| Error(format!("{}: {}", files.path(file), reason(&e))))
+    files.read(file).with_context(|| files.path(file))
 }
 
 /// Reads `file`, or `None` when the kernel has no such file.
@@ -145,8 +139,13 @@ pub fn read_optional(files: &dyn Files, file: &str) -> Result<Option<String>> {
     match files.read(file) {
         Ok(text) => Ok(Some(text)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error(format!("{}: {}", files.path(file), reason(&e)))),
+        Err(e) => Err(e).with_context(|| files.path(file)),
     }
+}
+
+/// The context of a file whose content cannot be parsed.
+fn unexpected<'a>(files: &'a dyn Files, file: &'a str) -> impl FnOnce() -> String + 'a {
+    move || format!("{}: unexpected content", files.path(file))
 }
 
 /// The effective deny set of the cgroup (`syscalls.deny`), without its
@@ -159,12 +158,7 @@ pub fn denied(files: &dyn Files) -> Result<SyscallSet> {
 /// by number and the conditions of the cgroup and its ancestors.
 pub fn effective(files: &dyn Files) -> Result<Items> {
     let text = read(files, "syscalls.deny")?;
-    Items::parse(&text).map_err(|e| {
-        Error(format!(
-            "{}: unexpected content: {e}",
-            files.path("syscalls.deny")
-        ))
-    })
+    Items::parse(&text).with_context(unexpected(files, "syscalls.deny"))
 }
 
 /// The cgroup's own rules, as its `syscalls.policy` gives them (the
@@ -177,12 +171,9 @@ pub fn own(files: &dyn Files) -> Result<Option<Items>> {
         .lines()
         .filter_map(|l| l.trim().strip_prefix("deny"))
         .collect();
-    Items::parse(&denies.join(" ")).map(Some).map_err(|e| {
-        Error(format!(
-            "{}: unexpected content: {e}",
-            files.path("syscalls.policy")
-        ))
-    })
+    Items::parse(&denies.join(" "))
+        .map(Some)
+        .with_context(unexpected(files, "syscalls.policy"))
 }
 
 /// What `syscalls.action` holds, or `None` when the kernel has no such
@@ -190,28 +181,9 @@ pub fn own(files: &dyn Files) -> Result<Option<Items>> {
 pub fn read_actions(files: &dyn Files) -> Result<Option<Actions>> {
     match read_optional(files, "syscalls.action")? {
         None => Ok(None),
-        Some(text) => Actions::parse(&text).map(Some).map_err(|e| {
-            Error(format!(
-                "{}: unexpected content: {e}",
-                files.path("syscalls.action")
-            ))
-        }),
-    }
-}
-
-/// One write of a plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Write {
-    pub file: String,
-    pub content: String,
-}
-
-impl Write {
-    pub fn new(file: &str, content: impl Into<String>) -> Write {
-        Write {
-            file: file.to_string(),
-            content: content.into(),
-        }
+        Some(text) => Actions::parse(&text)
+            .map(Some)
+            .with_context(unexpected(files, "syscalls.action")),
     }
 }
 
@@ -294,7 +266,7 @@ pub fn apply(files: &mut dyn Files, writes: &[Write]) -> Result<()> {
                 Ok(()) => msg.push_str("; the cgroup was left as it was"),
                 Err(r) => msg.push_str(&format!("; undoing the earlier writes failed too: {r}")),
             }
-            return Err(Error(msg));
+            return Err(Error::msg(msg));
         }
     }
     Ok(())
@@ -330,7 +302,7 @@ pub fn apply_all(tree: &mut dyn Tree, plans: &[(PathBuf, Vec<Write>)]) -> Result
                     failed.join("; ")
                 )),
             }
-            return Err(Error(msg));
+            return Err(Error::msg(msg));
         }
         done.push((dir, saved));
     }
@@ -381,8 +353,8 @@ fn restore(files: &mut dyn Files, saved: &Saved) -> Result<()> {
         }
     }
     for (file, old) in saved.others.iter().rev() {
-        if let Err(e) = files.write(file, old) {
-            errors.push(format!("{}: {}", files.path(file), reason(&e)));
+        if let Err(e) = files.write(file, old).with_context(|| files.path(file)) {
+            errors.push(e.0);
         }
     }
     // The default action and those of particular calls: from what the
@@ -390,17 +362,9 @@ fn restore(files: &mut dyn Files, saved: &Saved) -> Result<()> {
     if let Some(old) = &saved.actions {
         let restore_actions = |files: &mut dyn Files| -> Result<()> {
             let now = read_actions(files)?.ok_or_else(|| {
-                Error(format!(
-                    "{}: No such file or directory",
-                    files.path("syscalls.action")
-                ))
+                Error::at(files.path("syscalls.action"), "No such file or directory")
             })?;
-            for w in actions::writes(&now, old, false).0 {
-                files
-                    .write(&w.file, &w.content)
-                    .map_err(|e| Error(format!("{}: {}", files.path(&w.file), reason(&e))))?;
-            }
-            Ok(())
+            write_all(files, &actions::writes(&now, old, false).0)
         };
         if let Err(e) = restore_actions(files) {
             errors.push(e.0);
@@ -408,7 +372,7 @@ fn restore(files: &mut dyn Files, saved: &Saved) -> Result<()> {
     }
     match errors.is_empty() {
         true => Ok(()),
-        false => Err(Error(errors.join("; "))),
+        false => Err(Error::msg(errors.join("; "))),
     }
 }
 
@@ -431,7 +395,7 @@ fn write_all(files: &mut dyn Files, writes: &[Write]) -> Result<()> {
     for w in writes {
         files
             .write(&w.file, &w.content)
-            .map_err(|e| Error(format!("{}: {}", files.path(&w.file), reason(&e))))?;
+            .with_context(|| files.path(&w.file))?;
     }
     Ok(())
 }

@@ -17,33 +17,16 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::actions::{parse_action, Actions};
-use crate::cgroup::{Files, Tree, Write};
+use crate::actions::Actions;
+use crate::cgroup::{Files, Tree};
 use crate::cond::{self, CondItem};
 use crate::error::{Error, Result};
-use crate::profile::{Action, ENOSYS};
 use crate::set::{Items, SyscallSet};
-use crate::table::{self, Abi};
+use crate::write::Write;
 
-/// One cgroup's own policy.
-#[derive(Clone)]
-struct Node {
-    own: SyscallSet,
-    conds: Vec<CondItem>,
-    mode: String,
-    actions: Actions,
-}
+mod kernel;
 
-impl Node {
-    fn new() -> Node {
-        Node {
-            own: SyscallSet::empty(),
-            conds: Vec::new(),
-            mode: "enforce".to_string(),
-            actions: Actions::new(Action::Errno(ENOSYS)),
-        }
-    }
-}
+use kernel::{errno, format_actions, format_calls, join, rule, write_action, Node};
 
 /// The files a model cgroup has, and what they hold at first.
 const FILES: [(&str, &str); 11] = [
@@ -323,71 +306,6 @@ impl FakeCgroup {
     }
 }
 
-fn errno(e: i32) -> io::Error {
-    io::Error::from_raw_os_error(e)
-}
-
-fn join(conds: &[CondItem]) -> String {
-    conds
-        .iter()
-        .map(|c| c.to_string())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// What a deny (or an allow) of `items` does to a cgroup's own rules.
-fn rule(
-    node: &mut Node,
-    allow: bool,
-    items: &Items,
-    parent: &SyscallSet,
-    held: &dyn Fn(&CondItem) -> bool,
-) -> io::Result<()> {
-    let set = items.set.without_outside_rules();
-    if !allow {
-        node.own = node.own.union(&set);
-        let mut conds = node.conds.clone();
-        conds.extend(items.conds.iter().cloned());
-        cond::normalize(&mut conds);
-        if conds.len() > cond::MAX_OWN {
-            return Err(errno(libc::ENOSPC));
-        }
-        node.conds = conds;
-        return Ok(());
-    }
-    if !set.intersect(parent).is_empty() || items.conds.iter().any(held) {
-        return Err(errno(libc::EPERM));
-    }
-    node.own = node.own.minus(&set);
-    node.conds
-        .retain(|c| !items.conds.contains(c) && !set.contains(c.abi, c.nr));
-    Ok(())
-}
-
-/// What a write to `syscalls.action` does in the kernel.
-fn write_action(actions: &mut Actions, content: &str) -> io::Result<()> {
-    let words: Vec<&str> = content.split_ascii_whitespace().collect();
-    let (action, n) = match words.first() {
-        Some(&"default") => (None, 1),
-        _ => {
-            let (a, n) = parse_action(&words).ok_or(errno(libc::EINVAL))?;
-            (Some(a), n)
-        }
-    };
-    let mut next = actions.clone();
-    match (action, n == words.len()) {
-        (Some(a), true) => next.default = a,
-        (None, true) => return Err(errno(libc::EINVAL)),
-        (a, false) => {
-            let calls =
-                SyscallSet::parse(&words[n..].join(" ")).map_err(|_| errno(libc::EINVAL))?;
-            next.set(a, &calls).map_err(|()| errno(libc::ENOSPC))?;
-        }
-    }
-    *actions = next;
-    Ok(())
-}
-
 impl Files for FakeCgroup {
     fn read(&self, file: &str) -> io::Result<String> {
         self.read_at(&self.dir, file)
@@ -434,7 +352,7 @@ impl Files for At<'_> {
 impl Tree for FakeCgroup {
     fn at(&mut self, dir: &Path) -> Result<Box<dyn Files + '_>> {
         if !self.nodes.contains_key(dir) {
-            return Err(Error(format!("{}: not a syscalls cgroup", dir.display())));
+            return Err(Error::at(dir.display(), "not a syscalls cgroup"));
         }
         Ok(Box::new(At {
             fake: self,
@@ -452,156 +370,6 @@ impl Tree for FakeCgroup {
     }
 }
 
-/// Calls as the kernel reads them: x86_64 numbers bare when every one comes
-/// with its ia32 namesake, else prefixed, then the ia32 numbers; ranges,
-/// commas within an ABI, a space between them.
-pub fn format_calls(set: &SyscallSet) -> String {
-    let bare = set
-        .iter(Abi::X86_64)
-        .all(|nr| table::ia32_namesake(nr).is_none_or(|m| set.contains(Abi::Ia32, m)));
-    let mut parts = Vec::new();
-    for abi in Abi::ALL {
-        let items: Vec<String> = set
-            .ranges(abi)
-            .into_iter()
-            .map(|(lo, hi)| {
-                let prefix = match abi == Abi::X86_64 && bare {
-                    true => String::new(),
-                    false => format!("{}:", abi.prefix()),
-                };
-                match lo == hi {
-                    true => format!("{prefix}{lo}"),
-                    false => format!("{prefix}{lo}-{hi}"),
-                }
-            })
-            .collect();
-        if !items.is_empty() {
-            parts.push(items.join(","));
-        }
-    }
-    parts.join(" ")
-}
-
-/// A read of `syscalls.action`.
-pub fn format_actions(a: &Actions) -> String {
-    let mut out = format!("{}\n", a.default.by_name());
-    for (action, calls) in &a.calls {
-        out.push_str(&format!("{} {}\n", action.by_name(), format_calls(calls)));
-    }
-    out
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_fake_reads_as_the_kernel_does() {
-        let mut cg = FakeCgroup::new("clone3", "");
-        cg.write("syscalls.action", "errno EPERM").unwrap();
-        cg.write("syscalls.action", "errno 38 clone3").unwrap();
-        assert_eq!(
-            cg.file("syscalls.action"),
-            "errno EPERM\nerrno ENOSYS 435 ia32:435\n"
-        );
-        cg.write("syscalls.action", "kill x86_64:mkdir,ia32:socketcall")
-            .unwrap();
-        cg.write("syscalls.action", "errno 4000 0-2").unwrap();
-        assert_eq!(
-            cg.file("syscalls.action"),
-            "errno EPERM\nerrno ENOSYS 435 ia32:435\nkill x86_64:83 ia32:102\nerrno 4000 0-2 ia32:3-5\n"
-        );
-        assert_eq!(
-            Actions::parse(&cg.file("syscalls.action")).unwrap(),
-            cg.actions()
-        );
-        cg.write("syscalls.action", "default clone3 mkdir").unwrap();
-        // clone3's action goes, and mkdir leaves kill, which keeps socketcall.
-        assert_eq!(cg.actions().calls.len(), 2);
-        let e = |cg: &mut FakeCgroup, w: &str| {
-            cg.write("syscalls.action", w).unwrap_err().raw_os_error()
-        };
-        assert_eq!(e(&mut cg, "default"), Some(libc::EINVAL));
-        assert_eq!(e(&mut cg, "errno EPERM bogus"), Some(libc::EINVAL));
-        assert_eq!(e(&mut cg, "errno EPERM socket(arg0=1)"), Some(libc::EINVAL));
-        for n in 1..=6 {
-            cg.write("syscalls.action", &format!("errno {n} x86_64:{}", n + 10))
-                .unwrap();
-        }
-        cg.write("syscalls.action", "kill read").unwrap();
-        assert_eq!(e(&mut cg, "errno 99 read"), Some(libc::ENOSPC));
-        assert_eq!(cg.actions().calls.len(), 8);
-    }
-
-    #[test]
-    fn the_fake_keeps_conditions_as_the_kernel_does() {
-        let mut cg = FakeCgroup::with_policy_file("", "");
-        cg.write("syscalls.deny", "mkdir socket(arg0=38)").unwrap();
-        assert_eq!(
-            cg.file("syscalls.deny"),
-            "83 ia32:39 x86_64:41(arg0=38) ia32:359(arg0=38)\n"
-        );
-        assert_eq!(
-            cg.file("syscalls.policy"),
-            "deny 83 ia32:39\ndeny x86_64:41(arg0=38) ia32:359(arg0=38)\nmode enforce\n\
-             action errno ENOSYS\n"
-        );
-        // Identical conditions are kept once; another one is added.
-        cg.write("syscalls.deny", "x86_64:41(arg0=38) socket(arg0=40)")
-            .unwrap();
-        assert_eq!(cg.own_conditions().len(), 4);
-        // An allow of one exact condition removes it alone.
-        cg.write("syscalls.allow", "socket(arg0=38)").unwrap();
-        assert_eq!(
-            cg.file("syscalls.deny"),
-            "83 ia32:39 x86_64:41(arg0=40) ia32:359(arg0=40)\n"
-        );
-        // One that is not held is a no-op success; a plain allow drops
-        // them all.
-        cg.write("syscalls.allow", "socket(arg0=1)").unwrap();
-        cg.write("syscalls.allow", "socket").unwrap();
-        assert_eq!(cg.file("syscalls.deny"), "83 ia32:39\n");
-        // A parent's exact condition cannot be allowed below it; a plain
-        // allow succeeds and leaves it in force.
-        let root = cg.root();
-        cg.deny_at(&root, "clone(arg0&0x7e020000!=0)");
-        assert_eq!(
-            cg.file("syscalls.deny"),
-            "83 ia32:39 x86_64:56(arg0&0x7e020000!=0) ia32:120(arg0&0x7e020000!=0)\n"
-        );
-        let e = |cg: &mut FakeCgroup, f: &str, w: &str| cg.write(f, w).unwrap_err().raw_os_error();
-        assert_eq!(
-            e(&mut cg, "syscalls.allow", "clone(arg0&0x7e020000!=0)"),
-            Some(libc::EPERM)
-        );
-        cg.write("syscalls.allow", "clone").unwrap();
-        assert!(cg.file("syscalls.deny").contains("x86_64:56("));
-        // 32 conditions of its own, no more.
-        let many: Vec<String> = (1..=16).map(|v| format!("socket(arg1={v})")).collect();
-        cg.write("syscalls.deny", &many.join(",")).unwrap();
-        assert_eq!(
-            e(&mut cg, "syscalls.deny", "socket(arg2=1)"),
-            Some(libc::ENOSPC)
-        );
-        assert_eq!(
-            e(&mut cg, "syscalls.deny", "0-3(arg0=1)"),
-            Some(libc::EINVAL)
-        );
-        assert_eq!(cg.own_conditions().len(), 32);
-        // A whole policy replaces them, line by line.
-        cg.write(
-            "syscalls.policy",
-            "deny all\nallow read,socket\ndeny socket(arg0=38|40)\naction errno 1\n",
-        )
-        .unwrap();
-        assert_eq!(cg.own_conditions().len(), 2);
-        assert!(cg
-            .file("syscalls.policy")
-            .contains("\ndeny x86_64:41(arg0=38|40) ia32:359(arg0=38|40)\nmode enforce\n"));
-        assert_eq!(
-            e(&mut cg, "syscalls.policy", "deny all\nbogus\n"),
-            Some(libc::EINVAL)
-        );
-        assert_eq!(cg.own_conditions().len(), 2);
-    }
-}
+#[path = "fake_tests.rs"]
+mod tests;

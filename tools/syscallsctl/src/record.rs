@@ -7,7 +7,7 @@ use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus};
 
 use crate::cgroup::{read, Cgroup, Files};
-use crate::error::{reason, Error, Result};
+use crate::error::{Context, Result};
 use crate::profile::{Profile, Rule};
 use crate::set::SyscallSet;
 use crate::table::{Abi, OUTSIDE_RULES};
@@ -22,21 +22,16 @@ pub fn start(files: &mut dyn Files) -> Result<()> {
 pub fn stop(files: &mut dyn Files) -> Result<SyscallSet> {
     write(files, "syscalls.learn", "0")?;
     let text = read(files, "syscalls.used")?;
-    SyscallSet::parse(&text).map_err(|e| {
-        Error(format!(
-            "{}: unexpected content: {e}",
-            files.path("syscalls.used")
-        ))
-    })
+    SyscallSet::parse(&text)
+        .with_context(|| format!("{}: unexpected content", files.path("syscalls.used")))
 }
 
 fn write(files: &mut dyn Files, file: &str, content: &str) -> Result<()> {
-    files.write(file, content).map_err(|e| {
-        Error(format!(
-            "{}: the kernel refused the write `{content}`: {}",
-            files.path(file),
-            reason(&e)
-        ))
+    files.write(file, content).with_context(|| {
+        format!(
+            "{}: the kernel refused the write `{content}`",
+            files.path(file)
+        )
     })
 }
 
@@ -47,29 +42,18 @@ pub fn run(cg: &mut Cgroup, argv: &[String]) -> Result<(ExitStatus, SyscallSet)>
     let procs = std::fs::OpenOptions::new()
         .write(true)
         .open(&procs_path)
-        .map_err(|e| Error(format!("{}: {}", procs_path.display(), reason(&e))))?;
+        .context(procs_path.display())?;
     start(cg)?;
     let fd = std::os::fd::AsRawFd::as_raw_fd(&procs);
     let mut cmd = Command::new(&argv[0]);
     cmd.args(&argv[1..]);
-    // SAFETY: between fork and exec the closure only calls getpid(2) and
-    // write(2), which are async-signal-safe, and allocates nothing.
+    // SAFETY: between fork and exec the closure only calls write(2), which
+    // is async-signal-safe, and allocates nothing. The kernel reads "0" in
+    // cgroup.procs as the task that writes it, on v1 and v2 alike.
     unsafe {
         cmd.pre_exec(move || {
-            let mut buf = [0u8; 24];
-            let mut pid = libc::getpid() as u64;
-            let mut i = buf.len() - 1;
-            buf[i] = b'\n';
-            loop {
-                i -= 1;
-                buf[i] = b'0' + (pid % 10) as u8;
-                pid /= 10;
-                if pid == 0 {
-                    break;
-                }
-            }
-            let len = buf.len() - i;
-            if libc::write(fd, buf[i..].as_ptr().cast(), len) != len as isize {
+            const ME: &[u8] = b"0";
+            if libc::write(fd, ME.as_ptr().cast(), ME.len()) != ME.len() as isize {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
@@ -81,12 +65,11 @@ pub fn run(cg: &mut Cgroup, argv: &[String]) -> Result<(ExitStatus, SyscallSet)>
         Ok(child) => child,
         Err(e) => {
             let _ = stop(cg);
-            return Err(Error(format!(
-                "{}: cannot run it in {}: {}",
+            return Err(e).context(format_args!(
+                "{}: cannot run it in {}",
                 argv[0],
-                procs_path.display(),
-                reason(&e)
-            )));
+                procs_path.display()
+            ));
         }
     };
     // The terminal's Ctrl-C is for the command: wait for it, then stop.
@@ -96,7 +79,7 @@ pub fn run(cg: &mut Cgroup, argv: &[String]) -> Result<(ExitStatus, SyscallSet)>
     // SAFETY: as above, restoring the disposition read before.
     unsafe { libc::signal(libc::SIGINT, old) };
     let used = stop(cg)?;
-    let status = status.map_err(|e| Error(format!("{}: {}", argv[0], reason(&e))))?;
+    let status = status.context(&argv[0])?;
     Ok((status, used))
 }
 
@@ -180,8 +163,9 @@ pub fn oci_profile(set: &SyscallSet, errno: u32, notes: &mut Vec<String>) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actions::Action;
     use crate::fake::FakeCgroup;
-    use crate::profile::{translate, Action, ArgsPolicy, Options};
+    use crate::profile::{translate, ArgsPolicy, Options};
 
     #[test]
     fn start_and_stop_write_learn_and_read_used() {

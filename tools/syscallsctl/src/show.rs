@@ -145,19 +145,19 @@ mod tests {
     #[test]
     fn show_gives_the_actions_of_particular_calls_by_name() {
         let mut cg = FakeCgroup::new("all", "");
-        let mut a = Actions::new(crate::profile::Action::Errno(1));
+        let mut a = Actions::new(crate::actions::Action::Errno(1));
         a.set(
-            Some(crate::profile::Action::Errno(38)),
+            Some(crate::actions::Action::Errno(38)),
             &SyscallSet::parse("clone3").unwrap(),
         )
         .unwrap();
         a.set(
-            Some(crate::profile::Action::Kill),
+            Some(crate::actions::Action::Kill),
             &SyscallSet::parse("x86_64:ptrace,ia32:socketcall").unwrap(),
         )
         .unwrap();
         a.set(
-            Some(crate::profile::Action::Errno(4000)),
+            Some(crate::actions::Action::Errno(4000)),
             &SyscallSet::parse("mkdir").unwrap(),
         )
         .unwrap();
